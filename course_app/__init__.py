@@ -1,0 +1,71 @@
+"""Application factory: wires extensions, blueprints, error pages and CLI commands."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from course_app.config import Config, check_production
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    check_production(app.config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from course_app import models  # noqa: F401 - every table known to Alembic
+    from course_app.accounts.identity import init_identity
+    from course_app.extensions import csrf, db, limiter, login_manager, migrate
+    from course_app.i18n import init_i18n
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    init_i18n(app)
+    init_identity(app)
+
+
+def _migrations_dir() -> str:
+    from course_app.config import PROJECT_ROOT
+
+    return str(PROJECT_ROOT / "migrations")
+
+
+def register_blueprints(app: Flask) -> None:
+    from course_app.accounts.views import bp as accounts_bp
+    from course_app.admin.views import bp as admin_bp
+    from course_app.certificates.views import bp as certificates_bp
+    from course_app.health import bp as health_bp
+    from course_app.learning.views import bp as learning_bp
+    from course_app.quizzes.views import bp as quizzes_bp
+
+    for bp in (health_bp, accounts_bp, learning_bp, quizzes_bp, certificates_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from course_app.errors import init_errors
+
+    init_errors(app)
+
+
+def register_commands(app: Flask) -> None:
+    from course_app.accounts.cli import users_cli
+    from course_app.certificates.cli import certificates_cli
+    from course_app.content.cli import courses_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(courses_cli)
+    app.cli.add_command(certificates_cli)

@@ -1,0 +1,83 @@
+"""Who is making the request: a signed-in user (by server-side session) or a guest learner."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, g, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from course_app.accounts.models import Learner, User, UserSession
+from course_app.extensions import db, login_manager
+
+GUEST_KEY = "guest_learner_id"
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def load_user_by_token(token: str) -> User | None:
+    row = db.session.execute(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == token_digest(token), UserSession.ended_at.is_(None))
+    ).unique().scalar_one_or_none()
+    if row is None or not row.is_active_account:
+        return None
+    row.session_token = token
+    return row
+
+
+def init_identity(app: Flask) -> None:
+    login_manager.user_loader(load_user_by_token)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = _l("Please sign in to see that page.")
+    login_manager.session_protection = None  # sessions are server-side rows; see UserSession
+
+    @app.after_request
+    def no_store_for_people(response):
+        # Pages for a signed-in person must not be kept by a shared computer's browser cache.
+        if current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def current_learner(create: bool = False) -> Learner | None:
+    """The learner for this request; with create, a guest gets a learner row kept in the visit."""
+    if "current_learner" in g:
+        if g.current_learner is not None or not create:
+            return g.current_learner
+    learner: Learner | None
+    if current_user.is_authenticated:
+        learner = current_user.learner
+        if learner is None and create:
+            learner = Learner(user_id=current_user.id)
+            db.session.add(learner)
+            db.session.flush()
+    else:
+        learner = None
+        guest_id = session.get(GUEST_KEY)
+        if isinstance(guest_id, int):
+            learner = db.session.get(Learner, guest_id)
+            if learner is not None and learner.user_id is not None:
+                learner = None  # belongs to an account now; never reuse it as a guest
+        if learner is None and create:
+            learner = Learner()
+            db.session.add(learner)
+            db.session.flush()
+            session[GUEST_KEY] = learner.id
+    g.current_learner = learner
+    return learner
+
+
+def guest_learner_in_session() -> Learner | None:
+    guest_id = session.get(GUEST_KEY)
+    if not isinstance(guest_id, int):
+        return None
+    learner = db.session.get(Learner, guest_id)
+    if learner is None or learner.user_id is not None:
+        return None
+    return learner

@@ -1,0 +1,82 @@
+"""Users, learners (the identity progress hangs on) and server-side sign-in sessions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from course_app.db import UTCDateTime, utc_now
+from course_app.extensions import db
+
+
+class Role(enum.StrEnum):
+    LEARNER = "learner"
+    LIBRARIAN = "librarian"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Usernames are unique without regard to case; username keeps what the person typed.
+    username: Mapped[str] = mapped_column(String(40))
+    username_key: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default=Role.LEARNER.value)
+    language: Mapped[str | None] = mapped_column(String(8))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    learner: Mapped[Learner] = relationship(back_populates="user", lazy="joined", uselist=False)
+
+    # Set by the user loader to the token of the session that loaded this user.
+    session_token = None
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        if not self.session_token:
+            raise RuntimeError("A user is signed in only through a UserSession token.")
+        return self.session_token
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in {r.value for r in roles}
+
+
+class Learner(db.Model):
+    """Who progress belongs to: a guest (no user) or a signed-in user."""
+
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+    user: Mapped[User | None] = relationship(back_populates="learner")
+
+
+class UserSession(db.Model):
+    """One sign-in; signing out ends it, so a copied cookie stops working."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,61 @@
+"""Password hashing (argon2id) and the password policy from NIST SP 800-63B."""
+
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+MIN_LENGTH = 8
+MAX_LENGTH = 128
+_COMMON_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt.gz"
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    with gzip.open(_COMMON_FILE, "rt", encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip())
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a new password is refused, or None when it is acceptable. No composition rules."""
+    if len(password) < MIN_LENGTH:
+        return str(_l("Use at least %(n)d characters.", n=MIN_LENGTH))
+    if len(password) > MAX_LENGTH:
+        return str(_l("Use at most %(n)d characters.", n=MAX_LENGTH))
+    lowered = password.strip().lower()
+    if lowered in _common_passwords():
+        return str(_l("That password is too common and easy to guess. Try a short sentence."))
+    if username and lowered == username.strip().lower():
+        return str(_l("Your password cannot be your username."))
+    return None
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_COST"])
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash with a random salt."""
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True when the password matches; never raises on a bad or foreign hash."""
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# Verified against when the username is unknown, so timing does not reveal which usernames exist.
+DUMMY_HASH = (
+    "$argon2id$v=19$m=1024,t=1,p=4$c29tZXNhbHRzb21lc2FsdA$"
+    "5kPBnGdbFZ3rEYFMqwvt2A34XDebLMCUBl9Mfxn0pLA"
+)

@@ -1,0 +1,103 @@
+"""Accounts: creating users, checking passwords, starting and ending sign-in sessions."""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+
+from sqlalchemy import select, update
+
+from course_app.accounts.identity import token_digest
+from course_app.accounts.models import Learner, Role, User, UserSession
+from course_app.accounts.passwords import DUMMY_HASH, hash_password, verify_password
+from course_app.db import utc_now
+from course_app.extensions import db
+
+
+class AccountError(Exception):
+    """A request about an account that cannot be done; the message is for the person."""
+
+
+def username_key(username: str) -> str:
+    """The form of a username used for uniqueness: case and width do not matter."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username_key == username_key(username)))
+
+
+def create_user(
+    username: str,
+    password: str,
+    *,
+    display_name: str | None = None,
+    email: str | None = None,
+    role: Role = Role.LEARNER,
+    language: str | None = None,
+    learner: Learner | None = None,
+) -> User:
+    """A new user with a learner; a guest's learner is adopted so its progress is kept."""
+    username = unicodedata.normalize("NFKC", username).strip()
+    if find_user(username) is not None:
+        raise AccountError("username-taken")
+    user = User(
+        username=username,
+        username_key=username_key(username),
+        display_name=(display_name or username).strip(),
+        email=(email or None),
+        password_hash=hash_password(password),
+        role=role.value,
+        language=language,
+    )
+    db.session.add(user)
+    db.session.flush()
+    if learner is None or learner.user_id is not None:
+        learner = Learner()
+        db.session.add(learner)
+    learner.user_id = user.id
+    db.session.flush()
+    db.session.refresh(user)
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None; takes the same time either way."""
+    user = find_user(username)
+    if user is None:
+        verify_password(DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.is_active_account:
+        return None
+    return user
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Sets a new password and ends every other sign-in of this user."""
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .where(UserSession.token_hash != token_digest(user.session_token or ""))
+        .values(ended_at=utc_now())
+    )
+
+
+def start_session(user: User) -> str:
+    """A new server-side session for the user; returns the token the cookie will carry."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(token_hash=token_digest(token), user_id=user.id))
+    user.last_sign_in_at = utc_now()
+    user.session_token = token
+    db.session.flush()
+    return token
+
+
+def end_session(token: str) -> None:
+    """Ends the session so the cookie that carried it no longer signs anyone in."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_digest(token), UserSession.ended_at.is_(None))
+        .values(ended_at=utc_now())
+    )

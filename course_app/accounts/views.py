@@ -1,0 +1,142 @@
+"""Sign-up, sign-in, sign-out, account page and language choice."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from course_app.accounts.forms import (
+    ChangePasswordForm,
+    LanguageForm,
+    ProfileForm,
+    SignInForm,
+    SignUpForm,
+)
+from course_app.accounts.identity import guest_learner_in_session
+from course_app.accounts.passwords import verify_password
+from course_app.accounts.services import (
+    authenticate,
+    change_password,
+    create_user,
+    end_session,
+    start_session,
+)
+from course_app.extensions import db, limiter
+from course_app.learning.services import merge_progress
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site; refuses other hosts and scheme-relative URLs."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def _begin_signed_in_session(user) -> None:
+    """A fresh session: nothing from before sign-in survives except the language."""
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+    start_session(user)
+    login_user(user)
+
+
+def _sign_in_limit() -> str:
+    return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up():
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.my_learning"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        user = create_user(
+            form.username.data,
+            form.password.data,
+            display_name=form.display_name.data or None,
+            email=form.email.data or None,
+            language=session.get("language"),
+            learner=guest_learner_in_session(),
+        )
+        _begin_signed_in_session(user)
+        db.session.commit()
+        flash(_("Your account is ready. Your progress is saved."), "success")
+        return redirect(safe_next(request.args.get("next")) or url_for("learning.my_learning"))
+    return render_template("accounts/sign_up.html", form=form)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.my_learning"))
+    form = SignInForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("That username and password do not match. Try again."))
+        else:
+            guest = guest_learner_in_session()
+            if guest is not None:
+                merge_progress(guest, user.learner)
+            _begin_signed_in_session(user)
+            db.session.commit()
+            flash(_("You are signed in."), "success")
+            return redirect(safe_next(form.next.data) or url_for("learning.my_learning"))
+    return render_template("accounts/sign_in.html", form=form), (400 if form.errors else 200)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    if current_user.is_authenticated:
+        end_session(current_user.session_token)
+        logout_user()
+    session.clear()
+    db.session.commit()
+    flash(_("You are signed out. It is safe to leave this computer."), "success")
+    return redirect(url_for("learning.catalogue"))
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def account():
+    profile = ProfileForm(prefix="profile", display_name=current_user.display_name)
+    password_form = ChangePasswordForm(prefix="password")
+    if profile.submit.data and profile.validate_on_submit():
+        current_user.display_name = profile.display_name.data.strip()
+        db.session.commit()
+        flash(_("Your name is saved."), "success")
+        return redirect(url_for("accounts.account"))
+    if password_form.submit.data and password_form.validate_on_submit():
+        if not verify_password(current_user.password_hash, password_form.current_password.data):
+            password_form.current_password.errors.append(_("That is not your current password."))
+        else:
+            change_password(current_user, password_form.password.data)
+            db.session.commit()
+            flash(_("Your password is changed. Other computers were signed out."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", profile=profile, password_form=password_form)
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["language"] = form.language.data
+        if current_user.is_authenticated:
+            current_user.language = form.language.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data) or url_for("learning.catalogue"))
+

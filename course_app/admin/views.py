@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/certificates")
+def certificates():
+    return "x"

@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+certificates_cli = AppGroup("certificates", help="Look up and revoke certificates.")

@@ -1,0 +1,46 @@
+"""A learner's progress through a course."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from course_app.content.models import Course, Lesson
+from course_app.db import UTCDateTime, utc_now
+from course_app.extensions import db
+
+
+class Enrolment(db.Model):
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "course_id"),
+        Index("ix_enrolments_course_completed", "course_id", "completed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    # Where "Continue" takes the learner back to.
+    last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    course: Mapped[Course] = relationship()
+    last_lesson: Mapped[Lesson | None] = relationship()
+
+
+class LessonProgress(db.Model):
+    __tablename__ = "lesson_progress"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "lesson_id"),
+        Index("ix_lesson_progress_learner_course", "learner_id", "course_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

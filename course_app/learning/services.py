@@ -1,0 +1,197 @@
+"""Progress: the one place that records lessons, resumes courses and decides completion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from course_app.accounts.models import Learner
+from course_app.certificates.models import Certificate
+from course_app.content.models import Course, Lesson, Module, Quiz
+from course_app.db import utc_now
+from course_app.extensions import db
+from course_app.learning.models import Enrolment, LessonProgress
+from course_app.quizzes.models import QuizAttempt
+
+
+@dataclass
+class CourseState:
+    """What one learner has done in one course."""
+
+    completed_lesson_ids: set[int] = field(default_factory=set)
+    passed_quiz_ids: set[int] = field(default_factory=set)
+    attempted_quiz_ids: set[int] = field(default_factory=set)
+    required_lesson_ids: set[int] = field(default_factory=set)
+    quiz_ids: set[int] = field(default_factory=set)
+
+    @property
+    def steps_total(self) -> int:
+        return len(self.required_lesson_ids) + len(self.quiz_ids)
+
+    @property
+    def steps_done(self) -> int:
+        return len(self.required_lesson_ids & self.completed_lesson_ids) + len(
+            self.quiz_ids & self.passed_quiz_ids
+        )
+
+    @property
+    def percent(self) -> int:
+        if not self.steps_total:
+            return 0
+        return (100 * self.steps_done) // self.steps_total
+
+    @property
+    def is_complete(self) -> bool:
+        return self.steps_total > 0 and self.steps_done == self.steps_total
+
+
+def get_enrolment(learner: Learner | None, course: Course) -> Enrolment | None:
+    if learner is None:
+        return None
+    return db.session.scalar(
+        select(Enrolment).where(Enrolment.learner_id == learner.id, Enrolment.course_id == course.id)
+    )
+
+
+def ensure_enrolment(learner: Learner, course: Course) -> Enrolment:
+    """The learner's enrolment in the course, created on first use."""
+    enrolment = get_enrolment(learner, course)
+    if enrolment is not None:
+        return enrolment
+    try:
+        with db.session.begin_nested():
+            enrolment = Enrolment(learner_id=learner.id, course_id=course.id)
+            db.session.add(enrolment)
+    except IntegrityError:  # a parallel request created it first
+        enrolment = get_enrolment(learner, course)
+        assert enrolment is not None
+    return enrolment
+
+
+def course_state(learner: Learner | None, course: Course) -> CourseState:
+    """Everything needed to show progress through a course, in three queries."""
+    state = CourseState()
+    rows = db.session.execute(
+        select(Lesson.id, Lesson.required).where(
+            Lesson.course_id == course.id, Lesson.is_active.is_(True)
+        )
+    )
+    state.required_lesson_ids = {lesson_id for lesson_id, required in rows if required}
+    state.quiz_ids = set(
+        db.session.scalars(
+            select(Quiz.id)
+            .join(Module, Module.id == Quiz.module_id)
+            .where(Quiz.course_id == course.id, Quiz.is_active.is_(True), Module.is_active.is_(True))
+        )
+    )
+    if learner is None:
+        return state
+    state.completed_lesson_ids = set(
+        db.session.scalars(
+            select(LessonProgress.lesson_id).where(
+                LessonProgress.learner_id == learner.id, LessonProgress.course_id == course.id
+            )
+        )
+    )
+    for quiz_id, passed in db.session.execute(
+        select(QuizAttempt.quiz_id, func.max(QuizAttempt.passed.cast(db.Integer)))
+        .where(QuizAttempt.learner_id == learner.id, QuizAttempt.course_id == course.id)
+        .group_by(QuizAttempt.quiz_id)
+    ):
+        state.attempted_quiz_ids.add(quiz_id)
+        if passed:
+            state.passed_quiz_ids.add(quiz_id)
+    return state
+
+
+def record_lesson_viewed(learner: Learner, lesson: Lesson) -> Enrolment:
+    """Remembers the lesson as the place "Continue" returns to."""
+    enrolment = ensure_enrolment(learner, lesson.module.course)
+    enrolment.last_lesson_id = lesson.id
+    enrolment.last_activity_at = utc_now()
+    learner.last_active_at = enrolment.last_activity_at
+    return enrolment
+
+
+def record_lesson_completed(learner: Learner, lesson: Lesson) -> CourseState:
+    """Marks the lesson done once (repeats change nothing) and updates course completion."""
+    course = lesson.module.course
+    enrolment = record_lesson_viewed(learner, lesson)
+    exists = db.session.scalar(
+        select(LessonProgress.id).where(
+            LessonProgress.learner_id == learner.id, LessonProgress.lesson_id == lesson.id
+        )
+    )
+    if exists is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    LessonProgress(learner_id=learner.id, lesson_id=lesson.id, course_id=course.id)
+                )
+        except IntegrityError:
+            pass  # a double click: the lesson is already recorded
+    return update_completion(learner, course, enrolment)
+
+
+def update_completion(
+    learner: Learner, course: Course, enrolment: Enrolment | None = None
+) -> CourseState:
+    """The one place that decides whether a course is complete."""
+    enrolment = enrolment or ensure_enrolment(learner, course)
+    state = course_state(learner, course)
+    if state.is_complete and enrolment.completed_at is None:
+        enrolment.completed_at = utc_now()
+    db.session.flush()
+    return state
+
+
+def merge_progress(source: Learner, target: Learner) -> None:
+    """Moves a guest's progress into an account; what both have done is kept once."""
+    if source.id == target.id:
+        return
+    # Lessons: keep the target's rows, move the rest.
+    target_lessons = select(LessonProgress.lesson_id).where(LessonProgress.learner_id == target.id)
+    db.session.execute(
+        delete(LessonProgress).where(
+            LessonProgress.learner_id == source.id, LessonProgress.lesson_id.in_(target_lessons)
+        )
+    )
+    db.session.execute(
+        update(LessonProgress).where(LessonProgress.learner_id == source.id).values(learner_id=target.id)
+    )
+    db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.learner_id == source.id).values(learner_id=target.id)
+    )
+    db.session.execute(
+        update(Certificate)
+        .where(
+            Certificate.learner_id == source.id,
+            Certificate.course_id.not_in(
+                select(Certificate.course_id).where(Certificate.learner_id == target.id)
+            ),
+        )
+        .values(learner_id=target.id)
+    )
+    targets = {
+        e.course_id: e
+        for e in db.session.scalars(select(Enrolment).where(Enrolment.learner_id == target.id))
+    }
+    for guest_enrolment in db.session.scalars(
+        select(Enrolment).where(Enrolment.learner_id == source.id)
+    ).all():
+        kept = targets.get(guest_enrolment.course_id)
+        if kept is None:
+            guest_enrolment.learner_id = target.id
+            continue
+        kept.started_at = min(kept.started_at, guest_enrolment.started_at)
+        if guest_enrolment.last_activity_at > kept.last_activity_at:
+            kept.last_activity_at = guest_enrolment.last_activity_at
+            kept.last_lesson_id = guest_enrolment.last_lesson_id or kept.last_lesson_id
+        db.session.delete(guest_enrolment)
+    db.session.flush()
+    for enrolment in db.session.scalars(select(Enrolment).where(Enrolment.learner_id == target.id)):
+        update_completion(target, enrolment.course, enrolment)
+    db.session.delete(source)
+    db.session.flush()

@@ -1,0 +1,23 @@
+"""Imports every model so Alembic and create_app see the whole schema."""
+
+from course_app.accounts.models import Learner, User, UserSession
+from course_app.certificates.models import Certificate
+from course_app.content.models import Course, Lesson, Module, Question, Quiz
+from course_app.learning.models import Enrolment, LessonProgress
+from course_app.quizzes.models import AttemptAnswer, QuizAttempt
+
+__all__ = [
+    "AttemptAnswer",
+    "Certificate",
+    "Course",
+    "Enrolment",
+    "Learner",
+    "Lesson",
+    "LessonProgress",
+    "Module",
+    "Question",
+    "Quiz",
+    "QuizAttempt",
+    "User",
+    "UserSession",
+]
