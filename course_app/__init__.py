@@ -27,6 +27,7 @@ def register_extensions(app: Flask) -> None:
     from course_app.accounts.identity import init_identity
     from course_app.extensions import csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
+    from course_app.templating import init_templating
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
@@ -35,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_i18n(app)
     init_identity(app)
+    init_templating(app)
 
 
 def _migrations_dir() -> str:

@@ -34,15 +34,16 @@ class SignUpForm(NewPasswordMixin, FlaskForm):
         _l("Password"),
         validators=[DataRequired(_l("Choose a password.")), Length(max=MAX_LENGTH)],
     )
-    display_name = StringField(
-        _l("Your name (optional)"), validators=[Optional(), Length(max=120)]
-    )
+    display_name = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=120)])
     email = StringField(
         _l("Email (optional)"),
         validators=[
             Optional(),
             Length(max=254),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("That does not look like an email address.")),
+            Regexp(
+                r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                message=_l("That does not look like an email address."),
+            ),
         ],
     )
     submit = SubmitField(_l("Create account"))
@@ -57,7 +58,8 @@ class SignInForm(FlaskForm):
         _l("Username"), validators=[DataRequired(_l("Enter your username.")), Length(max=40)]
     )
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=MAX_LENGTH)]
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=MAX_LENGTH)],
     )
     next = HiddenField()
     submit = SubmitField(_l("Sign in"))
@@ -68,7 +70,8 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(_l("Choose a new password.")), Length(max=MAX_LENGTH)]
+        _l("New password"),
+        validators=[DataRequired(_l("Choose a new password.")), Length(max=MAX_LENGTH)],
     )
     submit = SubmitField(_l("Change password"))
 

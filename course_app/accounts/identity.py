@@ -20,11 +20,15 @@ def token_digest(token: str) -> str:
 
 
 def load_user_by_token(token: str) -> User | None:
-    row = db.session.execute(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == token_digest(token), UserSession.ended_at.is_(None))
-    ).unique().scalar_one_or_none()
+    row = (
+        db.session.execute(
+            select(User)
+            .join(UserSession, UserSession.user_id == User.id)
+            .where(UserSession.token_hash == token_digest(token), UserSession.ended_at.is_(None))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if row is None or not row.is_active_account:
         return None
     row.session_token = token
@@ -47,9 +51,8 @@ def init_identity(app: Flask) -> None:
 
 def current_learner(create: bool = False) -> Learner | None:
     """The learner for this request; with create, a guest gets a learner row kept in the visit."""
-    if "current_learner" in g:
-        if g.current_learner is not None or not create:
-            return g.current_learner
+    if "current_learner" in g and (g.current_learner is not None or not create):
+        return g.current_learner
     learner: Learner | None
     if current_user.is_authenticated:
         learner = current_user.learner

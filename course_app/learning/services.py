@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from course_app.accounts.models import Learner
 from course_app.certificates.models import Certificate
@@ -51,7 +52,9 @@ def get_enrolment(learner: Learner | None, course: Course) -> Enrolment | None:
     if learner is None:
         return None
     return db.session.scalar(
-        select(Enrolment).where(Enrolment.learner_id == learner.id, Enrolment.course_id == course.id)
+        select(Enrolment).where(
+            Enrolment.learner_id == learner.id, Enrolment.course_id == course.id
+        )
     )
 
 
@@ -74,8 +77,10 @@ def course_state(learner: Learner | None, course: Course) -> CourseState:
     """Everything needed to show progress through a course, in three queries."""
     state = CourseState()
     rows = db.session.execute(
-        select(Lesson.id, Lesson.required).where(
-            Lesson.course_id == course.id, Lesson.is_active.is_(True)
+        select(Lesson.id, Lesson.required)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(
+            Lesson.course_id == course.id, Lesson.is_active.is_(True), Module.is_active.is_(True)
         )
     )
     state.required_lesson_ids = {lesson_id for lesson_id, required in rows if required}
@@ -83,7 +88,9 @@ def course_state(learner: Learner | None, course: Course) -> CourseState:
         db.session.scalars(
             select(Quiz.id)
             .join(Module, Module.id == Quiz.module_id)
-            .where(Quiz.course_id == course.id, Quiz.is_active.is_(True), Module.is_active.is_(True))
+            .where(
+                Quiz.course_id == course.id, Quiz.is_active.is_(True), Module.is_active.is_(True)
+            )
         )
     )
     if learner is None:
@@ -159,7 +166,9 @@ def merge_progress(source: Learner, target: Learner) -> None:
         )
     )
     db.session.execute(
-        update(LessonProgress).where(LessonProgress.learner_id == source.id).values(learner_id=target.id)
+        update(LessonProgress)
+        .where(LessonProgress.learner_id == source.id)
+        .values(learner_id=target.id)
     )
     db.session.execute(
         update(QuizAttempt).where(QuizAttempt.learner_id == source.id).values(learner_id=target.id)
@@ -195,3 +204,92 @@ def merge_progress(source: Learner, target: Learner) -> None:
         update_completion(target, enrolment.course, enrolment)
     db.session.delete(source)
     db.session.flush()
+
+
+@dataclass
+class CourseSummary:
+    enrolment: Enrolment
+    percent: int
+
+    @property
+    def course(self) -> Course:
+        return self.enrolment.course
+
+
+def learner_summaries(learner: Learner | None) -> list[CourseSummary]:
+    """Every course the learner has started with percent done, in a fixed number of queries."""
+    if learner is None:
+        return []
+    enrolments = db.session.scalars(
+        select(Enrolment)
+        .options(selectinload(Enrolment.course), selectinload(Enrolment.last_lesson))
+        .join(Course, Course.id == Enrolment.course_id)
+        .where(Enrolment.learner_id == learner.id, Course.is_active.is_(True))
+        .order_by(Enrolment.last_activity_at.desc())
+    ).all()
+    course_ids = [e.course_id for e in enrolments]
+    if not course_ids:
+        return []
+    required = dict(
+        db.session.execute(
+            select(Lesson.course_id, func.count())
+            .join(Module, Module.id == Lesson.module_id)
+            .where(
+                Lesson.course_id.in_(course_ids),
+                Lesson.is_active.is_(True),
+                Lesson.required.is_(True),
+                Module.is_active.is_(True),
+            )
+            .group_by(Lesson.course_id)
+        ).all()
+    )
+    quizzes = dict(
+        db.session.execute(
+            select(Quiz.course_id, func.count())
+            .join(Module, Module.id == Quiz.module_id)
+            .where(
+                Quiz.course_id.in_(course_ids), Quiz.is_active.is_(True), Module.is_active.is_(True)
+            )
+            .group_by(Quiz.course_id)
+        ).all()
+    )
+    done_lessons = dict(
+        db.session.execute(
+            select(LessonProgress.course_id, func.count())
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .join(Module, Module.id == Lesson.module_id)
+            .where(
+                LessonProgress.learner_id == learner.id,
+                LessonProgress.course_id.in_(course_ids),
+                Lesson.is_active.is_(True),
+                Lesson.required.is_(True),
+                Module.is_active.is_(True),
+            )
+            .group_by(LessonProgress.course_id)
+        ).all()
+    )
+    passed = (
+        select(QuizAttempt.course_id, QuizAttempt.quiz_id)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .join(Module, Module.id == Quiz.module_id)
+        .where(
+            QuizAttempt.learner_id == learner.id,
+            QuizAttempt.passed.is_(True),
+            Quiz.is_active.is_(True),
+            Module.is_active.is_(True),
+        )
+        .distinct()
+        .subquery()
+    )
+    passed_quizzes = dict(
+        db.session.execute(
+            select(passed.c.course_id, func.count()).group_by(passed.c.course_id)
+        ).all()
+    )
+    summaries = []
+    for e in enrolments:
+        total = required.get(e.course_id, 0) + quizzes.get(e.course_id, 0)
+        done = done_lessons.get(e.course_id, 0) + passed_quizzes.get(e.course_id, 0)
+        percent = 100 if e.completed_at else ((100 * done) // total if total else 0)
+        summaries.append(CourseSummary(e, min(percent, 100)))
+    return summaries

@@ -1,13 +1,206 @@
-from flask import Blueprint
+"""Catalogue, course overview, lessons with knowledge checks, and My learning."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from course_app.accounts.identity import current_learner
+from course_app.certificates.models import Certificate
+from course_app.content.models import Course, Lesson
+from course_app.extensions import db
+from course_app.learning.forms import CatalogueFilterForm, CompleteLessonForm
+from course_app.learning.outline import find_active_course, load_outline, split_body
+from course_app.learning.services import (
+    course_state,
+    get_enrolment,
+    learner_summaries,
+    record_lesson_completed,
+    record_lesson_viewed,
+)
+from course_app.learning.topics import LANGUAGE_NAMES, topic_name
+from course_app.quizzes.forms import make_question_form
+from course_app.quizzes.grading import InvalidResponse, grade_response
+from course_app.quizzes.services import feedback_for, lesson_checks
 
 bp = Blueprint("learning", __name__)
 
 
+@bp.app_context_processor
+def naming_helpers():
+    return {"topic_name": topic_name, "language_name": LANGUAGE_NAMES.get}
+
+
 @bp.get("/")
 def catalogue():
-    return "catalogue"
+    courses = db.session.scalars(
+        select(Course).where(Course.is_active.is_(True)).order_by(Course.title)
+    ).all()
+    form = CatalogueFilterForm(request.args)
+    topics = sorted({c.topic for c in courses})
+    languages = sorted({c.language for c in courses})
+    form.topic.choices = [("", _("All topics"))] + [(t, topic_name(t)) for t in topics]
+    form.language.choices = [("", _("All languages"))] + [
+        (code, LANGUAGE_NAMES.get(code, code)) for code in languages
+    ]
+    if request.args and not form.validate():
+        shown = courses
+    else:
+        shown = [
+            c
+            for c in courses
+            if (not form.topic.data or c.topic == form.topic.data)
+            and (not form.language.data or c.language == form.language.data)
+        ]
+    return render_template("learning/catalogue.html", courses=shown, form=form, total=len(courses))
+
+
+def _load_course_or_404(slug: str) -> Course:
+    course = find_active_course(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+@bp.get("/courses/<slug>")
+def course_overview(slug: str):
+    course = _load_course_or_404(slug)
+    outline = load_outline(course)
+    learner = current_learner()
+    state = course_state(learner, course)
+    enrolment = get_enrolment(learner, course)
+    return render_template(
+        "learning/course.html", course=course, outline=outline, state=state, enrolment=enrolment
+    )
+
+
+@bp.get("/courses/<slug>/continue")
+def continue_course(slug: str):
+    course = _load_course_or_404(slug)
+    enrolment = get_enrolment(current_learner(), course)
+    lesson = enrolment.last_lesson if enrolment else None
+    if lesson is None or not lesson.is_active:
+        lesson = load_outline(course).first_lesson()
+    if lesson is None:
+        return redirect(url_for("learning.course_overview", slug=slug))
+    return redirect(url_for("learning.lesson", slug=slug, key=lesson.key))
+
+
+def _find_lesson(outline, key: str) -> Lesson:
+    for lesson in outline.lessons:
+        if lesson.key == key:
+            return lesson
+    abort(404)
+
+
+def _render_lesson(course, outline, lesson, check_forms, check_results, status=200):
+    learner = current_learner()
+    if learner is not None:
+        record_lesson_viewed(learner, lesson)
+        db.session.commit()
+    state = course_state(learner, course)
+    before, after = outline.neighbours("lesson", lesson.key)
+    position = [le.id for le in outline.lessons].index(lesson.id) + 1
+    return (
+        render_template(
+            "learning/lesson.html",
+            course=course,
+            outline=outline,
+            lesson=lesson,
+            parts=split_body(lesson.body_html),
+            check_forms=check_forms,
+            check_results=check_results,
+            state=state,
+            before=before,
+            after=after,
+            position=position,
+            complete_form=CompleteLessonForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/courses/<slug>/lessons/<key>")
+def lesson(slug: str, key: str):
+    course = _load_course_or_404(slug)
+    outline = load_outline(course)
+    lesson = _find_lesson(outline, key)
+    checks = lesson_checks(lesson.id)
+    forms = {q.key: make_question_form([q], formdata=None, prefix=q.key) for q in checks}
+    return _render_lesson(course, outline, lesson, forms, {})
+
+
+@bp.post("/courses/<slug>/lessons/<key>/checks/<check_key>")
+def answer_check(slug: str, key: str, check_key: str):
+    course = _load_course_or_404(slug)
+    outline = load_outline(course)
+    lesson = _find_lesson(outline, key)
+    checks = lesson_checks(lesson.id)
+    question = next((q for q in checks if q.key == check_key), None)
+    if question is None:
+        abort(404)
+    forms = {
+        q.key: make_question_form(
+            [q], formdata=None if q is not question else request.form, prefix=q.key
+        )
+        for q in checks
+    }
+    form = forms[question.key]
+    results = {}
+    status = 200
+    if form.validate():
+        response = form.response_for(question)
+        try:
+            verdict = grade_response(question.type, question.data, response)
+        except InvalidResponse:
+            status = 400
+        else:
+            results[question.key] = {
+                "correct": verdict.correct,
+                "feedback": feedback_for(question, response, verdict.correct),
+            }
+    else:
+        status = 400
+    return _render_lesson(course, outline, lesson, forms, results, status)
+
+
+@bp.post("/courses/<slug>/lessons/<key>/complete")
+def complete_lesson(slug: str, key: str):
+    course = _load_course_or_404(slug)
+    outline = load_outline(course)
+    lesson = _find_lesson(outline, key)
+    if not CompleteLessonForm().validate_on_submit():
+        abort(400)
+    learner = current_learner(create=True)
+    state = record_lesson_completed(learner, lesson)
+    db.session.commit()
+    _, after = outline.neighbours("lesson", lesson.key)
+    if after is None:
+        if state.is_complete:
+            return redirect(url_for("certificates.claim", slug=slug))
+        return redirect(url_for("learning.course_overview", slug=slug))
+    endpoint = "learning.lesson" if after.kind == "lesson" else "quizzes.take"
+    return redirect(url_for(endpoint, slug=slug, key=after.key))
 
 
 @bp.get("/my-learning")
 def my_learning():
-    return "my"
+    learner = current_learner()
+    summaries = learner_summaries(learner)
+    certificates = {}
+    if learner is not None:
+        certificates = {
+            c.course_id: c
+            for c in db.session.scalars(
+                select(Certificate).where(Certificate.learner_id == learner.id)
+            )
+        }
+    in_progress = [s for s in summaries if s.enrolment.completed_at is None]
+    completed = [s for s in summaries if s.enrolment.completed_at is not None]
+    return render_template(
+        "learning/my_learning.html",
+        in_progress=in_progress,
+        completed=completed,
+        certificates=certificates,
+    )

@@ -1,0 +1,18 @@
+"""Catalogue filter and the small forms on lesson pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SubmitField
+
+
+class CatalogueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    topic = SelectField(_l("Topic"), choices=[], validate_choice=True)
+    language = SelectField(_l("Language"), choices=[], validate_choice=True)
+    submit = SubmitField(_l("Show courses"))
+
+
+class CompleteLessonForm(FlaskForm):
+    submit = SubmitField(_l("I finished this lesson"))

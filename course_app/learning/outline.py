@@ -1,0 +1,104 @@
+"""A course's active modules, lessons and quizzes in order, loaded in a fixed number of queries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from course_app.content.models import Course, Lesson, Module, Quiz
+from course_app.extensions import db
+
+
+@dataclass
+class ModuleOutline:
+    module: Module
+    lessons: list[Lesson] = field(default_factory=list)
+    quiz: Quiz | None = None
+
+
+@dataclass
+class Step:
+    """One stop on the path through a course: a lesson or a quiz."""
+
+    kind: str  # "lesson" or "quiz"
+    key: str
+    title: str
+    module: Module
+
+
+@dataclass
+class Outline:
+    course: Course
+    modules: list[ModuleOutline]
+
+    @property
+    def steps(self) -> list[Step]:
+        steps = []
+        for m in self.modules:
+            steps += [Step("lesson", le.key, le.title, m.module) for le in m.lessons]
+            if m.quiz is not None:
+                steps.append(Step("quiz", m.quiz.key, m.quiz.title, m.module))
+        return steps
+
+    def neighbours(self, kind: str, key: str) -> tuple[Step | None, Step | None]:
+        steps = self.steps
+        for n, step in enumerate(steps):
+            if step.kind == kind and step.key == key:
+                before = steps[n - 1] if n > 0 else None
+                after = steps[n + 1] if n + 1 < len(steps) else None
+                return before, after
+        return None, None
+
+    @property
+    def lessons(self) -> list[Lesson]:
+        return [le for m in self.modules for le in m.lessons]
+
+    def first_lesson(self) -> Lesson | None:
+        lessons = self.lessons
+        return lessons[0] if lessons else None
+
+
+def load_outline(course: Course) -> Outline:
+    """Three queries, whatever the size of the course."""
+    modules = db.session.scalars(
+        select(Module)
+        .where(Module.course_id == course.id, Module.is_active.is_(True))
+        .order_by(Module.position)
+    ).all()
+    outlines = {m.id: ModuleOutline(m) for m in modules}
+    for lesson in db.session.scalars(
+        select(Lesson)
+        .where(Lesson.course_id == course.id, Lesson.is_active.is_(True))
+        .order_by(Lesson.position)
+    ):
+        if lesson.module_id in outlines:
+            outlines[lesson.module_id].lessons.append(lesson)
+    for quiz in db.session.scalars(
+        select(Quiz).where(Quiz.course_id == course.id, Quiz.is_active.is_(True))
+    ):
+        if quiz.module_id in outlines:
+            outlines[quiz.module_id].quiz = quiz
+    return Outline(course, list(outlines.values()))
+
+
+def find_active_course(slug: str) -> Course | None:
+    return db.session.scalar(select(Course).where(Course.slug == slug, Course.is_active.is_(True)))
+
+
+_CHECK_MARKER = re.compile(r"<!-- check:([a-z0-9-]+) -->")
+
+
+def split_body(body_html: str) -> list[tuple[str, str]]:
+    """The lesson body as ("html", text) and ("check", key) parts, in reading order."""
+    parts: list[tuple[str, str]] = []
+    pos = 0
+    for match in _CHECK_MARKER.finditer(body_html):
+        if match.start() > pos:
+            parts.append(("html", body_html[pos : match.start()]))
+        parts.append(("check", match.group(1)))
+        pos = match.end()
+    if pos < len(body_html):
+        parts.append(("html", body_html[pos:]))
+    return parts
