@@ -44,16 +44,20 @@ def catalogue():
     form.language.choices = [("", _("All languages"))] + [
         (code, LANGUAGE_NAMES.get(code, code)) for code in languages
     ]
-    if request.args and not form.validate():
-        shown = courses
-    else:
-        shown = [
-            c
-            for c in courses
-            if (not form.topic.data or c.topic == form.topic.data)
-            and (not form.language.data or c.language == form.language.data)
-        ]
-    return render_template("learning/catalogue.html", courses=shown, form=form, total=len(courses))
+    topic = form.topic.data if form.topic.data in topics else ""
+    language = form.language.data if form.language.data in languages else ""
+    unknown_filter = bool(form.topic.data and not topic) or bool(
+        form.language.data and not language
+    )
+    form.topic.data, form.language.data = topic, language
+    shown = [
+        c
+        for c in courses
+        if (not topic or c.topic == topic) and (not language or c.language == language)
+    ]
+    return render_template(
+        "learning/catalogue.html", courses=shown, form=form, unknown_filter=unknown_filter
+    )
 
 
 def _load_course_or_404(slug: str) -> Course:
