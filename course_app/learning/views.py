@@ -102,27 +102,25 @@ def _render_lesson(course, outline, lesson, check_forms, check_results, status=2
     learner = current_learner()
     if learner is not None:
         record_lesson_viewed(learner, lesson)
-        db.session.commit()
     state = course_state(learner, course)
     before, after = outline.neighbours("lesson", lesson.key)
     position = [le.id for le in outline.lessons].index(lesson.id) + 1
-    return (
-        render_template(
-            "learning/lesson.html",
-            course=course,
-            outline=outline,
-            lesson=lesson,
-            parts=split_body(lesson.body_html),
-            check_forms=check_forms,
-            check_results=check_results,
-            state=state,
-            before=before,
-            after=after,
-            position=position,
-            complete_form=CompleteLessonForm(),
-        ),
-        status,
+    page = render_template(
+        "learning/lesson.html",
+        course=course,
+        outline=outline,
+        lesson=lesson,
+        parts=split_body(lesson.body_html),
+        check_forms=check_forms,
+        check_results=check_results,
+        state=state,
+        before=before,
+        after=after,
+        position=position,
+        complete_form=CompleteLessonForm(),
     )
+    db.session.commit()  # after rendering, so the page's objects are not expired and reloaded
+    return page, status
 
 
 @bp.get("/courses/<slug>/lessons/<key>")

@@ -1,0 +1,64 @@
+# Two commands do everything: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test test-postgres setup setup-dev migrate courses translations lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-install only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+setup: $(VENV)/.installed translations
+setup-dev: $(VENV)/.installed-dev translations
+
+translations:
+	@if ls course_app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel compile -q -d course_app/translations; fi
+
+migrate: setup
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+courses: migrate
+	$(FLASK) courses import
+
+run: courses
+	@echo ""
+	@echo "  Library Learning is running at http://127.0.0.1:$(PORT)"
+	@echo "  Create an administrator (in another terminal):"
+	@echo "      $(FLASK) users create-admin YOUR-NAME"
+	@echo "  then sign in at http://127.0.0.1:$(PORT)/account/sign-in"
+	@echo "  Stop with Ctrl+C. Your data stays in instance/course_app.db."
+	@echo ""
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+
+test: setup-dev
+	$(BIN)/pytest -q
+
+# The suite against PostgreSQL (a scratch database is made and dropped on this server).
+test-postgres: setup-dev
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+		$(BIN)/pytest -q -m "not browser"
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup-dev
+	$(BIN)/python bench/http_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
