@@ -98,7 +98,9 @@ def _clean_tables(request):
         db.session.remove()
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("TRUNCATE " + ", ".join(_table_names()) + " RESTART IDENTITY CASCADE"))
+                conn.execute(
+                    sa.text("TRUNCATE " + ", ".join(_table_names()) + " RESTART IDENTITY CASCADE")
+                )
             else:
                 for name in _table_names():
                     conn.execute(sa.text(f"DELETE FROM {name}"))
@@ -132,7 +134,9 @@ def csrf_app(database_url):
             engine.dispose()
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token_from(html: str) -> str:
