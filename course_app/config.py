@@ -27,6 +27,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     COURSES_DIR = os.environ.get("COURSES_DIR", str(PROJECT_ROOT / "courses"))
     SITE_NAME = os.environ.get("SITE_NAME", "Library Learning")
+    CERTIFICATE_PAPER = os.environ.get("CERTIFICATE_PAPER", "A4")  # or "Letter"
     # Cookie hardening; SESSION_COOKIE_SECURE is on in production (HTTPS) and can be forced.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,126 @@
+"""Certificates: issuing once per learner and course, finding by code, revoking."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from course_app.accounts.models import Learner
+from course_app.certificates.models import Certificate
+from course_app.content.models import Course
+from course_app.db import utc_now
+from course_app.extensions import db
+from course_app.learning.services import course_state
+
+NAME_MAX_LENGTH = 120
+REASON_MAX_LENGTH = 500
+# secrets.token_urlsafe(24): 24 random bytes (192 bits) as 32 URL-safe characters.
+CODE_BYTES = 24
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class CertificateError(Exception):
+    """A certificate request that cannot be done; `reason` names the rule that refused it."""
+
+    COURSE_NOT_COMPLETE = "course-not-complete"
+    NAME_EMPTY = "name-empty"
+    NAME_TOO_LONG = "name-too-long"
+    NAME_INVALID = "name-invalid"
+    REASON_EMPTY = "reason-empty"
+    REASON_TOO_LONG = "reason-too-long"
+    ALREADY_REVOKED = "already-revoked"
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def clean_recipient_name(name: str) -> str:
+    """The name as it will be printed: NFC, trimmed, one line, 1 to 120 characters."""
+    name = unicodedata.normalize("NFC", name or "").strip()
+    if not name:
+        raise CertificateError(CertificateError.NAME_EMPTY)
+    if len(name) > NAME_MAX_LENGTH:
+        raise CertificateError(CertificateError.NAME_TOO_LONG)
+    # Control characters (newlines, tabs, escapes) would break the printed layout.
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise CertificateError(CertificateError.NAME_INVALID)
+    return name
+
+
+def new_certificate_code() -> str:
+    """An unguessable public code: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(CODE_BYTES)
+
+
+def get_certificate(learner: Learner, course: Course) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).where(
+            Certificate.learner_id == learner.id, Certificate.course_id == course.id
+        )
+    )
+
+
+def issue_certificate(
+    learner: Learner, course: Course, recipient_name: str, language: str
+) -> Certificate:
+    """The learner's certificate for a completed course; an existing one is returned unchanged."""
+    existing = get_certificate(learner, course)
+    if existing is not None:
+        return existing
+    if not course_state(learner, course).is_complete:
+        raise CertificateError(CertificateError.COURSE_NOT_COMPLETE)
+    name = clean_recipient_name(recipient_name)
+    try:
+        with db.session.begin_nested():
+            certificate = Certificate(
+                code=new_certificate_code(),
+                learner_id=learner.id,
+                course_id=course.id,
+                recipient_name=name,
+                language=language,
+            )
+            db.session.add(certificate)
+    except IntegrityError:  # a double submit created it first
+        certificate = get_certificate(learner, course)
+        assert certificate is not None
+    return certificate
+
+
+def find_certificate(code: str) -> Certificate | None:
+    """The certificate with exactly this code, or None; malformed codes never reach the database."""
+    if not isinstance(code, str) or not CODE_PATTERN.match(code):
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def revoke_certificate(certificate: Certificate, reason: str) -> Certificate:
+    """Marks the certificate revoked now with a reason for staff; a second revoke is refused."""
+    if certificate.revoked_at is not None:
+        raise CertificateError(CertificateError.ALREADY_REVOKED)
+    reason = unicodedata.normalize("NFC", reason or "").strip()
+    if not reason:
+        raise CertificateError(CertificateError.REASON_EMPTY)
+    if len(reason) > REASON_MAX_LENGTH:
+        raise CertificateError(CertificateError.REASON_TOO_LONG)
+    certificate.revoked_at = utc_now()
+    certificate.revoked_reason = reason
+    db.session.flush()
+    return certificate
+
+
+def recent_certificates(code_prefix: str | None = None, limit: int = 50) -> list[Certificate]:
+    """The newest certificates, optionally only those whose code starts with code_prefix."""
+    query = (
+        select(Certificate)
+        .options(selectinload(Certificate.course))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    )
+    if code_prefix:
+        query = query.where(Certificate.code.startswith(code_prefix, autoescape=True))
+    return list(db.session.scalars(query.limit(limit)))
