@@ -27,6 +27,7 @@ def register_extensions(app: Flask) -> None:
     from course_app.accounts.identity import init_identity
     from course_app.extensions import csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
+    from course_app.security import init_security_headers
     from course_app.templating import init_templating
 
     db.init_app(app)
@@ -37,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     init_i18n(app)
     init_identity(app)
     init_templating(app)
+    init_security_headers(app)
 
 
 def _migrations_dir() -> str:
