@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-postgres setup setup-dev migrate courses translations lint bench clean
+.PHONY: run test test-postgres setup setup-dev migrate courses translations messages lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ setup-dev: $(VENV)/.installed-dev translations
 
 translations:
 	@if ls course_app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile -q -d course_app/translations; fi
+		$(BIN)/pybabel compile -d course_app/translations; fi
 
 migrate: setup
 	@mkdir -p instance
@@ -52,6 +52,10 @@ test: setup-dev
 test-postgres: setup-dev
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest -q -m "not browser"
+
+# Extract every UI string into the catalogue template that translators work from.
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o course_app/translations/messages.pot .
 
 lint: setup-dev
 	$(BIN)/ruff check .
