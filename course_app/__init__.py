@@ -14,6 +14,8 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    if app.config.get("ENV_NAME") == "production":
+        app.config["SESSION_COOKIE_SECURE"] = True  # production is served over HTTPS only
     check_production(app.config)
     register_extensions(app)
     register_blueprints(app)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from course_app.accounts.passwords import MAX_LENGTH, password_problem
-from course_app.accounts.services import find_user
+from course_app.accounts.services import USERNAME_MAX, find_user, username_key
 
 USERNAME_PATTERN = r"^[\w.\-]+$"
+
+
+def normalise_username(value: str | None) -> str | None:
+    """Check the name as it will be stored: NFKC can make it longer (e.g. one ligature)."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
 
 
 class NewPasswordMixin:
@@ -24,6 +31,7 @@ class NewPasswordMixin:
 class SignUpForm(NewPasswordMixin, FlaskForm):
     username = StringField(
         _l("Username"),
+        filters=[normalise_username],
         validators=[
             DataRequired(_l("Choose a username.")),
             Length(3, 40, _l("Use 3 to 40 characters.")),
@@ -49,6 +57,8 @@ class SignUpForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField(_l("Create account"))
 
     def validate_username(self, field):
+        if len(username_key(field.data or "")) > USERNAME_MAX:
+            raise ValidationError(_l("Use 3 to 40 characters."))
         if find_user(field.data or "") is not None:
             raise ValidationError(_l("That username is taken. Try another."))
 

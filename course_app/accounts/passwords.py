@@ -50,7 +50,7 @@ def verify_password(password_hash: str, password: str) -> bool:
     """True when the password matches; never raises on a bad or foreign hash."""
     try:
         return _hasher().verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, ValueError):
         return False
 
 

@@ -14,6 +14,9 @@ from course_app.db import utc_now
 from course_app.extensions import db
 
 
+USERNAME_MAX = 40
+
+
 class AccountError(Exception):
     """A request about an account that cannot be done; the message is for the person."""
 
@@ -39,6 +42,8 @@ def create_user(
 ) -> User:
     """A new user with a learner; a guest's learner is adopted so its progress is kept."""
     username = unicodedata.normalize("NFKC", username).strip()
+    if not 1 <= len(username_key(username)) <= USERNAME_MAX or len(username) > USERNAME_MAX:
+        raise AccountError("username-length")
     if find_user(username) is not None:
         raise AccountError("username-taken")
     user = User(

@@ -1,0 +1,262 @@
+"""THE roles x routes matrix: every route, every role, the status each must get.
+
+Every (endpoint, method) the app serves must have a row here, so a new route without an
+access decision fails the suite. Expected values are a status code, or SIGN_IN for a redirect
+to the sign-in page; any other expected redirect must not go to sign-in.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from course_app.accounts.models import User
+from course_app.content.models import Lesson, Question
+from course_app.extensions import db
+from tests.factories import make_course, quiz_form_data
+
+ROLES = ("anonymous", "learner", "librarian", "staff", "admin")
+SIGN_IN = "302 to sign-in"
+MADE_UP_CODE = "madeUpCertificateCode00000000000"  # well-formed, so it reaches the lookup
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def every(status: int) -> dict[str, int | str]:
+    return dict.fromkeys(ROLES, status)
+
+
+def guest_then_members(guest: int | str, member: int) -> dict[str, int | str]:
+    return {"anonymous": guest, **dict.fromkeys(ROLES[1:], member)}
+
+
+SIGNED_IN_ONLY = guest_then_members(SIGN_IN, 200)
+STAFF_ONLY = {"anonymous": SIGN_IN, "learner": 403, "librarian": 403, "staff": 200, "admin": 200}
+# The learner-role user owns the certificate and the quiz attempt in the world below.
+CERTIFICATE_OWNER_OR_STAFF = {**STAFF_ONLY, "learner": 200, "librarian": 404}
+ATTEMPT_OWNER_ONLY = {**every(404), "learner": 200}
+
+
+@dataclass(frozen=True)
+class Case:
+    endpoint: str
+    method: str
+    url: str  # filled from the world: {slug}, {code}, {attempt_id}
+    expect: dict[str, int | str]
+    data: Callable[[dict], dict] | None = None
+    note: str = ""
+
+    def label(self) -> str:
+        return f"{self.endpoint} {self.method}" + (f" ({self.note})" if self.note else "")
+
+
+def _quiz_answers(world: dict) -> dict:
+    return {**world["quiz_answers"], "submission_token": secrets.token_urlsafe(32)}
+
+
+MATRIX: list[Case] = [
+    # Public learning pages: guests learn without an account.
+    Case("learning.catalogue", "GET", "/", every(200)),
+    Case("learning.course_overview", "GET", "/courses/{slug}", every(200)),
+    Case("learning.continue_course", "GET", "/courses/{slug}/continue", every(302)),
+    Case("learning.lesson", "GET", "/courses/{slug}/lessons/m1-l1", every(200)),
+    Case(
+        "learning.answer_check",
+        "POST",
+        "/courses/{slug}/lessons/m1-l1/checks/m1-l1-check",
+        every(200),
+        data=lambda w: {f"m1-l1-check-q{w['check_id']}": "a"},
+    ),
+    Case("learning.complete_lesson", "POST", "/courses/{slug}/lessons/m1-l1/complete", every(302)),
+    Case("learning.my_learning", "GET", "/my-learning", every(200)),
+    # Quizzes: anyone may take one; a result belongs to whoever made the attempt.
+    Case("quizzes.take", "GET", "/courses/{slug}/quizzes/m1-quiz", every(200)),
+    Case("quizzes.answer", "POST", "/courses/{slug}/quizzes/m1-quiz", every(303), _quiz_answers),
+    Case("quizzes.history", "GET", "/courses/{slug}/quizzes/m1-quiz/attempts", every(200)),
+    Case(
+        "quizzes.result",
+        "GET",
+        "/courses/{slug}/quizzes/m1-quiz/attempts/{attempt_id}",
+        ATTEMPT_OWNER_ONLY,
+        note="attempt of the learner",
+    ),
+    Case(
+        "quizzes.result",
+        "GET",
+        "/courses/{slug}/quizzes/m1-quiz/attempts/999999",
+        every(404),
+        note="no such attempt",
+    ),
+    # Certificates: claiming needs an account; a certificate page is its owner's (and staff's).
+    Case(
+        "certificates.claim",
+        "GET",
+        "/courses/{slug}/certificate",
+        SIGNED_IN_ONLY,
+        note="course not finished",
+    ),
+    Case(
+        "certificates.claim",
+        "POST",
+        "/courses/{slug}/certificate",
+        SIGNED_IN_ONLY,
+        data=lambda w: {"recipient_name": "Someone"},
+        note="course not finished",
+    ),
+    Case("certificates.show", "GET", "/certificates/{code}", CERTIFICATE_OWNER_OR_STAFF),
+    Case(
+        "certificates.show",
+        "GET",
+        f"/certificates/{MADE_UP_CODE}",
+        guest_then_members(SIGN_IN, 404),
+        note="no such code",
+    ),
+    Case("certificates.pdf", "GET", "/certificates/{code}.pdf", CERTIFICATE_OWNER_OR_STAFF),
+    Case(
+        "certificates.pdf",
+        "GET",
+        f"/certificates/{MADE_UP_CODE}.pdf",
+        guest_then_members(SIGN_IN, 404),
+        note="no such code",
+    ),
+    Case("certificates.verify", "GET", "/verify/{code}", every(200)),
+    Case("certificates.verify", "GET", f"/verify/{MADE_UP_CODE}", every(404), note="no such code"),
+    Case("certificates.verify_lookup", "GET", "/verify", every(200)),
+    # Staff pages.
+    Case("admin.certificates", "GET", "/admin/certificates", STAFF_ONLY),
+    Case(
+        "admin.revoke_certificate",
+        "POST",
+        "/admin/certificates/{code}/revoke",
+        {**STAFF_ONLY, "staff": 400, "admin": 400},
+        data=lambda w: {"reason": ""},
+        note="let in, then the empty reason is refused",
+    ),
+    Case(
+        "admin.revoke_certificate",
+        "POST",
+        f"/admin/certificates/{MADE_UP_CODE}/revoke",
+        {**STAFF_ONLY, "staff": 404, "admin": 404},
+        data=lambda w: {"reason": "test"},
+        note="no such code",
+    ),
+    # Accounts.
+    Case("accounts.sign_in", "GET", "/account/sign-in", guest_then_members(200, 302)),
+    Case(
+        "accounts.sign_in",
+        "POST",
+        "/account/sign-in",
+        guest_then_members(400, 302),
+        data=lambda w: {"username": "learner-user", "password": "wrong password here"},
+        note="wrong password",
+    ),
+    Case("accounts.sign_up", "GET", "/account/sign-up", guest_then_members(200, 302)),
+    Case(
+        "accounts.sign_up",
+        "POST",
+        "/account/sign-up",
+        guest_then_members(200, 302),
+        data=lambda w: {},
+        note="empty form",
+    ),
+    Case("accounts.sign_out", "POST", "/account/sign-out", every(302)),
+    Case("accounts.account", "GET", "/account/", SIGNED_IN_ONLY),
+    Case("accounts.account", "POST", "/account/", SIGNED_IN_ONLY, data=lambda w: {}),
+    Case(
+        "accounts.set_language",
+        "POST",
+        "/account/language",
+        every(302),
+        data=lambda w: {"language": "es", "next": "/"},
+    ),
+    # Infrastructure.
+    Case("health.healthz", "GET", "/healthz", every(200)),
+    Case("static", "GET", "/static/site.css", every(200)),
+]
+
+
+@pytest.fixture
+def world(app, role_clients) -> dict:
+    """A course with a quiz, and a certificate and a quiz attempt owned by the learner."""
+    from course_app.certificates.services import issue_certificate
+    from course_app.learning.services import record_lesson_completed
+
+    with app.app_context():
+        course = make_course("matrix-course", modules=1)
+        done = make_course("done-course", modules=1, lessons_per_module=1, with_quiz=False)
+        check_id = db.session.scalar(
+            select(Question.id).where(
+                Question.course_id == course.id, Question.key == "m1-l1-check"
+            )
+        )
+        learner = db.session.scalar(select(User).where(User.username == "learner-user")).learner
+        for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == done.id)):
+            record_lesson_completed(learner, lesson)
+        code = issue_certificate(learner, done, "Learner One", "en").code
+        quiz_answers = quiz_form_data(course)
+        db.session.commit()
+    response = role_clients["learner"].post(
+        "/courses/matrix-course/quizzes/m1-quiz", data=quiz_answers
+    )
+    assert response.status_code == 303
+    attempt_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    return {
+        "slug": "matrix-course",
+        "code": code,
+        "attempt_id": attempt_id,
+        "check_id": check_id,
+        "quiz_answers": quiz_answers,
+    }
+
+
+def _served(app) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - IGNORED_METHODS
+    }
+
+
+def test_every_route_and_method_is_in_the_matrix(app):
+    covered = {(case.endpoint, case.method) for case in MATRIX}
+    missing = sorted(_served(app) - covered)
+    assert not missing, f"routes with no row in tests/test_roles_matrix.py: {missing}"
+
+
+def test_matrix_names_every_role_in_every_row():
+    for case in MATRIX:
+        assert set(case.expect) == set(ROLES), case.label()
+
+
+def _outcome(response) -> int | str:
+    redirect = response.status_code in (301, 302, 303, 307, 308)
+    if redirect and urlsplit(response.headers["Location"]).path == "/account/sign-in":
+        return SIGN_IN
+    return response.status_code
+
+
+@pytest.mark.parametrize("case", MATRIX, ids=[case.label() for case in MATRIX])
+def test_route_gives_each_role_the_expected_status(app, role_clients, world, case):
+    if case.endpoint not in app.view_functions:
+        pytest.skip(f"endpoint {case.endpoint} is not registered yet")
+    url = case.url.format(**world)
+    adapter = app.url_map.bind("localhost")
+    endpoint, _ = adapter.match(urlsplit(url).path, method=case.method)
+    assert endpoint == case.endpoint, f"{url} reaches {endpoint}, not {case.endpoint}"
+
+    got = {}
+    for role in ROLES:
+        client = role_clients[role]
+        data = case.data(world) if case.data else None
+        response = client.open(url, method=case.method, data=data)
+        got[role] = _outcome(response)
+    wrong = {
+        role: f"expected {case.expect[role]}, got {got[role]}"
+        for role in ROLES
+        if got[role] != case.expect[role]
+    }
+    assert not wrong, f"{case.method} {url}: {wrong}"
