@@ -49,11 +49,22 @@ class UTCDateTime(TypeDecorator):
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite enforces foreign keys only when asked; WAL lets readers and a writer overlap."""
+    """SQLite enforces foreign keys only when asked; WAL lets readers and a writer overlap.
+
+    pysqlite's own transaction handling breaks SAVEPOINTs, so it is switched off here and
+    SQLAlchemy's BEGIN (below) starts each transaction instead.
+    """
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,266 @@
+"""Course folders into the database: validate everything first, then write.
+
+Rows are matched by (course, key) and updated in place, so ids (and learners' progress)
+survive edits; rows whose key left the files are deactivated, never deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from course_app.content.loader import Problem, find_course_folders, load_course
+from course_app.content.models import Course, Lesson, Module, Question, Quiz
+from course_app.content.readability import flesch_kincaid_grade
+from course_app.content.renderer import (
+    plain_text,
+    render_inline,
+    render_lesson,
+    render_markdown,
+)
+from course_app.content.validator import (
+    CourseSpec,
+    ModuleSpec,
+    QuestionSpec,
+    duplicate_slugs,
+    validate_course,
+)
+from course_app.db import utc_now
+from course_app.extensions import db
+
+
+@dataclass
+class ImportReport:
+    problems: list[Problem] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_courses(path: Path) -> tuple[list[CourseSpec], list[Problem]]:
+    """Every course under PATH, validated; no specs at all when any file has a problem."""
+    folders, problems = find_course_folders(path)
+    specs = []
+    for folder in folders:
+        spec, found = validate_course(load_course(folder))
+        problems += found
+        if spec is not None:
+            specs.append(spec)
+    problems += duplicate_slugs(specs)
+    return ([] if problems else specs), problems
+
+
+def question_data(question: QuestionSpec) -> dict[str, Any]:
+    """The type-specific part of a question as stored in Question.data, already sanitised."""
+    if question.type == "short_text":
+        return {"accepted": list(question.accepted)}
+    if question.type == "ordering":
+        return {"items": [{"id": i.id, "html": render_inline(i.text)} for i in question.items]}
+    return {
+        "choices": [
+            {
+                "id": choice.id,
+                "html": render_inline(choice.text),
+                "correct": choice.correct,
+                "feedback_html": render_inline(choice.feedback),
+            }
+            for choice in question.choices
+        ]
+    }
+
+
+def course_minutes(spec: CourseSpec) -> int:
+    """The minutes course.yml gives, else the sum of its lessons' minutes."""
+    if spec.minutes is not None:
+        return spec.minutes
+    return sum(lesson.minutes for module in spec.modules for lesson in module.lessons)
+
+
+def course_reading_grade(spec: CourseSpec) -> float | None:
+    text = "\n".join(
+        plain_text(lesson.body) for module in spec.modules for lesson in module.lessons
+    )
+    return flesch_kincaid_grade(text)
+
+
+@dataclass
+class _Rows:
+    """A course's existing rows by key."""
+
+    modules: dict[str, Module] = field(default_factory=dict)
+    lessons: dict[str, Lesson] = field(default_factory=dict)
+    quizzes: dict[str, Quiz] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    seen: set[int] = field(default_factory=set)  # id() of rows present in the files
+
+    @classmethod
+    def of(cls, course: Course | None) -> _Rows:
+        if course is None:
+            return cls()
+
+        def by_key(model):
+            rows = db.session.scalars(select(model).where(model.course_id == course.id))
+            return {row.key: row for row in rows}
+
+        return cls(by_key(Module), by_key(Lesson), by_key(Quiz), by_key(Question))
+
+    def quiz_holders(self) -> dict[int, Quiz]:
+        return {quiz.module_id: quiz for quiz in self.quizzes.values()}
+
+
+def _quiz_slot_problems(spec: CourseSpec, rows: _Rows) -> list[Problem]:
+    """A module has one quiz row for good (quiz attempts point at it); moves must fit that."""
+    in_files = {m.quiz.key for m in spec.modules if m.quiz}
+    holders = rows.quiz_holders()
+    problems = []
+    for module_spec in spec.modules:
+        quiz, module = module_spec.quiz, rows.modules.get(module_spec.key)
+        if quiz is None or module is None:
+            continue
+        holder, row = holders.get(module.id), rows.quizzes.get(quiz.key)
+        if holder is None or holder is row or (row is None and holder.key not in in_files):
+            continue
+        message = (
+            f"the module '{module_spec.key}' already has the quiz '{holder.key}' and keeps it "
+            f"for learners' results: use the key '{holder.key}' for this quiz, or put it in a "
+            "new module"
+        )
+        problems.append(Problem(quiz.file, quiz.line, message))
+    return problems
+
+
+def _assign(row: Any, **values: Any) -> None:
+    """Set only what differs, so an unchanged row issues no UPDATE."""
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+
+
+def _row(rows: _Rows, table: dict, model: type, course: Course, key: str) -> Any:
+    row = table.get(key)
+    if row is None:
+        row = model(course_id=course.id, key=key)
+        db.session.add(row)
+    rows.seen.add(id(row))
+    return row
+
+
+def _write_question(rows: _Rows, course: Course, spec: QuestionSpec, position: int, **owner):
+    question = _row(rows, rows.questions, Question, course, spec.key)
+    _assign(
+        question,
+        **owner,
+        position=position,
+        type=spec.type,
+        prompt_html=render_markdown(spec.prompt),
+        explanation_html=render_markdown(spec.explanation),
+        data=question_data(spec),
+        is_active=True,
+    )
+
+
+def _write_quiz(rows: _Rows, course: Course, module: Module, spec: ModuleSpec) -> None:
+    quiz_spec = spec.quiz
+    assert quiz_spec is not None
+    quiz = rows.quizzes.get(quiz_spec.key)
+    holder = rows.quiz_holders().get(module.id) if module.id else None
+    if quiz is None and holder is not None:
+        quiz = holder  # the module's old quiz under a new key (see _quiz_slot_problems)
+        rows.quizzes[quiz_spec.key] = rows.quizzes.pop(holder.key)
+    quiz = _row(rows, rows.quizzes, Quiz, course, quiz_spec.key)
+    _assign(
+        quiz,
+        key=quiz_spec.key,
+        module_id=module.id,
+        title=quiz_spec.title,
+        intro_html=render_markdown(quiz_spec.intro),
+        pass_mark=quiz_spec.pass_mark,
+        is_active=True,
+    )
+    db.session.flush()
+    for position, question in enumerate(quiz_spec.questions, start=1):
+        _write_question(rows, course, question, position, quiz_id=quiz.id, lesson_id=None)
+
+
+def _write_course(spec: CourseSpec, course: Course | None, rows: _Rows) -> Course:
+    if course is None:
+        course = Course(slug=spec.slug)
+        db.session.add(course)
+    _assign(
+        course,
+        language=spec.language,
+        title=spec.title,
+        topic=spec.topic,
+        summary_html=render_markdown(spec.summary),
+        minutes=course_minutes(spec),
+        reading_grade=course_reading_grade(spec),
+        content_hash=spec.content_hash,
+        is_active=True,
+        imported_at=utc_now(),
+    )
+    db.session.flush()
+    modules = []
+    for position, module_spec in enumerate(spec.modules, start=1):
+        module = _row(rows, rows.modules, Module, course, module_spec.key)
+        _assign(module, position=position, title=module_spec.title, is_active=True)
+        modules.append(module)
+    db.session.flush()
+    for module, module_spec in zip(modules, spec.modules, strict=True):
+        for position, lesson_spec in enumerate(module_spec.lessons, start=1):
+            lesson = _row(rows, rows.lessons, Lesson, course, lesson_spec.key)
+            _assign(
+                lesson,
+                module_id=module.id,
+                position=position,
+                title=lesson_spec.title,
+                minutes=lesson_spec.minutes,
+                required=lesson_spec.required,
+                body_html=render_lesson(lesson_spec.body, [c.key for c in lesson_spec.checks]),
+                is_active=True,
+            )
+            db.session.flush()
+            for number, check in enumerate(lesson_spec.checks, start=1):
+                _write_question(rows, course, check, number, lesson_id=lesson.id, quiz_id=None)
+        if module_spec.quiz is not None:
+            _write_quiz(rows, course, module, module_spec)
+    for table in (rows.modules, rows.lessons, rows.quizzes, rows.questions):
+        for row in table.values():
+            if id(row) not in rows.seen:
+                _assign(row, is_active=False)
+    db.session.flush()
+    return course
+
+
+def import_courses(path: Path) -> ImportReport:
+    """Every course under PATH in the session (flushed, not committed), or no change at all."""
+    specs, problems = read_courses(path)
+    report = ImportReport(problems=problems)
+    if problems:
+        return report
+    slugs = [spec.slug for spec in specs]
+    existing = {c.slug: c for c in db.session.scalars(select(Course).where(Course.slug.in_(slugs)))}
+    changed = []
+    for spec in specs:
+        course = existing.get(spec.slug)
+        if course is not None and course.content_hash == spec.content_hash:
+            report.unchanged.append(spec.slug)
+            continue
+        rows = _Rows.of(course)
+        report.problems += _quiz_slot_problems(spec, rows)
+        changed.append((spec, course, rows))
+    if report.problems:
+        return report
+    # Nothing has been written yet: every course is valid, so the writes below all belong
+    # to the caller's transaction, which commits or rolls back once. (No SAVEPOINT: with
+    # pysqlite, releasing the outermost savepoint commits.)
+    for spec, course, rows in changed:
+        _write_course(spec, course, rows)
+        (report.created if course is None else report.updated).append(spec.slug)
+    return report

@@ -1,0 +1,259 @@
+"""The course Markdown dialect: rendering to sanitised HTML, and finding what is not allowed.
+
+Pure: no Flask, no database. One allow-list serves both the sanitiser (what survives) and
+the checker (what authors are told about), so a course that validates renders unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import bleach
+from bleach.html5lib_shim import Filter
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code",
+        "pre", "table", "thead", "tbody", "tr", "th", "td", "img", "abbr", "dl", "dt", "dd",
+        "br", "hr",
+    }
+)  # fmt: skip
+# `ol start` keeps "3. Call your doctor" numbered as written.
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "img": ["src", "alt", "title"],
+    "abbr": ["title"],
+    "ol": ["start"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+IMAGE_PROTOCOLS = frozenset({"http", "https"})
+UNSAFE_TAGS = frozenset(
+    {"script", "style", "iframe", "frame", "frameset", "object", "embed", "link", "meta",
+     "base", "form", "input", "button", "textarea", "select", "svg", "math", "template"}
+)  # fmt: skip
+CHECK_FENCE = "check"
+EXTERNAL_REL = "noopener noreferrer"
+_HEADING_SHIFT = 1  # the page has the <h1>; a lesson's "#" is an <h2>
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+_md = _markdown()
+# The checker must see links the renderer would quietly drop (javascript: and friends).
+_scan_md = _markdown()
+_scan_md.validateLink = lambda url: True
+
+
+class _ExternalLinks(Filter):
+    """Adds rel="noopener noreferrer" to links that leave the site."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] in ("StartTag", "EmptyTag") and token["name"] == "a":
+                href = token["data"].get((None, "href"), "")
+                if is_external(href):
+                    token["data"][(None, "rel")] = EXTERNAL_REL
+            yield token
+
+
+_cleaner = bleach.sanitizer.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[_ExternalLinks],
+)
+
+
+def is_external(href: str) -> bool:
+    parts = urlsplit(href.strip())
+    return parts.scheme in ("http", "https") or (not parts.scheme and bool(parts.netloc))
+
+
+def sanitise(html: str) -> str:
+    """HTML reduced to the allow-list; scripts, handlers, styles and bad URLs removed."""
+    return _cleaner.clean(html)
+
+
+def _shift_headings(tokens: list[Token]) -> None:
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            level = min(int(token.tag[1]) + _HEADING_SHIFT, 4)
+            token.tag = f"h{level}"
+
+
+def render_markdown(text: str) -> str:
+    """Block Markdown as sanitised HTML, headings shifted down one level."""
+    tokens = _md.parse(text)
+    _shift_headings(tokens)
+    return sanitise(_md.renderer.render(tokens, _md.options, {})).strip()
+
+
+def render_inline(text: str) -> str:
+    """One line of Markdown (a choice, an item, feedback) as sanitised inline HTML."""
+    return sanitise(_md.renderInline(text.strip())).strip()
+
+
+def check_marker(key: str) -> str:
+    """Where an inline knowledge check goes in a lesson's body_html."""
+    return f"<!-- check:{key} -->"
+
+
+def render_lesson(text: str, check_keys: list[str]) -> str:
+    """A lesson body as sanitised HTML with each ```check block replaced by its marker.
+
+    Markers go in after sanitising, so authors cannot forge one (bleach drops comments);
+    a random placeholder carries each check's place through the sanitiser.
+    """
+    tokens = _md.parse(text)
+    _shift_headings(tokens)
+    nonce = "chk" + secrets.token_hex(12)
+    index = 0
+    for token in tokens:
+        if token.type == "fence" and token.info.strip() == CHECK_FENCE:
+            token.type = "html_block"
+            token.content = f"\n{nonce}x{index}x\n"
+            index += 1
+    html = sanitise(_md.renderer.render(tokens, _md.options, {}))
+    for number, key in enumerate(check_keys):
+        html = html.replace(f"{nonce}x{number}x", check_marker(key))
+    for number in range(len(check_keys), index):
+        html = html.replace(f"{nonce}x{number}x", "")
+    return html.strip()
+
+
+@dataclass(frozen=True)
+class CheckFence:
+    """A ```check block: its first line (0-based, within the text), its YAML and nesting."""
+
+    line: int
+    content: str
+    nested: bool
+
+
+def check_fences(text: str) -> list[CheckFence]:
+    """Every ```check block in a lesson body, in order."""
+    return [
+        CheckFence(token.map[0] if token.map else 0, token.content, token.level > 0)
+        for token in _md.parse(text)
+        if token.type == "fence" and token.info.strip() == CHECK_FENCE
+    ]
+
+
+def plain_text(text: str) -> str:
+    """The readable words of Markdown, one block a sentence, without code or checks."""
+    blocks = []
+    for token in _md.parse(text):
+        if token.type != "inline" or not token.children:
+            continue
+        words = "".join(
+            child.content for child in token.children if child.type in ("text", "code_inline")
+        ).strip()
+        if words:
+            blocks.append(words if words[-1] in ".!?:;" else words + ".")
+    return "\n".join(blocks)
+
+
+def url_problem(url: str, *, image: bool = False) -> str | None:
+    """Why a link or image address is not allowed, or None when it is."""
+    cleaned = _INVISIBLE.sub("", url).lower()
+    match = _SCHEME.match(cleaned)
+    if match is None:
+        return None
+    allowed = IMAGE_PROTOCOLS if image else ALLOWED_PROTOCOLS
+    if match.group(1) in allowed:
+        return None
+    if image:
+        return f"image address '{_short(url)}' is not allowed: use an http:// or https:// address"
+    return (
+        f"link '{_short(url)}' is not allowed: links must start with https://, http:// "
+        "or mailto:, or point to a page on this site"
+    )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _TagScanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0] - 1
+        if tag in UNSAFE_TAGS:
+            self.found.append((line, f"<{tag}> is not allowed in course files (unsafe HTML)"))
+            return
+        if tag not in ALLOWED_TAGS:
+            self.found.append(
+                (line, f"HTML tag <{tag}> is not allowed; use Markdown or an allowed tag")
+            )
+            return
+        allowed = ALLOWED_ATTRIBUTES.get(tag, [])
+        for name, value in attrs:
+            if name.startswith("on"):
+                message = f"event handler '{name}=' is not allowed (unsafe HTML)"
+            elif name == "style":
+                message = "style attributes are not allowed; the site's own design is used"
+            elif name not in allowed:
+                message = f"attribute '{name}' is not allowed on <{tag}>"
+            elif name in ("href", "src"):
+                message = url_problem(value or "", image=(name == "src"))
+            else:
+                message = None
+            if message:
+                self.found.append((line, message))
+
+    handle_startendtag = handle_starttag
+
+
+def _scan_html(html: str) -> list[tuple[int, str]]:
+    scanner = _TagScanner()
+    scanner.feed(html)
+    scanner.close()
+    return scanner.found
+
+
+def _line_of(lines: list[str], start: int, end: int, needle: str) -> int:
+    """The first line in [start, end) containing needle; start if none does."""
+    first = needle.strip().split("\n")[0] if needle.strip() else ""
+    for number in range(start, min(end, len(lines))):
+        if first and first in lines[number]:
+            return number
+    return start
+
+
+def find_unsafe(text: str, *, inline: bool = False) -> list[tuple[int, str]]:
+    """Everything in Markdown that the sanitiser would remove: (0-based line, message)."""
+    text = _NEWLINES.sub("\n", text)  # as markdown-it counts lines
+    lines = text.split("\n")
+    tokens = _scan_md.parseInline(text) if inline else _scan_md.parse(text)
+    found: list[tuple[int, str]] = []
+    for token in tokens:
+        start, end = token.map if token.map else (0, len(lines))
+        if token.type == "html_block":
+            found += [(start + line, message) for line, message in _scan_html(token.content)]
+        for child in token.children or []:
+            if child.type == "html_inline":
+                line = _line_of(lines, start, end, child.content)
+                found += [(line, message) for _, message in _scan_html(child.content)]
+            elif child.type in ("link_open", "image"):
+                attr = "src" if child.type == "image" else "href"
+                url = str(child.attrs.get(attr, ""))
+                message = url_problem(url, image=child.type == "image")
+                if message:
+                    found.append((_line_of(lines, start, end, url.split(":")[0] + ":"), message))
+    return found
