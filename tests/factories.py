@@ -77,7 +77,7 @@ def quiz_questions(prefix: str) -> list[dict]:
         dict(
             key=f"{prefix}-short",
             type="short_text",
-            prompt_html="<p>What is the name of the free health site from the library of medicine?</p>",
+            prompt_html="<p>What is the free health site of the library of medicine?</p>",
             explanation_html="<p>It is MedlinePlus.</p>",
             data={"accepted": ["MedlinePlus", "Medline Plus"]},
         ),

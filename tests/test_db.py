@@ -18,11 +18,10 @@ def count_learners() -> int:
 def test_a_failed_savepoint_undoes_only_its_own_writes(app_ctx):
     db.session.add(Learner())
     db.session.flush()
-    with pytest.raises(RuntimeError):
-        with db.session.begin_nested():
-            db.session.add(Learner())
-            db.session.flush()
-            raise RuntimeError("undo the inner write")
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        db.session.add(Learner())
+        db.session.flush()
+        raise RuntimeError("undo the inner write")
     assert count_learners() == 1
     db.session.rollback()
     assert count_learners() == 0
@@ -40,7 +39,9 @@ def test_times_come_back_timezone_aware_utc(app_ctx):
     db.session.add(learner)
     db.session.commit()
     db.session.expire_all()
-    assert db.session.get(Learner, learner.id).created_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert db.session.get(Learner, learner.id).created_at == datetime(
+        2026, 1, 2, 3, 4, 5, tzinfo=UTC
+    )
 
 
 def test_naive_times_are_refused(app_ctx):

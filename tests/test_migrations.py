@@ -55,8 +55,12 @@ def test_migrations_match_the_models_on_postgresql():
     """Runs in every suite, so a SQLite-only run still proves the PostgreSQL schema."""
     if not _postgres_reachable():
         if IN_CI:
-            pytest.fail(f"PostgreSQL is required under CI=true and is not reachable at {POSTGRES_URL}")
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}; set TEST_POSTGRES_URL to run this")
+            pytest.fail(
+                f"PostgreSQL is required under CI=true and is not reachable at {POSTGRES_URL}"
+            )
+        pytest.skip(
+            f"PostgreSQL is not reachable at {POSTGRES_URL}; set TEST_POSTGRES_URL to run this"
+        )
     url, drop = create_scratch_postgres(POSTGRES_URL)
     try:
         app = _app_for(url)

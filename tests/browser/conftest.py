@@ -80,7 +80,8 @@ class AxeChecker:
     def check(self, page) -> None:
         page.wait_for_load_state("load")
         results = self.axe.run(
-            page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+            page,
+            options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
         )
         violations = results.response["violations"]
         if violations:
@@ -101,14 +102,16 @@ def _path(url: str) -> str:
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser context (no cookies); at the end, every page visited must have been checked."""
+    """A fresh browser context; at the end, every page visited must have been checked by axe."""
     context = browser.new_context(base_url=live_server, accept_downloads=True, locale="en-US")
     context.set_default_timeout(10_000)
     page = context.new_page()
     checker = AxeChecker()
     page.on(
         "framenavigated",
-        lambda frame: checker.visited.append(_path(frame.url)) if frame == page.main_frame else None,
+        lambda frame: (
+            checker.visited.append(_path(frame.url)) if frame == page.main_frame else None
+        ),
     )
     page.axe = checker
     yield page

@@ -32,7 +32,11 @@ def answer_question(page, q: Question, right: bool) -> None:
         page.check(f"#q{q.id}-{pick['id']}")
     elif q.type == "multiple":
         correct = [c["id"] for c in data["choices"] if c.get("correct")]
-        picks = correct if right else [c["id"] for c in data["choices"] if not c.get("correct")][:1] or correct[:1]
+        picks = (
+            correct
+            if right
+            else [c["id"] for c in data["choices"] if not c.get("correct")][:1] or correct[:1]
+        )
         if not right and picks == correct:  # every choice is right: pick fewer to be wrong
             picks = correct[:-1] or correct
         for cid in picks:

@@ -21,7 +21,8 @@ def course(app):
 def focused(page) -> dict:
     return page.evaluate(
         "() => { const e = document.activeElement;"
-        " return {id: e.id, tag: e.tagName, type: e.type || '', text: (e.textContent || '').trim()}; }"
+        " return {id: e.id, tag: e.tagName, type: e.type || '',"
+        " text: (e.textContent || '').trim()}; }"
     )
 
 

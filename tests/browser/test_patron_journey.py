@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -23,7 +24,9 @@ def course_plan(app, slug):
     with app.app_context():
         course = db.session.scalar(select(Course).where(Course.slug == slug))
         outline = load_outline(course)
-        plan = [([le.key for le in m.lessons], m.quiz.key if m.quiz else None) for m in outline.modules]
+        plan = [
+            ([le.key for le in m.lessons], m.quiz.key if m.quiz else None) for m in outline.modules
+        ]
         return course.title, course.topic, plan
 
 
@@ -108,14 +111,16 @@ def test_patron_journey_from_catalogue_to_verified_certificate(page, app, sample
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("Download PDF")).click()
-    pdf_bytes = open(download_info.value.path(), "rb").read()
+    pdf_bytes = Path(download_info.value.path()).read_bytes()
     assert pdf_bytes.startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages)
     assert NAME in text
     assert f"/verify/{code}" in text.replace("\n", "").replace(" ", "")
 
     # 6. Anyone can verify the code; an unknown one gets a clear 404 page.
-    visitor = page.context.browser.new_context(base_url=page.url.split("/", 3)[0] + "//" + page.url.split("/", 3)[2])
+    visitor = page.context.browser.new_context(
+        base_url=page.url.split("/", 3)[0] + "//" + page.url.split("/", 3)[2]
+    )
     other = visitor.new_page()
     other.goto(f"/verify/{code}")
     page.axe.check(other)

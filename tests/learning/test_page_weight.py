@@ -15,7 +15,9 @@ BUDGET = 30 * 1024
 def test_every_sample_lesson_page_with_assets_is_under_30_kb(client, app, sample_course):
     with app.app_context():
         keys = db.session.scalars(
-            select(Lesson.key).join(Course).where(Course.slug == sample_course, Lesson.is_active.is_(True))
+            select(Lesson.key)
+            .join(Course)
+            .where(Course.slug == sample_course, Lesson.is_active.is_(True))
         ).all()
     assert keys
     for key in keys:

@@ -20,7 +20,9 @@ from tests.factories import make_course
 
 
 def lessons_of(course):
-    return db.session.scalars(select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position)).all()
+    return db.session.scalars(
+        select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position)
+    ).all()
 
 
 def passed_attempt(learner, quiz, token):
@@ -76,7 +78,9 @@ def test_merge_keeps_shared_lessons_once_and_moves_attempts(app_ctx):
     db.session.flush()
     merge_progress(guest, member)
     assert db.session.get(Learner, guest.id) is None
-    rows = db.session.scalars(select(LessonProgress.lesson_id).where(LessonProgress.learner_id == member.id)).all()
+    rows = db.session.scalars(
+        select(LessonProgress.lesson_id).where(LessonProgress.learner_id == member.id)
+    ).all()
     assert sorted(rows) == sorted([first.id, second.id])
     assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 1
     assert db.session.scalar(select(QuizAttempt.learner_id)) == member.id

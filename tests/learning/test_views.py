@@ -45,13 +45,25 @@ def test_catalogue_with_unknown_topic_shows_all_and_says_why(client, course):
 
 def test_course_overview_lists_modules_lessons_and_quizzes(client, course):
     page = client.get("/courses/test-course").get_data(as_text=True)
-    for text in ("Module 1", "Module 2", "Lesson m1-l1", "Lesson m2-l2", "Quiz: Quiz 1", "Start the course"):
+    for text in (
+        "Module 1",
+        "Module 2",
+        "Lesson m1-l1",
+        "Lesson m2-l2",
+        "Quiz: Quiz 1",
+        "Start the course",
+    ):
         assert text in page
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/courses/nope", "/courses/test-course/lessons/nope", "/courses/nope/lessons/m1-l1", "/courses/test-course/quizzes/nope"],
+    [
+        "/courses/nope",
+        "/courses/test-course/lessons/nope",
+        "/courses/nope/lessons/m1-l1",
+        "/courses/test-course/quizzes/nope",
+    ],
 )
 def test_unknown_course_or_lesson_gives_404_page(client, course, url):
     response = client.get(url)
@@ -66,7 +78,11 @@ def test_guest_can_read_a_lesson_without_an_account(client, course):
     assert "Lesson m1-l1 text." in page
     assert "Check your understanding" in page
     # The check sits where the marker was, between the paragraphs.
-    assert page.index("Lesson m1-l1 text.") < page.index("Is MedlinePlus free?") < page.index("After the check.")
+    assert (
+        page.index("Lesson m1-l1 text.")
+        < page.index("Is MedlinePlus free?")
+        < page.index("After the check.")
+    )
 
 
 def test_knowledge_check_gives_feedback_at_once(client, course, app):
@@ -135,7 +151,9 @@ def test_guest_progress_is_kept_after_sign_up(client, course, app):
     assert response.status_code == 302
     page = client.get("/my-learning").get_data(as_text=True)
     assert "16% done" in page
-    assert client.get("/courses/test-course/continue").headers["Location"].endswith("/lessons/m1-l2")
+    assert (
+        client.get("/courses/test-course/continue").headers["Location"].endswith("/lessons/m1-l2")
+    )
 
 
 def test_guest_progress_is_merged_into_existing_account_on_sign_in(app, course, make_user):

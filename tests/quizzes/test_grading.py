@@ -16,7 +16,13 @@ from course_app.quizzes.grading import (
 )
 
 SINGLE = {"choices": [{"id": "a", "correct": False}, {"id": "b", "correct": True}]}
-MULTI = {"choices": [{"id": "a", "correct": True}, {"id": "b", "correct": True}, {"id": "c", "correct": False}]}
+MULTI = {
+    "choices": [
+        {"id": "a", "correct": True},
+        {"id": "b", "correct": True},
+        {"id": "c", "correct": False},
+    ]
+}
 TF = {"choices": [{"id": "true", "correct": False}, {"id": "false", "correct": True}]}
 SHORT = {"accepted": ["MedlinePlus", "Medline Plus"]}
 ORDER = {"items": [{"id": "x"}, {"id": "y"}, {"id": "z"}]}
@@ -42,7 +48,9 @@ def test_multiple_ignores_repeats():
     assert grade_response("multiple", MULTI, ["a", "a", "b"]).correct
 
 
-@pytest.mark.parametrize("typed", ["medlineplus", "  MEDLINE plus ", "Medline-Plus!", "médlineplus"])
+@pytest.mark.parametrize(
+    "typed", ["medlineplus", "  MEDLINE plus ", "Medline-Plus!", "médlineplus"]
+)
 def test_short_text_matches_after_normalising(typed):
     assert grade_response("short_text", SHORT, typed).correct
 
@@ -97,7 +105,13 @@ responses = st.one_of(
 
 @given(qtype=st.sampled_from(sorted(GRADERS)), response=responses)
 def test_grader_either_grades_or_refuses_never_crashes(qtype, response):
-    data = {"single": SINGLE, "true_false": TF, "multiple": MULTI, "short_text": SHORT, "ordering": ORDER}[qtype]
+    data = {
+        "single": SINGLE,
+        "true_false": TF,
+        "multiple": MULTI,
+        "short_text": SHORT,
+        "ordering": ORDER,
+    }[qtype]
     try:
         verdict = grade_response(qtype, data, response)
     except InvalidResponse:
@@ -107,7 +121,9 @@ def test_grader_either_grades_or_refuses_never_crashes(qtype, response):
 
 @given(st.permutations(["x", "y", "z"]))
 def test_only_the_one_right_order_is_correct(order):
-    assert grade_response("ordering", ORDER, list(order)).correct == (list(order) == ["x", "y", "z"])
+    assert grade_response("ordering", ORDER, list(order)).correct == (
+        list(order) == ["x", "y", "z"]
+    )
 
 
 @given(st.sets(st.sampled_from(["a", "b", "c"]), min_size=1))

@@ -72,7 +72,9 @@ def test_change_answers_returns_to_the_form_with_answers_kept(client, course, ap
 def test_submitting_from_review_grades_the_same_answers(client, course, app):
     data = form_data(app)
     review = client.post(URL, data=data | {"action": "review"}).get_data(as_text=True)
-    hidden = dict(re.findall(r'<input type="hidden" name="(q\d+(?:-\w+)?)" value="([^"]*)">', review))
+    hidden = dict(
+        re.findall(r'<input type="hidden" name="(q\d+(?:-\w+)?)" value="([^"]*)">', review)
+    )
     assert hidden, "answers are carried through the review page"
     response = client.post(URL, data=data | {"action": "submit"})
     assert response.status_code == 303
@@ -80,7 +82,9 @@ def test_submitting_from_review_grades_the_same_answers(client, course, app):
 
 
 def test_fail_then_pass_with_feedback_and_history(client, course, app):
-    failed = client.post(URL, data=form_data(app, right=3), follow_redirects=True).get_data(as_text=True)
+    failed = client.post(URL, data=form_data(app, right=3), follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "You got 3 of 5 right (60%)." in failed
     assert "You did not pass this time" in failed
     assert "Not correct." in failed and "Correct." in failed
@@ -88,7 +92,9 @@ def test_fail_then_pass_with_feedback_and_history(client, course, app):
     assert "Selling something is a warning sign." in failed  # and on a right one
     assert "Try the quiz again" in failed
 
-    passed = client.post(URL, data=form_data(app, right=5), follow_redirects=True).get_data(as_text=True)
+    passed = client.post(URL, data=form_data(app, right=5), follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "You got 5 of 5 right (100%)." in passed
     assert "You passed this quiz" in passed
 
@@ -99,7 +105,9 @@ def test_fail_then_pass_with_feedback_and_history(client, course, app):
 
 
 def test_feedback_for_the_choice_picked(client, course, app):
-    page = client.post(URL, data=form_data(app, right=0), follow_redirects=True).get_data(as_text=True)
+    page = client.post(URL, data=form_data(app, right=0), follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "No: it sells pills." in page
     assert "Colours tell you little." in page
     assert "You got 0 of 5 right (0%)." in page
