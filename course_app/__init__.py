@@ -14,6 +14,11 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file on this machine never drops a connection; skip the ping before each checkout.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            k: v for k, v in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if k != "pool_pre_ping"
+        }
     if app.config.get("ENV_NAME") == "production":
         app.config["SESSION_COOKIE_SECURE"] = True  # production is served over HTTPS only
     check_production(app.config)

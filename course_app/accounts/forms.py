@@ -5,12 +5,12 @@ from __future__ import annotations
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from course_app.accounts.passwords import MAX_LENGTH, password_problem
 from course_app.accounts.services import USERNAME_MAX, find_user, username_key
+from course_app.forms import BaseForm
 
 USERNAME_PATTERN = r"^[\w.\-]+$"
 
@@ -28,7 +28,7 @@ class NewPasswordMixin:
             raise ValidationError(problem)
 
 
-class SignUpForm(NewPasswordMixin, FlaskForm):
+class SignUpForm(NewPasswordMixin, BaseForm):
     username = StringField(
         _l("Username"),
         filters=[normalise_username],
@@ -63,7 +63,7 @@ class SignUpForm(NewPasswordMixin, FlaskForm):
             raise ValidationError(_l("That username is taken. Try another."))
 
 
-class SignInForm(FlaskForm):
+class SignInForm(BaseForm):
     username = StringField(
         _l("Username"), validators=[DataRequired(_l("Enter your username.")), Length(max=40)]
     )
@@ -75,7 +75,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, BaseForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
@@ -86,13 +86,13 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     display_name = StringField(
         _l("Your name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)]
     )
     submit = SubmitField(_l("Save"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(BaseForm):
     language = RadioField(choices=[("en", "English"), ("es", "Español")])
     next = HiddenField()

@@ -13,7 +13,6 @@ from course_app.accounts.passwords import DUMMY_HASH, hash_password, verify_pass
 from course_app.db import utc_now
 from course_app.extensions import db
 
-
 USERNAME_MAX = 40
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from course_app.certificates.services import NAME_MAX_LENGTH, REASON_MAX_LENGTH, CertificateError
+from course_app.forms import BaseForm
 
 # What a person reads when the service refuses; keys are CertificateError reasons.
 ERROR_MESSAGES = {
@@ -25,7 +25,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ClaimCertificateForm(FlaskForm):
+class ClaimCertificateForm(BaseForm):
     recipient_name = StringField(
         _l("Name on your certificate"),
         filters=[_strip],
@@ -41,7 +41,7 @@ class ClaimCertificateForm(FlaskForm):
 CODE_INPUT = {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
 
 
-class VerifyLookupForm(FlaskForm):
+class VerifyLookupForm(BaseForm):
     """Typed on the public verify page; a GET form, so no CSRF token."""
 
     class Meta:
@@ -56,7 +56,7 @@ class VerifyLookupForm(FlaskForm):
     submit = SubmitField(_l("Check certificate"))
 
 
-class CertificateSearchForm(FlaskForm):
+class CertificateSearchForm(BaseForm):
     class Meta:
         csrf = False
 
@@ -66,7 +66,7 @@ class CertificateSearchForm(FlaskForm):
     submit = SubmitField(_l("Search"))
 
 
-class RevokeCertificateForm(FlaskForm):
+class RevokeCertificateForm(BaseForm):
     reason = TextAreaField(
         _l("Reason for revoking"),
         filters=[_strip],

@@ -1,11 +1,12 @@
 """Catalogue filter and the small forms on lesson pages."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 
+from course_app.forms import BaseForm
 
-class CatalogueFilterForm(FlaskForm):
+
+class CatalogueFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
@@ -14,5 +15,5 @@ class CatalogueFilterForm(FlaskForm):
     submit = SubmitField(_l("Show courses"))
 
 
-class CompleteLessonForm(FlaskForm):
+class CompleteLessonForm(BaseForm):
     submit = SubmitField(_l("I finished this lesson"))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from course_app.content.models import Course, Lesson, Module, Quiz
 from course_app.extensions import db
@@ -70,6 +71,7 @@ def load_outline(course: Course) -> Outline:
     outlines = {m.id: ModuleOutline(m) for m in modules}
     for lesson in db.session.scalars(
         select(Lesson)
+        .options(defer(Lesson.body_html))  # only the lesson on screen needs its text
         .where(Lesson.course_id == course.id, Lesson.is_active.is_(True))
         .order_by(Lesson.position)
     ):

@@ -6,12 +6,12 @@ import random
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Field, HiddenField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length
 
 from course_app.content.models import Question
+from course_app.forms import BaseForm
 
 SHORT_TEXT_MAX = 200
 
@@ -68,7 +68,7 @@ def _question_fields(question: Question) -> dict[str, Field]:
     raise ValueError(f"unknown question type {question.type!r}")
 
 
-class QuestionSetForm(FlaskForm):
+class QuestionSetForm(BaseForm):
     """Base for generated forms; `questions` is set on the generated subclass."""
 
     questions: list[Question] = []
