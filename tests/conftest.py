@@ -91,6 +91,9 @@ def _table_names() -> list[str]:
 def _clean_tables(request):
     """Every test starts with empty tables, on both databases."""
     yield
+    from course_app.learning.lesson_cache import lesson_pages
+
+    lesson_pages.clear()
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from course_app.accounts.models import Role, User
 from course_app.accounts.services import create_user
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
@@ -125,7 +127,7 @@ def make_course(
         summary_html="<p>A course for tests.</p>",
         minutes=modules * lessons_per_module * 5,
         reading_grade=6.2,
-        content_hash="x" * 64,
+        content_hash=uuid.uuid4().hex,
     )
     db.session.add(course)
     db.session.flush()

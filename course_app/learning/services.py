@@ -74,7 +74,7 @@ def ensure_enrolment(learner: Learner, course: Course) -> Enrolment:
 
 
 def course_state(learner: Learner | None, course: Course) -> CourseState:
-    """Everything needed to show progress through a course, in four queries (none for a new guest)."""
+    """Progress through a course in four queries (none for a guest with no progress yet)."""
     state = CourseState()
     if learner is None:
         return state  # nothing done yet; the course's size is not needed to say so
@@ -113,10 +113,10 @@ def course_state(learner: Learner | None, course: Course) -> CourseState:
     return state
 
 
-def record_lesson_viewed(learner: Learner, lesson: Lesson) -> Enrolment:
+def record_lesson_viewed(learner: Learner, course: Course, lesson_id: int) -> Enrolment:
     """Remembers the lesson as the place "Continue" returns to."""
-    enrolment = ensure_enrolment(learner, lesson.module.course)
-    enrolment.last_lesson_id = lesson.id
+    enrolment = ensure_enrolment(learner, course)
+    enrolment.last_lesson_id = lesson_id
     enrolment.last_activity_at = utc_now()
     learner.last_active_at = enrolment.last_activity_at
     return enrolment
@@ -125,7 +125,7 @@ def record_lesson_viewed(learner: Learner, lesson: Lesson) -> Enrolment:
 def record_lesson_completed(learner: Learner, lesson: Lesson) -> CourseState:
     """Marks the lesson done once (repeats change nothing) and updates course completion."""
     course = lesson.module.course
-    enrolment = record_lesson_viewed(learner, lesson)
+    enrolment = record_lesson_viewed(learner, course, lesson.id)
     exists = db.session.scalar(
         select(LessonProgress.id).where(
             LessonProgress.learner_id == learner.id, LessonProgress.lesson_id == lesson.id

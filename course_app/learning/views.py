@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from course_app.accounts.identity import current_learner
@@ -11,6 +13,7 @@ from course_app.certificates.models import Certificate
 from course_app.content.models import Course, Lesson
 from course_app.extensions import db
 from course_app.learning.forms import CatalogueFilterForm, CompleteLessonForm
+from course_app.learning.lesson_cache import CSRF_PLACEHOLDER, LessonPage, NavStep, lesson_pages
 from course_app.learning.outline import find_active_course, load_outline, split_body
 from course_app.learning.services import (
     course_state,
@@ -98,39 +101,64 @@ def _find_lesson(outline, key: str) -> Lesson:
     abort(404)
 
 
-def _render_lesson(course, outline, lesson, check_forms, check_results, status=200):
-    learner = current_learner()
-    if learner is not None:
-        record_lesson_viewed(learner, lesson)
-    state = course_state(learner, course)
+def _nav_step(step) -> NavStep | None:
+    return NavStep(step.kind, step.key, step.title) if step else None
+
+
+def _build_lesson_page(course, outline, lesson, check_forms, check_results, csrf_value):
+    """Renders the content part of a lesson page (breadcrumbs, text, knowledge checks)."""
     before, after = outline.neighbours("lesson", lesson.key)
     position = [le.id for le in outline.lessons].index(lesson.id) + 1
-    page = render_template(
-        "learning/lesson.html",
+    html = render_template(
+        "learning/_lesson_article.html",
         course=course,
-        outline=outline,
         lesson=lesson,
         parts=split_body(lesson.body_html),
         check_forms=check_forms,
         check_results=check_results,
-        state=state,
-        before=before,
-        after=after,
+        csrf_value=csrf_value,
         position=position,
+        total=len(outline.lessons),
+    )
+    return LessonPage(
+        lesson.id, lesson.key, lesson.title, html, _nav_step(before), _nav_step(after)
+    )
+
+
+def _render_lesson(course, page: LessonPage, article_html: str, status: int = 200):
+    """The whole lesson page: cached or fresh content, plus this learner's own progress."""
+    learner = current_learner()
+    if learner is not None:
+        record_lesson_viewed(learner, course, page.lesson_id)
+    state = course_state(learner, course)
+    html = render_template(
+        "learning/lesson.html",
+        course=course,
+        page=page,
+        article_html=article_html,
+        learner=learner,
+        state=state,
         complete_form=CompleteLessonForm(),
     )
     db.session.commit()  # after rendering, so the page's objects are not expired and reloaded
-    return page, status
+    return html, status
 
 
 @bp.get("/courses/<slug>/lessons/<key>")
 def lesson(slug: str, key: str):
     course = _load_course_or_404(slug)
-    outline = load_outline(course)
-    lesson = _find_lesson(outline, key)
-    checks = lesson_checks(lesson.id)
-    forms = {q.key: make_question_form([q], formdata=None, prefix=q.key) for q in checks}
-    return _render_lesson(course, outline, lesson, forms, {})
+    cache_key = (course.id, course.content_hash, key, str(get_locale()))
+    page = lesson_pages.get(cache_key)
+    if page is None:
+        outline = load_outline(course)
+        lesson = _find_lesson(outline, key)
+        forms = {
+            q.key: make_question_form([q], formdata=None, prefix=q.key)
+            for q in lesson_checks(lesson.id)
+        }
+        page = _build_lesson_page(course, outline, lesson, forms, {}, CSRF_PLACEHOLDER)
+        lesson_pages.put(cache_key, page)
+    return _render_lesson(course, page, page.html_with_token(generate_csrf()))
 
 
 @bp.post("/courses/<slug>/lessons/<key>/checks/<check_key>")
@@ -164,7 +192,8 @@ def answer_check(slug: str, key: str, check_key: str):
             }
     else:
         status = 400
-    return _render_lesson(course, outline, lesson, forms, results, status)
+    page = _build_lesson_page(course, outline, lesson, forms, results, generate_csrf())
+    return _render_lesson(course, page, page.article_html, status)
 
 
 @bp.post("/courses/<slug>/lessons/<key>/complete")

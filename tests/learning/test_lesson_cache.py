@@ -1,0 +1,74 @@
+"""The cached part of lesson pages: reused, never stale after an import, tokens never shared."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from sqlalchemy import event
+
+from course_app.content.importer import import_courses
+from course_app.extensions import db
+from course_app.learning.lesson_cache import CSRF_PLACEHOLDER, LessonPageCache, lesson_pages
+from tests.conftest import ROOT, csrf_token_from
+
+LESSON = "/courses/sample-health-basics/lessons/where-to-start"
+
+
+def count(app, client, url):
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_second_view_reuses_the_rendered_lesson(app, client, sample_course):
+    first = count(app, client, LESSON)
+    second = count(app, client, LESSON)
+    assert len(lesson_pages) == 1
+    assert second < first
+
+
+def test_reimported_edit_is_shown_at_once(app, client, tmp_path):
+    courses = tmp_path / "courses"
+    shutil.copytree(ROOT / "courses" / "sample-health-basics", courses / "sample-health-basics")
+    with app.app_context():
+        assert import_courses(courses).ok
+        db.session.commit()
+    assert "Freshly edited sentence." not in client.get(LESSON).get_data(as_text=True)
+    lesson_file = next((courses / "sample-health-basics").glob("*/01-where-to-start.md"))
+    lesson_file.write_text(
+        lesson_file.read_text(encoding="utf-8") + "\nFreshly edited sentence.\n", encoding="utf-8"
+    )
+    with app.app_context():
+        assert import_courses(courses).ok
+        db.session.commit()
+    assert "Freshly edited sentence." in client.get(LESSON).get_data(as_text=True)
+
+
+def test_each_visitor_gets_their_own_csrf_token_from_the_cached_page(csrf_app, sample_course):
+    one, two = csrf_app.test_client(), csrf_app.test_client()
+    page_one = one.get(LESSON).get_data(as_text=True)
+    page_two = two.get(LESSON).get_data(as_text=True)
+    assert CSRF_PLACEHOLDER not in page_one and CSRF_PLACEHOLDER not in page_two
+    tokens_one = set(re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', page_one))
+    tokens_two = set(re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', page_two))
+    assert tokens_one and tokens_two and tokens_one.isdisjoint(tokens_two)
+    # The token on the cached check form is accepted for that visitor.
+    form_action = re.search(r'action="([^"]+/checks/[^"#]+)', page_two).group(1)
+    response = two.post(form_action, data={"csrf_token": csrf_token_from(page_two)})
+    assert response.status_code == 400  # no answer given, but past the CSRF check
+    assert "Please answer this question." in response.get_data(as_text=True)
+
+
+def test_cache_is_bounded():
+    cache = LessonPageCache(max_entries=2)
+    for n in range(3):
+        cache.put((n,), object())
+    assert len(cache) == 2 and cache.get((0,)) is None and cache.get((2,)) is not None
