@@ -52,7 +52,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """SQLite enforces foreign keys only when asked; WAL lets readers and a writer overlap.
 
     pysqlite's own transaction handling breaks SAVEPOINTs, so it is switched off here and
-    SQLAlchemy's BEGIN (below) starts each transaction instead.
+    the transaction is begun by _sqlite_begin_before_writing instead.
     """
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -64,7 +64,20 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+_SQLITE_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_begin_before_writing(conn, cursor, statement, parameters, context, executemany):
+    """Reads run outside a transaction; the first write takes the write lock at once.
+
+    BEGIN IMMEDIATE makes a second writer wait (busy_timeout) instead of failing, and a
+    request that read first never holds a stale snapshot that SQLite would refuse to upgrade.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    if dbapi_connection.in_transaction:
+        return
+    if statement.lstrip()[:9].upper().startswith(_SQLITE_WRITES):
+        dbapi_connection.execute("BEGIN IMMEDIATE")
