@@ -8,6 +8,7 @@ from flask import abort
 from flask_login import current_user
 
 from course_app.accounts.models import Role
+from course_app.extensions import login_manager
 
 
 def role_required(*roles: Role):
@@ -16,8 +17,6 @@ def role_required(*roles: Role):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            from course_app.extensions import login_manager
-
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not current_user.has_role(*roles):

@@ -32,17 +32,10 @@ from course_app.certificates.services import (
 )
 from course_app.content.models import Course
 from course_app.extensions import db
-from course_app.learning.outline import find_active_course
+from course_app.learning.outline import active_course_or_404
 from course_app.learning.services import course_state
 
 bp = Blueprint("certificates", __name__)
-
-
-def _active_course_or_404(slug: str) -> Course:
-    course = find_active_course(slug)
-    if course is None:
-        abort(404)
-    return course
 
 
 def _course_url(course: Course) -> str:
@@ -73,7 +66,7 @@ def _noindex(response: Response) -> Response:
 @bp.route("/courses/<slug>/certificate", methods=["GET", "POST"])
 @login_required
 def claim(slug: str):
-    course = _active_course_or_404(slug)
+    course = active_course_or_404(slug)
     learner = current_learner(create=True)
     existing = get_certificate(learner, course)
     if existing is not None:

@@ -12,7 +12,6 @@ class CatalogueFilterForm(BaseForm):
 
     topic = SelectField(_l("Topic"), choices=[], validate_choice=True)
     language = SelectField(_l("Language"), choices=[], validate_choice=True)
-    submit = SubmitField(_l("Show courses"))
 
 
 class CompleteLessonForm(BaseForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
@@ -87,6 +88,14 @@ def load_outline(course: Course) -> Outline:
 
 def find_active_course(slug: str) -> Course | None:
     return db.session.scalar(select(Course).where(Course.slug == slug, Course.is_active.is_(True)))
+
+
+def active_course_or_404(slug: str) -> Course:
+    """The published course with this slug; a 404 page for anything else."""
+    course = find_active_course(slug)
+    if course is None:
+        abort(404)
+    return course
 
 
 _CHECK_MARKER = re.compile(r"<!-- check:([a-z0-9-]+) -->")

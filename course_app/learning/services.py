@@ -73,27 +73,33 @@ def ensure_enrolment(learner: Learner, course: Course) -> Enrolment:
     return enrolment
 
 
+def _counted_lessons():
+    """The lessons that count towards completion: required, active, in an active module."""
+    return (
+        Lesson.is_active.is_(True),
+        Lesson.required.is_(True),
+        Module.is_active.is_(True),
+        Module.id == Lesson.module_id,
+    )
+
+
+def _counted_quizzes():
+    """The quizzes that count towards completion: active, in an active module."""
+    return (Quiz.is_active.is_(True), Module.is_active.is_(True), Module.id == Quiz.module_id)
+
+
 def course_state(learner: Learner | None, course: Course) -> CourseState:
     """Progress through a course in four queries (none for a guest with no progress yet)."""
     state = CourseState()
     if learner is None:
         return state  # nothing done yet; the course's size is not needed to say so
-    rows = db.session.execute(
-        select(Lesson.id, Lesson.required)
-        .join(Module, Module.id == Lesson.module_id)
-        .where(
-            Lesson.course_id == course.id, Lesson.is_active.is_(True), Module.is_active.is_(True)
+    state.required_lesson_ids = set(
+        db.session.scalars(
+            select(Lesson.id).where(Lesson.course_id == course.id, *_counted_lessons())
         )
     )
-    state.required_lesson_ids = {lesson_id for lesson_id, required in rows if required}
     state.quiz_ids = set(
-        db.session.scalars(
-            select(Quiz.id)
-            .join(Module, Module.id == Quiz.module_id)
-            .where(
-                Quiz.course_id == course.id, Quiz.is_active.is_(True), Module.is_active.is_(True)
-            )
-        )
+        db.session.scalars(select(Quiz.id).where(Quiz.course_id == course.id, *_counted_quizzes()))
     )
     state.completed_lesson_ids = set(
         db.session.scalars(
@@ -233,23 +239,14 @@ def learner_summaries(learner: Learner | None) -> list[CourseSummary]:
     required = dict(
         db.session.execute(
             select(Lesson.course_id, func.count())
-            .join(Module, Module.id == Lesson.module_id)
-            .where(
-                Lesson.course_id.in_(course_ids),
-                Lesson.is_active.is_(True),
-                Lesson.required.is_(True),
-                Module.is_active.is_(True),
-            )
+            .where(Lesson.course_id.in_(course_ids), *_counted_lessons())
             .group_by(Lesson.course_id)
         ).all()
     )
     quizzes = dict(
         db.session.execute(
             select(Quiz.course_id, func.count())
-            .join(Module, Module.id == Quiz.module_id)
-            .where(
-                Quiz.course_id.in_(course_ids), Quiz.is_active.is_(True), Module.is_active.is_(True)
-            )
+            .where(Quiz.course_id.in_(course_ids), *_counted_quizzes())
             .group_by(Quiz.course_id)
         ).all()
     )
@@ -257,13 +254,10 @@ def learner_summaries(learner: Learner | None) -> list[CourseSummary]:
         db.session.execute(
             select(LessonProgress.course_id, func.count())
             .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .join(Module, Module.id == Lesson.module_id)
             .where(
                 LessonProgress.learner_id == learner.id,
                 LessonProgress.course_id.in_(course_ids),
-                Lesson.is_active.is_(True),
-                Lesson.required.is_(True),
-                Module.is_active.is_(True),
+                *_counted_lessons(),
             )
             .group_by(LessonProgress.course_id)
         ).all()
@@ -271,12 +265,10 @@ def learner_summaries(learner: Learner | None) -> list[CourseSummary]:
     passed = (
         select(QuizAttempt.course_id, QuizAttempt.quiz_id)
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .join(Module, Module.id == Quiz.module_id)
         .where(
             QuizAttempt.learner_id == learner.id,
             QuizAttempt.passed.is_(True),
-            Quiz.is_active.is_(True),
-            Module.is_active.is_(True),
+            *_counted_quizzes(),
         )
         .distinct()
         .subquery()

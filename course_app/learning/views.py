@@ -14,7 +14,7 @@ from course_app.content.models import Course, Lesson
 from course_app.extensions import db
 from course_app.learning.forms import CatalogueFilterForm, CompleteLessonForm
 from course_app.learning.lesson_cache import CSRF_PLACEHOLDER, LessonPage, NavStep, lesson_pages
-from course_app.learning.outline import find_active_course, load_outline, split_body
+from course_app.learning.outline import active_course_or_404, load_outline, split_body
 from course_app.learning.services import (
     course_state,
     get_enrolment,
@@ -63,16 +63,9 @@ def catalogue():
     )
 
 
-def _load_course_or_404(slug: str) -> Course:
-    course = find_active_course(slug)
-    if course is None:
-        abort(404)
-    return course
-
-
 @bp.get("/courses/<slug>")
 def course_overview(slug: str):
-    course = _load_course_or_404(slug)
+    course = active_course_or_404(slug)
     outline = load_outline(course)
     learner = current_learner()
     state = course_state(learner, course)
@@ -84,7 +77,7 @@ def course_overview(slug: str):
 
 @bp.get("/courses/<slug>/continue")
 def continue_course(slug: str):
-    course = _load_course_or_404(slug)
+    course = active_course_or_404(slug)
     enrolment = get_enrolment(current_learner(), course)
     lesson = enrolment.last_lesson if enrolment else None
     if lesson is None or not lesson.is_active:
@@ -146,7 +139,7 @@ def _render_lesson(course, page: LessonPage, article_html: str, status: int = 20
 
 @bp.get("/courses/<slug>/lessons/<key>")
 def lesson(slug: str, key: str):
-    course = _load_course_or_404(slug)
+    course = active_course_or_404(slug)
     cache_key = (course.id, course.content_hash, key, str(get_locale()))
     page = lesson_pages.get(cache_key)
     if page is None:
@@ -163,7 +156,7 @@ def lesson(slug: str, key: str):
 
 @bp.post("/courses/<slug>/lessons/<key>/checks/<check_key>")
 def answer_check(slug: str, key: str, check_key: str):
-    course = _load_course_or_404(slug)
+    course = active_course_or_404(slug)
     outline = load_outline(course)
     lesson = _find_lesson(outline, key)
     checks = lesson_checks(lesson.id)
@@ -198,7 +191,7 @@ def answer_check(slug: str, key: str, check_key: str):
 
 @bp.post("/courses/<slug>/lessons/<key>/complete")
 def complete_lesson(slug: str, key: str):
-    course = _load_course_or_404(slug)
+    course = active_course_or_404(slug)
     outline = load_outline(course)
     lesson = _find_lesson(outline, key)
     if not CompleteLessonForm().validate_on_submit():

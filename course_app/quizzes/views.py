@@ -10,7 +10,7 @@ from sqlalchemy import select
 from course_app.accounts.identity import current_learner
 from course_app.content.models import Question, Quiz
 from course_app.extensions import db
-from course_app.learning.outline import Outline, find_active_course, load_outline
+from course_app.learning.outline import Outline, active_course_or_404, load_outline
 from course_app.learning.services import course_state
 from course_app.quizzes.forms import display_items, make_question_form
 from course_app.quizzes.services import (
@@ -27,10 +27,7 @@ TOKEN_LENGTH = 43  # secrets.token_urlsafe(32)
 
 
 def _load_quiz(slug: str, key: str) -> tuple[Outline, Quiz]:
-    course = find_active_course(slug)
-    if course is None:
-        abort(404)
-    outline = load_outline(course)
+    outline = load_outline(active_course_or_404(slug))
     for m in outline.modules:
         if m.quiz is not None and m.quiz.key == key:
             return outline, m.quiz
