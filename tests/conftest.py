@@ -155,7 +155,7 @@ def sample_course(app):
     from course_app.content.models import Course
 
     with app.app_context():
-        report = import_courses(Path(app.config["COURSES_DIR"]))
+        report = import_courses(Path(app.config["COURSES_DIR"]) / SAMPLE_SLUG)
         assert report.ok, report.problems
         db.session.commit()
         course = db.session.scalar(sa.select(Course).where(Course.slug == SAMPLE_SLUG))

@@ -62,6 +62,7 @@ MATRIX: list[Case] = [
     # Public learning pages: guests learn without an account.
     Case("learning.catalogue", "GET", "/", every(200)),
     Case("learning.course_overview", "GET", "/courses/{slug}", every(200)),
+    Case("learning.glossary", "GET", "/courses/{slug}/glossary", every(200)),
     Case("learning.continue_course", "GET", "/courses/{slug}/continue", every(302)),
     Case("learning.lesson", "GET", "/courses/{slug}/lessons/m1-l1", every(200)),
     Case(

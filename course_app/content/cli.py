@@ -1,7 +1,9 @@
-"""`flask courses validate|import [PATH]`: check course files, then load them into the database."""
+"""`flask courses validate|lint|import [PATH]`: check course files, hold them to the
+plain-language rules, then load them into the database."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -10,6 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from course_app.content.importer import import_courses, read_courses
+from course_app.content.linter import describe_score, lint_course
 from course_app.content.loader import Problem
 from course_app.extensions import db
 
@@ -51,6 +54,36 @@ def validate_command(path: Path | None) -> None:
         _fail(problems)
     lessons = sum(len(m.lessons) for spec in specs for m in spec.modules)
     click.echo(f"OK: {len(specs)} course(s), {lessons} lesson(s), no problems.")
+
+
+@courses_cli.command("lint")
+@_path_argument
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Check review dates as of this day (YYYY-MM-DD) instead of today.",
+)
+def lint_command(path: Path | None, today) -> None:
+    """Validate, then check reading level, structure, glossary, media and review dates."""
+    specs, problems = read_courses(_courses_path(path))
+    if problems:
+        _fail(problems)
+    day = today.date() if today else date.today()
+    for spec in specs:
+        lint = lint_course(spec, day)
+        click.echo(f"{spec.slug}:")
+        for lesson in lint.lessons:
+            level = (
+                "no text" if lesson.score is None else describe_score(lesson.score, lesson.language)
+            )
+            click.echo(f"  {lesson.file} [{lesson.language}] {level}")
+        for language, value in lint.medians.items():
+            if value is not None:
+                click.echo(f"  median [{language}]: {describe_score(value, language)}")
+        problems += lint.problems
+    if problems:
+        _fail(problems)
+    click.echo(f"OK: {len(specs)} course(s) meet the plain-language rules.")
 
 
 @courses_cli.command("import")

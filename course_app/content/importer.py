@@ -12,19 +12,18 @@ from typing import Any
 
 from sqlalchemy import select
 
+from course_app.content.linter import lesson_score
 from course_app.content.loader import Problem, find_course_folders, load_course
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
-from course_app.content.readability import flesch_kincaid_grade
-from course_app.content.renderer import (
-    plain_text,
-    render_inline,
-    render_lesson,
-    render_markdown,
-)
+from course_app.content.readability import median
+from course_app.content.renderer import render_inline, render_lesson, render_markdown
 from course_app.content.validator import (
     CourseSpec,
+    GlossaryTerm,
+    LessonSpec,
     ModuleSpec,
     QuestionSpec,
+    QuizSpec,
     duplicate_slugs,
     validate_course,
 )
@@ -63,7 +62,10 @@ def question_data(question: QuestionSpec) -> dict[str, Any]:
         return {"accepted": list(question.accepted)}
     if question.type == "ordering":
         return {"items": [{"id": i.id, "html": render_inline(i.text)} for i in question.items]}
-    return {
+    situation = (
+        {"situation_html": render_markdown(question.situation)} if question.situation else {}
+    )
+    return situation | {
         "choices": [
             {
                 "id": choice.id,
@@ -83,11 +85,70 @@ def course_minutes(spec: CourseSpec) -> int:
     return sum(lesson.minutes for module in spec.modules for lesson in module.lessons)
 
 
-def course_reading_grade(spec: CourseSpec) -> float | None:
-    text = "\n".join(
-        plain_text(lesson.body) for module in spec.modules for lesson in module.lessons
-    )
-    return flesch_kincaid_grade(text)
+def reading_levels(spec: CourseSpec) -> dict[str, float | None]:
+    """The course's reading level as the linter measures it: the median of its lessons."""
+    score = median([lesson_score(lesson, spec.language) for lesson in spec.lessons])
+    if spec.language == "es":
+        return {"reading_grade": None, "reading_ease": score}
+    return {"reading_grade": score, "reading_ease": None}
+
+
+def glossary_entries(terms: list[GlossaryTerm]) -> list[dict[str, str]]:
+    """Alphabetical, as learners look words up."""
+    entries = [{"term": t.term, "definition_html": render_inline(t.definition)} for t in terms]
+    return sorted(entries, key=lambda e: e["term"].casefold())
+
+
+def lesson_texts(lesson: LessonSpec, course: CourseSpec) -> dict[str, Any]:
+    """A lesson's words, and the definitions of the glossary terms it lists, in its order."""
+    known = {t.term.casefold(): t for t in course.glossary}
+    terms = [known[t.casefold()] for t in lesson.glossary if t.casefold() in known]
+    return {
+        "title": lesson.title,
+        "body_html": render_lesson(lesson.body, [c.key for c in lesson.checks]),
+        "glossary": [
+            {"term": t.term, "definition_html": render_inline(t.definition)} for t in terms
+        ],
+    }
+
+
+def question_texts(question: QuestionSpec) -> dict[str, Any]:
+    return {
+        "prompt_html": render_markdown(question.prompt),
+        "explanation_html": render_markdown(question.explanation),
+        "data": question_data(question),
+    }
+
+
+@dataclass
+class _Translations:
+    """Each translated row's text, by language, found by the keys shared with the main files."""
+
+    courses: dict[str, CourseSpec]
+    modules: dict[str, dict[str, ModuleSpec]] = field(default_factory=dict)
+    lessons: dict[str, dict[str, LessonSpec]] = field(default_factory=dict)
+    quizzes: dict[str, dict[str, QuizSpec]] = field(default_factory=dict)
+    questions: dict[str, dict[str, QuestionSpec]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, spec: CourseSpec) -> _Translations:
+        found = cls(dict(spec.translations))
+        for code, other in spec.translations.items():
+            found.modules[code] = {m.key: m for m in other.modules}
+            found.lessons[code] = {le.key: le for le in other.lessons}
+            quizzes = [m.quiz for m in other.modules if m.quiz is not None]
+            found.quizzes[code] = {q.key: q for q in quizzes}
+            questions = [c for le in other.lessons for c in le.checks]
+            questions += [q for quiz in quizzes for q in quiz.questions]
+            found.questions[code] = {q.key: q for q in questions}
+        return found
+
+    def texts(self, table: str, key: str, make) -> dict[str, dict[str, Any]]:
+        result = {}
+        for code, by_key in getattr(self, table).items():
+            if key in by_key:
+                result[code] = make(by_key[key], self.courses[code])
+        return result
 
 
 @dataclass
@@ -152,21 +213,24 @@ def _row(rows: _Rows, table: dict, model: type, course: Course, key: str) -> Any
     return row
 
 
-def _write_question(rows: _Rows, course: Course, spec: QuestionSpec, position: int, **owner):
+def _write_question(
+    rows: _Rows, tr: _Translations, course: Course, spec: QuestionSpec, position: int, **owner
+):
     question = _row(rows, rows.questions, Question, course, spec.key)
     _assign(
         question,
         **owner,
         position=position,
         type=spec.type,
-        prompt_html=render_markdown(spec.prompt),
-        explanation_html=render_markdown(spec.explanation),
-        data=question_data(spec),
+        **question_texts(spec),
+        translations=tr.texts("questions", spec.key, lambda q, _c: question_texts(q)),
         is_active=True,
     )
 
 
-def _write_quiz(rows: _Rows, course: Course, module: Module, spec: ModuleSpec) -> None:
+def _write_quiz(
+    rows: _Rows, tr: _Translations, course: Course, module: Module, spec: ModuleSpec
+) -> None:
     quiz_spec = spec.quiz
     assert quiz_spec is not None
     quiz = rows.quizzes.get(quiz_spec.key)
@@ -182,25 +246,42 @@ def _write_quiz(rows: _Rows, course: Course, module: Module, spec: ModuleSpec) -
         title=quiz_spec.title,
         intro_html=render_markdown(quiz_spec.intro),
         pass_mark=quiz_spec.pass_mark,
+        translations=tr.texts(
+            "quizzes",
+            quiz_spec.key,
+            lambda q, _c: {"title": q.title, "intro_html": render_markdown(q.intro)},
+        ),
         is_active=True,
     )
     db.session.flush()
     for position, question in enumerate(quiz_spec.questions, start=1):
-        _write_question(rows, course, question, position, quiz_id=quiz.id, lesson_id=None)
+        _write_question(rows, tr, course, question, position, quiz_id=quiz.id, lesson_id=None)
+
+
+def course_texts(spec: CourseSpec) -> dict[str, Any]:
+    return {
+        "language": spec.language,
+        "title": spec.title,
+        "summary_html": render_markdown(spec.summary),
+        "glossary": glossary_entries(spec.glossary),
+        **reading_levels(spec),
+    }
 
 
 def _write_course(spec: CourseSpec, course: Course | None, rows: _Rows) -> Course:
     if course is None:
         course = Course(slug=spec.slug)
         db.session.add(course)
+    tr = _Translations.of(spec)
     _assign(
         course,
-        language=spec.language,
-        title=spec.title,
+        languages=" ".join(spec.languages),
         topic=spec.topic,
-        summary_html=render_markdown(spec.summary),
+        **course_texts(spec),
+        translations={code: course_texts(other) for code, other in spec.translations.items()},
         minutes=course_minutes(spec),
-        reading_grade=course_reading_grade(spec),
+        reviewed_on=spec.reviewed,
+        review_due=spec.review_due,
         content_hash=spec.content_hash,
         is_active=True,
         imported_at=utc_now(),
@@ -209,7 +290,13 @@ def _write_course(spec: CourseSpec, course: Course | None, rows: _Rows) -> Cours
     modules = []
     for position, module_spec in enumerate(spec.modules, start=1):
         module = _row(rows, rows.modules, Module, course, module_spec.key)
-        _assign(module, position=position, title=module_spec.title, is_active=True)
+        _assign(
+            module,
+            position=position,
+            title=module_spec.title,
+            translations=tr.texts("modules", module_spec.key, lambda m, _c: {"title": m.title}),
+            is_active=True,
+        )
         modules.append(module)
     db.session.flush()
     for module, module_spec in zip(modules, spec.modules, strict=True):
@@ -219,17 +306,17 @@ def _write_course(spec: CourseSpec, course: Course | None, rows: _Rows) -> Cours
                 lesson,
                 module_id=module.id,
                 position=position,
-                title=lesson_spec.title,
                 minutes=lesson_spec.minutes,
                 required=lesson_spec.required,
-                body_html=render_lesson(lesson_spec.body, [c.key for c in lesson_spec.checks]),
+                **lesson_texts(lesson_spec, spec),
+                translations=tr.texts("lessons", lesson_spec.key, lesson_texts),
                 is_active=True,
             )
             db.session.flush()
             for number, check in enumerate(lesson_spec.checks, start=1):
-                _write_question(rows, course, check, number, lesson_id=lesson.id, quiz_id=None)
+                _write_question(rows, tr, course, check, number, lesson_id=lesson.id, quiz_id=None)
         if module_spec.quiz is not None:
-            _write_quiz(rows, course, module, module_spec)
+            _write_quiz(rows, tr, course, module, module_spec)
     for table in (rows.modules, rows.lessons, rows.quizzes, rows.questions):
         for row in table.values():
             if id(row) not in rows.seen:

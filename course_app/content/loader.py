@@ -7,6 +7,7 @@ a YAML syntax error, text that is not UTF-8); the validator checks what was read
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from course_app.content.renderer import check_fences
 
 COURSE_FILE = "course.yml"
 MODULE_FILE = "module.yml"
+IMPORT_FORMAT = b"course-import-format:2\n"
+LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 
 
 @dataclass(frozen=True, order=True)
@@ -210,6 +213,9 @@ class CourseSource:
     folder: Path
     meta: YamlFile
     modules: list[ModuleSource] = field(default_factory=list)
+    glossary: YamlFile | None = None
+    # Other languages of the same course: sub-folders named by language code, same layout.
+    translations: dict[str, CourseSource] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     content_hash: str = ""
 
@@ -282,7 +288,7 @@ class _Reader:
         if not isinstance(data, YamlMap):
             return []
         value = data.get(name)
-        if isinstance(value, YamlStr) and name == "quiz":
+        if isinstance(value, YamlStr) and name in ("quiz", "glossary"):
             entries = [(value, value.line)]
         elif isinstance(value, YamlList):
             entries = []
@@ -320,10 +326,17 @@ class _Reader:
         return None
 
 
-def load_course(folder: Path) -> CourseSource:
-    """Everything in one course folder that course.yml leads to, and every reading problem."""
+def load_course(folder: Path, *, translation: bool = False) -> CourseSource:
+    """Everything in one course folder that course.yml leads to, and every reading problem.
+
+    A translation's tree is read the same way; only the main course.yml may list translations.
+    """
     reader = _Reader(folder)
     course = CourseSource(folder, reader.yaml(folder / COURSE_FILE))
+    for name, line in reader.refs(course.meta, course.meta.data, "glossary"):
+        path = reader.find(course.meta, line, folder, name, "file")
+        if path is not None:
+            course.glossary = reader.yaml(path)
     for name, line in reader.refs(course.meta, course.meta.data, "modules"):
         module_dir = reader.find(course.meta, line, folder, name, "folder")
         if module_dir is None:
@@ -338,8 +351,17 @@ def load_course(folder: Path) -> CourseSource:
             if path is not None:
                 module.quiz = reader.yaml(path)
         course.modules.append(module)
+    if not translation:
+        for code, line in reader.refs(course.meta, course.meta.data, "translations"):
+            if not LANGUAGE_CODE.fullmatch(code):
+                continue  # the validator names the bad code
+            if not (folder / code / COURSE_FILE).is_file():
+                message = f"the translation '{code}' needs a folder '{code}' with a {COURSE_FILE}"
+                reader.problems.append(Problem(course.meta.file, line, message))
+                continue
+            course.translations[code] = load_course(folder / code, translation=True)
+        course.content_hash = content_hash(folder)
     course.problems = reader.problems
-    course.content_hash = content_hash(folder)
     return course
 
 
@@ -348,8 +370,12 @@ def _is_hidden(path: Path, folder: Path) -> bool:
 
 
 def content_hash(folder: Path) -> str:
-    """sha256 over every file of the course (name and bytes), in a stable order."""
-    digest = hashlib.sha256()
+    """sha256 over every file of the course (name and bytes), in a stable order.
+
+    The import format's version is part of it, so a release that stores more of the files
+    re-imports every course once.
+    """
+    digest = hashlib.sha256(IMPORT_FORMAT)
     files = sorted(
         (p for p in folder.rglob("*") if p.is_file() and not _is_hidden(p, folder)),
         key=lambda p: p.relative_to(folder).as_posix(),

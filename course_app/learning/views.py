@@ -22,7 +22,7 @@ from course_app.learning.services import (
     record_lesson_completed,
     record_lesson_viewed,
 )
-from course_app.learning.topics import LANGUAGE_NAMES, topic_name
+from course_app.learning.topics import LANGUAGE_NAMES, reading_ease_name, topic_name
 from course_app.quizzes.forms import make_question_form
 from course_app.quizzes.grading import InvalidResponse, grade_response
 from course_app.quizzes.services import feedback_for, lesson_checks
@@ -32,7 +32,11 @@ bp = Blueprint("learning", __name__)
 
 @bp.app_context_processor
 def naming_helpers():
-    return {"topic_name": topic_name, "language_name": LANGUAGE_NAMES.get}
+    return {
+        "topic_name": topic_name,
+        "language_name": LANGUAGE_NAMES.get,
+        "reading_ease_name": reading_ease_name,
+    }
 
 
 @bp.get("/")
@@ -42,7 +46,7 @@ def catalogue():
     ).all()
     form = CatalogueFilterForm(request.args)
     topics = sorted({c.topic for c in courses})
-    languages = sorted({c.language for c in courses})
+    languages = sorted({code for c in courses for code in c.language_list})
     form.topic.choices = [("", _("All topics"))] + [(t, topic_name(t)) for t in topics]
     form.language.choices = [("", _("All languages"))] + [
         (code, LANGUAGE_NAMES.get(code, code)) for code in languages
@@ -56,7 +60,7 @@ def catalogue():
     shown = [
         c
         for c in courses
-        if (not topic or c.topic == topic) and (not language or c.language == language)
+        if (not topic or c.topic == topic) and (not language or language in c.language_list)
     ]
     return render_template(
         "learning/catalogue.html", courses=shown, form=form, unknown_filter=unknown_filter
@@ -73,6 +77,12 @@ def course_overview(slug: str):
     return render_template(
         "learning/course.html", course=course, outline=outline, state=state, enrolment=enrolment
     )
+
+
+@bp.get("/courses/<slug>/glossary")
+def glossary(slug: str):
+    course = active_course_or_404(slug)
+    return render_template("learning/glossary.html", course=course)
 
 
 @bp.get("/courses/<slug>/continue")

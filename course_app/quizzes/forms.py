@@ -37,7 +37,7 @@ def _answer_required():
 def _question_fields(question: Question) -> dict[str, Field]:
     """The form fields for one question, keyed by field name."""
     name = field_name(question)
-    if question.type in ("single", "true_false"):
+    if question.type in ("single", "true_false", "scenario"):
         choices = [(c["id"], _choice_label(question, c)) for c in question.data["choices"]]
         return {name: RadioField(choices=choices, validators=[_answer_required()])}
     if question.type == "multiple":

@@ -82,6 +82,7 @@ def grade_ordering(data: Mapping[str, Any], response: Any) -> Verdict:
 GRADERS: dict[str, Callable[[Mapping[str, Any], Any], Verdict]] = {
     "single": grade_single,
     "true_false": grade_single,
+    "scenario": grade_single,  # one best choice, like single
     "multiple": grade_multiple,
     "short_text": grade_short_text,
     "ordering": grade_ordering,

@@ -147,7 +147,7 @@ def review_answers(questions: list[Question], answers: list[AttemptAnswer]) -> l
 def feedback_for(question: Question, response: Any, correct: bool) -> list[str]:
     """The author's feedback that applies to this response (choice feedback, or right/wrong)."""
     data = question.data
-    if question.type in ("single", "true_false", "multiple"):
+    if question.type in ("single", "true_false", "multiple", "scenario"):
         picked = response if isinstance(response, list) else [response]
         return [
             c["feedback_html"]

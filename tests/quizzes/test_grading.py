@@ -111,6 +111,7 @@ def test_grader_either_grades_or_refuses_never_crashes(qtype, response):
         "multiple": MULTI,
         "short_text": SHORT,
         "ordering": ORDER,
+        "scenario": {**SINGLE, "situation_html": "<p>Ana reads an ad.</p>"},
     }[qtype]
     try:
         verdict = grade_response(qtype, data, response)

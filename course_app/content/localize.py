@@ -1,0 +1,47 @@
+"""Content rows in the reader's language, without a change to any page that shows them.
+
+A request names its content language once (`use_content_language`). Whenever a translated
+row is loaded or refreshed in that request, its translated fields are set as if read from
+the database, so `lesson.title` is simply Spanish for a Spanish reader. The values are
+"committed", never dirty: nothing is written back, and the session ends with the request.
+Outside a request (the CLI, the importer) rows keep the course's main language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, has_request_context, request
+from flask_babel import get_locale
+from sqlalchemy import event
+from sqlalchemy.orm.attributes import set_committed_value
+
+from course_app.content.models import Translated
+
+
+def content_language() -> str | None:
+    return g.get("content_language") if has_request_context() else None
+
+
+def use_content_language(language: str) -> None:
+    """Rows loaded from now on in this request read in `language` where a translation exists."""
+    g.content_language = language
+
+
+def _localize(target: Any, *_args: Any) -> None:
+    language = content_language()
+    translations = target.__dict__.get("translations")
+    if not language or not translations:
+        return
+    for name, value in translations.get(language, {}).items():
+        set_committed_value(target, name, value)
+
+
+def init_localize(app: Flask) -> None:
+    event.listen(Translated, "load", _localize, propagate=True)
+    event.listen(Translated, "refresh", _localize, propagate=True)
+
+    @app.before_request
+    def choose_content_language() -> None:
+        if request.endpoint not in ("static", "health.healthz"):
+            use_content_language(str(get_locale()))

@@ -1,0 +1,106 @@
+"""A translation must be the same course in other words: same parts, same keys, same answers.
+
+Progress and quiz results are stored by key and choice id, so a learner who switches language
+mid-course keeps everything only when both trees match. Pure: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from course_app.content.loader import Problem
+
+if TYPE_CHECKING:
+    from course_app.content.validator import CourseSpec, QuestionSpec
+
+
+def _keys(items) -> list[str]:
+    return [item.key for item in items]
+
+
+def _list_problem(file: str, line: int, what: str, main: list[str], other: list[str]) -> Problem:
+    missing = [k for k in main if k not in other]
+    extra = [k for k in other if k not in main]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(missing))
+        if extra:
+            parts.append("not in the main language: " + ", ".join(extra))
+        detail = "; ".join(parts)
+    else:
+        detail = "same keys in another order: " + ", ".join(other)
+    return Problem(file, max(line, 1), f"the {what} must match the main language ({detail})")
+
+
+def _answer_shape(question: QuestionSpec) -> tuple:
+    """What grading depends on: ids, right answers and counts, never the words."""
+    return (
+        question.type,
+        tuple((c.id, c.correct) for c in question.choices),
+        tuple(i.id for i in question.items),
+    )
+
+
+def _questions(main: list[QuestionSpec], other: list[QuestionSpec], file: str, line: int, what):
+    if _keys(main) != _keys(other):
+        return [_list_problem(file, line, what, _keys(main), _keys(other))]
+    problems = []
+    for first, second in zip(main, other, strict=True):
+        if _answer_shape(first) != _answer_shape(second):
+            message = (
+                f"the question '{second.key}' must have the same type, choices (in the same "
+                "order) and right answers as in the main language"
+            )
+            problems.append(Problem(second.file or file, max(second.line, 1), message))
+        elif first.type == "short_text" and not second.accepted:
+            message = f"the question '{second.key}' needs accepted answers in this language"
+            problems.append(Problem(second.file or file, max(second.line, 1), message))
+    return problems
+
+
+def structure_problems(main: CourseSpec, other: CourseSpec, code: str) -> list[Problem]:
+    """Every way the translation `code` differs in structure from the main course."""
+    problems: list[Problem] = []
+    for name in ("slug", "topic"):
+        if getattr(main, name) != getattr(other, name):
+            message = f"'{name}' must be '{getattr(main, name)}', as in the main course.yml"
+            problems.append(Problem(other.file, max(other.line, 1), message))
+    if other.language != code:
+        message = f"this translation sits in the folder '{code}', so 'language' must be '{code}'"
+        problems.append(Problem(other.file, max(other.line, 1), message))
+    if _keys(main.modules) != _keys(other.modules):
+        problems.append(
+            _list_problem(other.file, 1, "modules", _keys(main.modules), _keys(other.modules))
+        )
+        return problems
+    for module, translated in zip(main.modules, other.modules, strict=True):
+        file = translated.file or other.file
+        if _keys(module.lessons) != _keys(translated.lessons):
+            problems.append(
+                _list_problem(file, 1, "lessons", _keys(module.lessons), _keys(translated.lessons))
+            )
+        else:
+            for lesson, lesson_tr in zip(module.lessons, translated.lessons, strict=True):
+                if lesson.required != lesson_tr.required:
+                    value = str(lesson.required).lower()
+                    message = f"'required' must be {value}, as in the main language"
+                    problems.append(Problem(lesson_tr.file, max(lesson_tr.line, 1), message))
+                problems += _questions(
+                    lesson.checks, lesson_tr.checks, lesson_tr.file, lesson_tr.body_line, "checks"
+                )
+        quiz, quiz_tr = module.quiz, translated.quiz
+        if (quiz is None) != (quiz_tr is None):
+            message = "the module must have a quiz in every language, or in none"
+            problems.append(Problem(file, 1, message))
+        elif quiz is not None and quiz_tr is not None:
+            if quiz.key != quiz_tr.key or quiz.pass_mark != quiz_tr.pass_mark:
+                message = (
+                    f"the quiz must have the key '{quiz.key}' and pass mark {quiz.pass_mark}, "
+                    "as in the main language"
+                )
+                problems.append(Problem(quiz_tr.file, max(quiz_tr.line, 1), message))
+            problems += _questions(
+                quiz.questions, quiz_tr.questions, quiz_tr.file, quiz_tr.line, "questions"
+            )
+    return problems
