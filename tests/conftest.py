@@ -163,6 +163,19 @@ def sample_course(app):
         return course.slug
 
 
+@pytest.fixture
+def bilingual_course(app, tmp_path):
+    """A small course in English and Spanish (tests/content BILINGUAL_FILES), imported."""
+    from course_app.content.importer import import_courses
+    from tests.content import write_bilingual
+
+    with app.app_context():
+        report = import_courses(write_bilingual(tmp_path / "bilingual-courses"))
+        assert report.ok, report.problems
+        db.session.commit()
+    return "tiny-bilingual"
+
+
 SAMPLE_SLUG = "sample-health-basics"
 PASSWORD = "correct horse battery"  # noqa: S105
 

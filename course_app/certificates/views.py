@@ -12,9 +12,10 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -30,6 +31,7 @@ from course_app.certificates.services import (
     get_certificate,
     issue_certificate,
 )
+from course_app.content.localize import use_content_language
 from course_app.content.models import Course
 from course_app.extensions import db
 from course_app.learning.outline import active_course_or_404
@@ -58,6 +60,15 @@ def _viewable_certificate_or_404(code: str) -> Certificate:
     return cert
 
 
+def _certificate_language(cert: Certificate) -> str:
+    """The certificate's own language, unless the visitor chose one on this site."""
+    language = session.get("language")
+    if language not in current_app.config["LANGUAGES"]:
+        language = cert.language
+    use_content_language(language)  # before cert.course is loaded, so its title matches
+    return language
+
+
 def _noindex(response: Response) -> Response:
     response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -83,7 +94,8 @@ def claim(slug: str):
     if form.validate_on_submit():
         try:
             cert = issue_certificate(
-                learner, course, form.recipient_name.data, str(get_locale() or "en")
+                # The language the course was read in: its certificate is worded the same.
+                learner, course, form.recipient_name.data, course.language
             )
         except CertificateError as error:
             form.recipient_name.errors.append(ERROR_MESSAGES[error.reason])
@@ -99,14 +111,17 @@ def claim(slug: str):
 def show(code: str):
     cert = _viewable_certificate_or_404(code)
     verify_url = _verify_url(cert)
-    qr = qr_svg(verify_url, _("QR code that opens the check page for this certificate"))
-    return render_template("certificates/show.html", cert=cert, verify_url=verify_url, qr=qr)
+    with force_locale(_certificate_language(cert)):
+        qr = qr_svg(verify_url, _("QR code that opens the check page for this certificate"))
+        page = render_template("certificates/show.html", cert=cert, verify_url=verify_url, qr=qr)
+    return page
 
 
 @bp.get("/certificates/<code>.pdf")
 @login_required
 def pdf(code: str):
     cert = _viewable_certificate_or_404(code)
+    use_content_language(cert.language)  # the PDF is always in the certificate's language
     body = render_certificate_pdf(
         cert, _verify_url(cert), paper=current_app.config.get("CERTIFICATE_PAPER", "A4")
     )
@@ -137,4 +152,6 @@ def verify(code: str):
             form=VerifyLookupForm(formdata=None, code=code[:64]),
         )
         return _noindex(Response(page, 404))
-    return _noindex(Response(render_template("certificates/verify.html", cert=cert)))
+    with force_locale(_certificate_language(cert)):
+        page = render_template("certificates/verify.html", cert=cert)
+    return _noindex(Response(page))
