@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from course_app.content.models import Course, Lesson
 from course_app.extensions import db
 from tests.conftest import SAMPLE_SLUG
 from tests.content import TINY_FILES, write_course
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(app, *args):
@@ -19,10 +23,22 @@ def course_count(app) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(Course))
 
 
+def shipped_courses() -> list[Path]:
+    return sorted(p.parent for p in (ROOT / "courses").glob("*/course.yml"))
+
+
 def test_validate_the_courses_folder_from_config(app):
     result = run(app, "validate")
     assert result.exit_code == 0, result.output
-    assert "OK: 1 course(s), 6 lesson(s), no problems." in result.output
+    assert f"OK: {len(shipped_courses())} course(s)" in result.output
+
+
+def test_every_shipped_course_lints_clean_in_every_language(app):
+    result = run(app, "lint")
+    assert result.exit_code == 0, result.output
+    for folder in shipped_courses():
+        assert f"{folder.name}:" in result.output
+    assert f"OK: {len(shipped_courses())} course(s) meet the plain-language rules." in result.output
 
 
 def test_validate_prints_every_problem_with_file_and_line(app, tmp_path):
@@ -50,13 +66,15 @@ def test_validate_a_missing_default_folder_is_a_usage_error(app, tmp_path, monke
 
 
 def test_import_creates_then_reports_unchanged(app):
+    total = len(shipped_courses())
     result = run(app, "import")
     assert result.exit_code == 0, result.output
     assert f"created: {SAMPLE_SLUG}" in result.output
-    assert "Imported: 1 created, 0 updated, 0 unchanged." in result.output
-    assert course_count(app) == 1
+    assert f"Imported: {total} created, 0 updated, 0 unchanged." in result.output
+    assert course_count(app) == total
     result = run(app, "import")
     assert result.exit_code == 0 and f"unchanged: {SAMPLE_SLUG}" in result.output
+    assert f"Imported: 0 created, 0 updated, {total} unchanged." in result.output
 
 
 def test_import_commits(app, tmp_path):

@@ -65,7 +65,7 @@ def import_ok(path: Path):
 
 
 def test_sample_course_import_creates_the_expected_rows(app_ctx):
-    report = import_ok(ROOT / "courses")
+    report = import_ok(SAMPLE)
     assert report.created == [SAMPLE_SLUG] and report.updated == report.unchanged == []
     course = db.session.scalar(sa.select(Course).where(Course.slug == SAMPLE_SLUG))
     assert course.language == "en" and course.topic == "health-literacy"
@@ -94,7 +94,7 @@ def test_sample_course_import_creates_the_expected_rows(app_ctx):
 
 
 def test_lesson_body_has_a_marker_for_each_check(app_ctx):
-    import_ok(ROOT / "courses")
+    import_ok(SAMPLE)
     lesson = by_key(Lesson, "where-to-start")
     assert lesson.body_html.count("<!-- check:") == 1
     assert "<!-- check:check-who-runs-medlineplus -->" in lesson.body_html
@@ -108,7 +108,7 @@ def test_lesson_body_has_a_marker_for_each_check(app_ctx):
 
 
 def test_question_data_has_the_agreed_shapes(app_ctx):
-    import_ok(ROOT / "courses")
+    import_ok(SAMPLE)
     single = by_key(Question, "quiz-chronic-word")
     assert single.type == "single"
     assert single.prompt_html == "<p>What does <strong>chronic</strong> mean?</p>"
@@ -148,10 +148,10 @@ def test_question_data_has_the_agreed_shapes(app_ctx):
 
 
 def test_reimport_without_changes_writes_nothing(app_ctx):
-    import_ok(ROOT / "courses")
+    import_ok(SAMPLE)
     imported_at = db.session.scalar(sa.select(Course.imported_at))
     with writes_counted() as statements:
-        report = import_ok(ROOT / "courses")
+        report = import_ok(SAMPLE)
     assert report.unchanged == [SAMPLE_SLUG] and report.created == report.updated == []
     assert statements == []
     assert db.session.scalar(sa.select(Course.imported_at)) == imported_at
@@ -251,7 +251,7 @@ def test_a_broken_course_stops_every_course_from_importing(app_ctx, tmp_path):
 
 
 def test_import_flushes_but_leaves_the_commit_to_the_caller(app_ctx):
-    report = import_courses(ROOT / "courses")
+    report = import_courses(SAMPLE)
     assert report.ok and count(Course) == 1
     db.session.rollback()
     assert count(Course) == 0 and count(Question) == 0
