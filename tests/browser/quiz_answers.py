@@ -24,10 +24,10 @@ def quiz_questions(app, course_slug: str, quiz_key: str) -> list[Question]:
         return list(questions)
 
 
-def answer_question(page, q: Question, right: bool) -> None:
-    """Fills one question's fields on the page, rightly or wrongly."""
-    data = q.data
-    if q.type in ("single", "true_false"):
+def answer_question(page, q: Question, right: bool, language: str | None = None) -> None:
+    """Fills one question's fields on the page, rightly or wrongly (in `language`'s words)."""
+    data = (q.translations or {}).get(language or "", {}).get("data", q.data)
+    if q.type in ("single", "true_false", "scenario"):
         pick = next(c for c in data["choices"] if bool(c.get("correct")) == right)
         page.check(f"#q{q.id}-{pick['id']}")
     elif q.type == "multiple":
