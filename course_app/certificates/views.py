@@ -95,7 +95,10 @@ def claim(slug: str):
         try:
             cert = issue_certificate(
                 # The language the course was read in: its certificate is worded the same.
-                learner, course, form.recipient_name.data, course.language
+                learner,
+                course,
+                form.recipient_name.data,
+                course.language,
             )
         except CertificateError as error:
             form.recipient_name.errors.append(ERROR_MESSAGES[error.reason])

@@ -152,20 +152,6 @@ def check_fences(text: str) -> list[CheckFence]:
     ]
 
 
-def plain_text(text: str) -> str:
-    """The readable words of Markdown, one block a sentence, without code or checks."""
-    blocks = []
-    for token in _md.parse(text):
-        if token.type != "inline" or not token.children:
-            continue
-        words = "".join(
-            child.content for child in token.children if child.type in ("text", "code_inline")
-        ).strip()
-        if words:
-            blocks.append(words if words[-1] in ".!?:;" else words + ".")
-    return "\n".join(blocks)
-
-
 def prose_text(text: str, stop_headings: frozenset[str] = frozenset()) -> str:
     """The paragraphs and list items a reader reads, one a sentence; headings, code and
     checks left out. Reading stops at a heading in stop_headings (such as "Sources")."""

@@ -314,15 +314,17 @@ def _as_map(line: int, values: dict) -> YamlMap:
     return data
 
 
-def _single(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
+def _one_right_choice(check: _Checker, data: YamlMap, question: QuestionSpec, needs: str):
     choices = check.listing(data, "choices", minimum=2)
     question.choices = _entries(check, choices, "a choice", CHOICE_FIELDS)
     correct = sum(c.correct for c in question.choices)
     if choices and correct != 1:
-        check.add(
-            _line(data, "choices"),
-            f"a 'single' question needs exactly one choice with 'correct: true' (found {correct})",
-        )
+        check.add(_line(data, "choices"), f"{needs} with 'correct: true' (found {correct})")
+    return choices
+
+
+def _single(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
+    _one_right_choice(check, data, question, "a 'single' question needs exactly one choice")
 
 
 def _multiple(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
@@ -364,14 +366,7 @@ def _ordering(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
 def _scenario(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
     """A situation and what the learner could do: one best choice, feedback on every one."""
     question.situation = check.markdown(data, "situation")
-    choices = check.listing(data, "choices", minimum=2)
-    question.choices = _entries(check, choices, "a choice", CHOICE_FIELDS)
-    correct = sum(c.correct for c in question.choices)
-    if choices and correct != 1:
-        check.add(
-            _line(data, "choices"),
-            f"a 'scenario' needs exactly one best choice with 'correct: true' (found {correct})",
-        )
+    choices = _one_right_choice(check, data, question, "a 'scenario' needs exactly one best choice")
     for index, choice in enumerate(question.choices):
         if not choice.feedback:
             check.add(

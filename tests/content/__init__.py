@@ -141,7 +141,9 @@ BILINGUAL_FILES: dict[str, str] = {
         "  - m1\n"
     ),
     "glossary.yml": (
-        "terms:\n  - term: gene\n    definition: A small part of you that tells your body how to grow.\n"
+        "terms:\n"
+        "  - term: gene\n"
+        "    definition: A small part of you that tells your body how to grow.\n"
     ),
     "m1/module.yml": (
         "key: module-one\ntitle: Module one\nlessons:\n  - 01-first.md\nquiz: quiz.yml\n"
@@ -174,7 +176,9 @@ BILINGUAL_FILES: dict[str, str] = {
         "  - m1\n"
     ),
     "es/glossary.yml": (
-        "terms:\n  - term: gen\n    definition: Una parte de usted que le dice al cuerpo cómo crecer.\n"
+        "terms:\n"
+        "  - term: gen\n"
+        "    definition: Una parte de usted que le dice al cuerpo cómo crecer.\n"
     ),
     "es/m1/module.yml": (
         "key: module-one\ntitle: Módulo uno\nlessons:\n  - 01-first.md\nquiz: quiz.yml\n"
