@@ -84,7 +84,7 @@ def test_sample_course_import_creates_the_expected_rows(app_ctx):
         "is-this-website-trustworthy",
         "checking-the-facts",
     ]
-    assert count(Lesson) == 6 and count(Quiz) == 2 and count(Question) == 14
+    assert count(Lesson) == 6 and count(Quiz) == 2 and count(Question) == 15
     research = by_key(Lesson, "research-includes-everyone")
     assert research.required is False and research.minutes == 5
     quiz = modules[0].quiz

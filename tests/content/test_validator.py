@@ -44,7 +44,7 @@ def test_sample_course_validates_clean():
     assert spec is not None and spec.slug == "sample-health-basics"
     types = {q.type for m in spec.modules for q in m.quiz.questions}
     types |= {c.type for m in spec.modules for lesson in m.lessons for c in lesson.checks}
-    assert types == {"single", "multiple", "true_false", "short_text", "ordering"}
+    assert types == {"single", "multiple", "true_false", "short_text", "ordering", "scenario"}
     assert all(q.explanation for m in spec.modules for q in m.quiz.questions)
     assert all(lesson.checks for m in spec.modules for lesson in m.lessons)
 
