@@ -56,6 +56,7 @@ test-postgres: setup-dev
 # Extract every UI string into the catalogue template that translators work from.
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o course_app/translations/messages.pot .
+	$(BIN)/pybabel update -i course_app/translations/messages.pot -d course_app/translations --no-fuzzy-matching
 
 lint: setup-dev
 	$(BIN)/ruff check .
