@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
@@ -159,13 +160,47 @@ def _media(lesson: LessonSpec) -> list[Problem]:
                     'a video needs captions: <track kind="captions" src="...">',
                 )
             )
-    for number, text in enumerate(lines):
-        for tag in re.finditer(r"<img\b[^>]*>", text, re.IGNORECASE):
-            if not re.search(r"\balt=[\"'][^\"']+", tag.group(0)):
-                problems.append(
-                    Problem(lesson.file, _line(lesson, number), "an <img> needs alt text")
-                )
+    for line in _images_without_alt(lesson.body, lines):
+        problems.append(Problem(lesson.file, _line(lesson, line), "an <img> needs alt text"))
     return problems
+
+
+class _ImageScanner(HTMLParser):
+    """<img> tags in raw HTML as a browser reads them: (0-based line, has alt text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.images: list[tuple[int, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            alt = dict(attrs).get("alt") or ""
+            self.images.append((self.getpos()[0] - 1, bool(alt.strip())))
+
+    handle_startendtag = handle_starttag
+
+
+def _images_without_alt(body: str, lines: list[str]) -> list[int]:
+    """Lines of <img> tags written as HTML (not in code) that have no alt text."""
+    found = []
+    for token in _md.parse(body):
+        start = token.map[0] if token.map else 0
+        if token.type == "html_block":
+            scanner = _ImageScanner()
+            scanner.feed(token.content)
+            scanner.close()
+            found += [start + line for line, has_alt in scanner.images if not has_alt]
+        for child in token.children or []:
+            if child.type != "html_inline":
+                continue
+            scanner = _ImageScanner()
+            scanner.feed(child.content)
+            scanner.close()
+            if any(not has_alt for _, has_alt in scanner.images):
+                end = token.map[1] if token.map else len(lines)
+                line = next((n for n in range(start, end) if "<img" in lines[n].lower()), start)
+                found.append(line)
+    return found
 
 
 def _term_used(term: str, text: str) -> bool:
@@ -225,7 +260,7 @@ def _review(course: CourseSpec, today: date) -> list[Problem]:
         return [
             Problem(
                 course.file,
-                course.line,
+                course.line_of("review_due"),
                 f"the facts were due for review on {course.review_due.isoformat()}: check them, "
                 "then update 'reviewed' and 'review_due'",
             )

@@ -121,6 +121,16 @@ def _construct_str(loader: _LineLoader, node: yaml.ScalarNode) -> YamlStr:
     return value
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    """A date; a date-like value that is no real date (2026-02-30) stays text, for the
+    validator to name its line, instead of stopping the reader."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return _construct_str(loader, node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
 _LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)

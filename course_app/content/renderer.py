@@ -209,6 +209,11 @@ class _TagScanner(HTMLParser):
         if tag in UNSAFE_TAGS:
             self.found.append((line, f"<{tag}> is not allowed in course files (unsafe HTML)"))
             return
+        if tag in ("video", "audio"):
+            self.found.append(
+                (line, f"<{tag}> cannot be put in a lesson yet: link to a captioned {tag} instead")
+            )
+            return
         if tag not in ALLOWED_TAGS:
             self.found.append(
                 (line, f"HTML tag <{tag}> is not allowed; use Markdown or an allowed tag")

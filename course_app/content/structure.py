@@ -65,10 +65,10 @@ def structure_problems(main: CourseSpec, other: CourseSpec, code: str) -> list[P
     for name in ("slug", "topic"):
         if getattr(main, name) != getattr(other, name):
             message = f"'{name}' must be '{getattr(main, name)}', as in the main course.yml"
-            problems.append(Problem(other.file, max(other.line, 1), message))
+            problems.append(Problem(other.file, max(other.line_of(name), 1), message))
     if other.language != code:
         message = f"this translation sits in the folder '{code}', so 'language' must be '{code}'"
-        problems.append(Problem(other.file, max(other.line, 1), message))
+        problems.append(Problem(other.file, max(other.line_of("language"), 1), message))
     if _keys(main.modules) != _keys(other.modules):
         problems.append(
             _list_problem(other.file, 1, "modules", _keys(main.modules), _keys(other.modules))
@@ -85,7 +85,8 @@ def structure_problems(main: CourseSpec, other: CourseSpec, code: str) -> list[P
                 if lesson.required != lesson_tr.required:
                     value = str(lesson.required).lower()
                     message = f"'required' must be {value}, as in the main language"
-                    problems.append(Problem(lesson_tr.file, max(lesson_tr.line, 1), message))
+                    line = lesson_tr.lines.get("required", lesson_tr.line)
+                    problems.append(Problem(lesson_tr.file, max(line, 1), message))
                 problems += _questions(
                     lesson.checks, lesson_tr.checks, lesson_tr.file, lesson_tr.body_line, "checks"
                 )

@@ -82,6 +82,7 @@ class LessonSpec:
     glossary: list[str] = field(default_factory=list)  # terms the lesson uses
     file: str = ""
     line: int = 0
+    lines: dict[str, int] = field(default_factory=dict)  # each front-matter field's line
     body_line: int = 1
     glossary_line: int = 0
 
@@ -131,6 +132,10 @@ class CourseSpec:
     reviewed: date | None = None
     review_due: date | None = None
     translations: dict[str, CourseSpec] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # each course.yml field's line
+
+    def line_of(self, name: str) -> int:
+        return self.lines.get(name, self.line)
 
     @property
     def languages(self) -> list[str]:
@@ -454,6 +459,7 @@ def _lesson(lesson: LessonSource, keys: dict, problems: list[Problem]) -> Lesson
         file=lesson.file,
         line=lesson.front_line,
         body_line=lesson.body_line,
+        lines=dict(data.key_lines),
     )
     if "glossary" in data:
         spec.glossary_line = _line(data, "glossary")
@@ -581,6 +587,7 @@ def validate_course(
         line=_line(data, "slug"),
         reviewed=check.date(data, "reviewed"),
         review_due=check.date(data, "review_due"),
+        lines=dict(data.key_lines),
     )
     if spec.reviewed and spec.review_due and spec.review_due <= spec.reviewed:
         check.add(_line(data, "review_due"), "'review_due' must come after 'reviewed'")

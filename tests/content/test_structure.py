@@ -389,11 +389,6 @@ def test_short_text_answers_may_differ_between_languages(tmp_path):
         ),
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="structure bug: a mismatch in one field points at the slug line of course.yml or "
-    "the first line of the lesson, not at the field to change (the validator points at fields)",
-)
 def test_field_problems_point_at_the_field(tmp_path, file, text, old, new, field):
     changed = text.replace(old, new)
     folder, problems = problems_for(tmp_path, {file: changed})
