@@ -180,22 +180,28 @@ class _ImageScanner(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+def _scan_images(html: str) -> _ImageScanner:
+    scanner = _ImageScanner()
+    try:
+        scanner.feed(html)
+        scanner.close()
+    except AssertionError:  # unreadable "<![" markup; the validator reports it
+        pass
+    return scanner
+
+
 def _images_without_alt(body: str, lines: list[str]) -> list[int]:
     """Lines of <img> tags written as HTML (not in code) that have no alt text."""
     found = []
     for token in _md.parse(body):
         start = token.map[0] if token.map else 0
         if token.type == "html_block":
-            scanner = _ImageScanner()
-            scanner.feed(token.content)
-            scanner.close()
+            scanner = _scan_images(token.content)
             found += [start + line for line, has_alt in scanner.images if not has_alt]
         for child in token.children or []:
             if child.type != "html_inline":
                 continue
-            scanner = _ImageScanner()
-            scanner.feed(child.content)
-            scanner.close()
+            scanner = _scan_images(child.content)
             if any(not has_alt for _, has_alt in scanner.images):
                 end = token.map[1] if token.map else len(lines)
                 line = next((n for n in range(start, end) if "<img" in lines[n].lower()), start)

@@ -239,8 +239,12 @@ class _TagScanner(HTMLParser):
 
 def _scan_html(html: str) -> list[tuple[int, str]]:
     scanner = _TagScanner()
-    scanner.feed(html)
-    scanner.close()
+    try:
+        scanner.feed(html)
+        scanner.close()
+    except AssertionError:  # html.parser's way of refusing some "<![" markup
+        line = scanner.getpos()[0] - 1
+        scanner.found.append((line, "this HTML markup cannot be read; remove the '<!' part"))
     return scanner.found
 
 

@@ -175,6 +175,7 @@ def test_unsafe_finder_never_crashes_and_gives_lines_inside_the_text(text):
         assert 0 <= line < lines and message
 
 
+@settings(deadline=None)  # the first call loads the pronouncing dictionary
 @given(text=st.text())
 def test_reading_grade_is_none_or_not_negative(text):
     grade = flesch_kincaid_grade(text)
