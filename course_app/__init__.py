@@ -59,12 +59,23 @@ def _migrations_dir() -> str:
 def register_blueprints(app: Flask) -> None:
     from course_app.accounts.views import bp as accounts_bp
     from course_app.admin.views import bp as admin_bp
+    from course_app.audit.views import bp as audit_bp
     from course_app.certificates.views import bp as certificates_bp
     from course_app.health import bp as health_bp
     from course_app.learning.views import bp as learning_bp
+    from course_app.libraries.views import bp as libraries_bp
     from course_app.quizzes.views import bp as quizzes_bp
 
-    for bp in (health_bp, accounts_bp, learning_bp, quizzes_bp, certificates_bp, admin_bp):
+    for bp in (
+        health_bp,
+        accounts_bp,
+        learning_bp,
+        quizzes_bp,
+        certificates_bp,
+        admin_bp,
+        libraries_bp,
+        audit_bp,
+    ):
         app.register_blueprint(bp)
 
 
@@ -78,7 +89,9 @@ def register_commands(app: Flask) -> None:
     from course_app.accounts.cli import users_cli
     from course_app.certificates.cli import certificates_cli
     from course_app.content.cli import courses_cli
+    from course_app.libraries.cli import libraries_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(libraries_cli)

@@ -1,13 +1,16 @@
 """Imports every model so Alembic and create_app see the whole schema."""
 
 from course_app.accounts.models import Learner, User, UserSession
+from course_app.audit.models import AuditEvent
 from course_app.certificates.models import Certificate
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
 from course_app.learning.models import Enrolment, LessonProgress
+from course_app.libraries.models import Organisation
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
 
 __all__ = [
     "AttemptAnswer",
+    "AuditEvent",
     "Certificate",
     "Course",
     "Enrolment",
@@ -15,6 +18,7 @@ __all__ = [
     "Lesson",
     "LessonProgress",
     "Module",
+    "Organisation",
     "Question",
     "Quiz",
     "QuizAttempt",

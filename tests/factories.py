@@ -226,3 +226,31 @@ def quiz_form_data(
         else:
             data[f"q{q.id}"] = value
     return data
+
+
+def make_library_tree() -> dict[str, int]:
+    """A network with two library systems of two branches each; returns ids by code.
+
+    north (system): north-a, north-b; south (system): south-a, south-b.
+    """
+    from course_app.libraries.models import OrganisationKind as Kind
+    from course_app.libraries.services import create_organisation
+
+    network = create_organisation(None, Kind.NETWORK, "Tri-County Network", code="network")
+    ids = {"network": network.id}
+    for system_code in ("north", "south"):
+        system = create_organisation(
+            None, Kind.SYSTEM, f"{system_code.title()} Library", parent=network, code=system_code
+        )
+        ids[system_code] = system.id
+        for branch in ("a", "b"):
+            code = f"{system_code}-{branch}"
+            org = create_organisation(
+                None,
+                Kind.BRANCH,
+                f"{system_code.title()} {branch.upper()}",
+                parent=system,
+                code=code,
+            )
+            ids[code] = org.id
+    return ids

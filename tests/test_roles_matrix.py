@@ -18,7 +18,7 @@ from sqlalchemy import select
 from course_app.accounts.models import User
 from course_app.content.models import Lesson, Question
 from course_app.extensions import db
-from tests.factories import make_course, quiz_form_data
+from tests.factories import make_course, make_library_tree, quiz_form_data
 
 ROLES = ("anonymous", "learner", "librarian", "staff", "admin")
 SIGN_IN = "302 to sign-in"
@@ -39,13 +39,16 @@ STAFF_ONLY = {"anonymous": SIGN_IN, "learner": 403, "librarian": 403, "staff": 2
 # The learner-role user owns the certificate and the quiz attempt in the world below.
 CERTIFICATE_OWNER_OR_STAFF = {**STAFF_ONLY, "learner": 200, "librarian": 404}
 ATTEMPT_OWNER_ONLY = {**every(404), "learner": 200}
+ADMIN_ONLY = {**STAFF_ONLY, "staff": 403}
+# The librarian-role user works at the branch {own_branch}; {other_branch} is in another system.
+LIBRARY_PEOPLE = {**STAFF_ONLY, "librarian": 200}
 
 
 @dataclass(frozen=True)
 class Case:
     endpoint: str
     method: str
-    url: str  # filled from the world: {slug}, {code}, {attempt_id}
+    url: str  # filled from the world: {slug}, {code}, {attempt_id}, {own_branch}, ...
     expect: dict[str, int | str]
     data: Callable[[dict], dict] | None = None
     note: str = ""
@@ -145,6 +148,49 @@ MATRIX: list[Case] = [
         data=lambda w: {"reason": "test"},
         note="no such code",
     ),
+    # Libraries: librarians see their own branch, staff and admins every one; admins edit.
+    Case("libraries.index", "GET", "/libraries", LIBRARY_PEOPLE),
+    Case("libraries.show", "GET", "/libraries/{own_branch}", LIBRARY_PEOPLE, note="own branch"),
+    Case(
+        "libraries.show",
+        "GET",
+        "/libraries/{other_branch}",
+        {**LIBRARY_PEOPLE, "librarian": 404},
+        note="another system's branch",
+    ),
+    Case(
+        "libraries.show",
+        "GET",
+        "/libraries/999999",
+        {**LIBRARY_PEOPLE, "librarian": 404, "staff": 404, "admin": 404},
+        note="no such organisation",
+    ),
+    Case("libraries.manage", "GET", "/admin/libraries", ADMIN_ONLY),
+    Case(
+        "libraries.manage",
+        "POST",
+        "/admin/libraries",
+        {**ADMIN_ONLY, "admin": 400},
+        data=lambda w: {"kind": "branch", "parent_id": "0", "name": ""},
+        note="let in, then the empty name is refused",
+    ),
+    Case("libraries.edit", "GET", "/admin/libraries/{own_branch}/edit", ADMIN_ONLY),
+    Case(
+        "libraries.edit",
+        "POST",
+        "/admin/libraries/{own_branch}/edit",
+        {**ADMIN_ONLY, "admin": 400},
+        data=lambda w: {"name": ""},
+        note="let in, then the empty name is refused",
+    ),
+    Case(
+        "libraries.edit",
+        "GET",
+        "/admin/libraries/999999/edit",
+        {**ADMIN_ONLY, "admin": 404},
+        note="no such organisation",
+    ),
+    Case("audit.events", "GET", "/admin/audit", STAFF_ONLY),
     # Accounts.
     Case("accounts.sign_in", "GET", "/account/sign-in", guest_then_members(200, 302)),
     Case(
@@ -185,6 +231,8 @@ def world(app, role_clients) -> dict:
     """A course with a quiz, and a certificate and a quiz attempt owned by the learner."""
     from course_app.certificates.services import issue_certificate
     from course_app.learning.services import record_lesson_completed
+    from course_app.libraries.models import Organisation
+    from course_app.libraries.services import set_user_library
 
     with app.app_context():
         course = make_course("matrix-course", modules=1)
@@ -199,6 +247,9 @@ def world(app, role_clients) -> dict:
             record_lesson_completed(learner, lesson)
         code = issue_certificate(learner, done, "Learner One", "en").code
         quiz_answers = quiz_form_data(course)
+        libraries = make_library_tree()
+        librarian = db.session.scalar(select(User).where(User.username == "librarian-user"))
+        set_user_library(None, librarian, db.session.get(Organisation, libraries["north-a"]))
         db.session.commit()
     response = role_clients["learner"].post(
         "/courses/matrix-course/quizzes/m1-quiz", data=quiz_answers
@@ -211,6 +262,8 @@ def world(app, role_clients) -> dict:
         "attempt_id": attempt_id,
         "check_id": check_id,
         "quiz_answers": quiz_answers,
+        "own_branch": libraries["north-a"],
+        "other_branch": libraries["south-a"],
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course_app.db import UTCDateTime, utc_now
 from course_app.extensions import db
+
+if TYPE_CHECKING:
+    from course_app.libraries.models import Organisation
 
 
 class Role(enum.StrEnum):
@@ -36,8 +40,13 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Where the person belongs: a branch for patrons and librarians; staff may sit higher.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # A librarian sees their branch; with this, every branch of its library system.
+    sees_whole_system: Mapped[bool] = mapped_column(default=False)
 
     learner: Mapped[Learner] = relationship(back_populates="user", lazy="joined", uselist=False)
+    organisation: Mapped[Organisation | None] = relationship()
 
     # Set by the user loader to the token of the session that loaded this user.
     session_token = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from course_app.accounts.access import STAFF_ROLES, role_required
 from course_app.certificates.forms import (
@@ -52,7 +53,7 @@ def revoke(code: str):
     form = RevokeCertificateForm()
     if form.validate_on_submit():
         try:
-            revoke_certificate(cert, form.reason.data)
+            revoke_certificate(cert, form.reason.data, actor=current_user)
         except CertificateError as error:
             form.reason.errors.append(ERROR_MESSAGES[error.reason])
         else:

@@ -8,9 +8,10 @@ import unicodedata
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from course_app.accounts.models import Learner
+from course_app.accounts.models import Learner, User
+from course_app.audit.services import record_event
 from course_app.certificates.models import Certificate
 from course_app.content.models import Course
 from course_app.db import utc_now
@@ -99,8 +100,11 @@ def find_certificate(code: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
 
 
-def revoke_certificate(certificate: Certificate, reason: str) -> Certificate:
-    """Marks the certificate revoked now with a reason for staff; a second revoke is refused."""
+def revoke_certificate(
+    certificate: Certificate, reason: str, actor: User | None = None
+) -> Certificate:
+    """Marks the certificate revoked now with a reason for staff, audited in the holder's library;
+    a second revoke is refused."""
     if certificate.revoked_at is not None:
         raise CertificateError(CertificateError.ALREADY_REVOKED)
     reason = unicodedata.normalize("NFC", reason or "").strip()
@@ -111,6 +115,20 @@ def revoke_certificate(certificate: Certificate, reason: str) -> Certificate:
     certificate.revoked_at = utc_now()
     certificate.revoked_reason = reason
     db.session.flush()
+    holder = db.session.scalar(
+        select(User)
+        .options(joinedload(User.organisation))
+        .join(Learner, Learner.user_id == User.id)
+        .where(Learner.id == certificate.learner_id)
+    )
+    record_event(
+        actor,
+        "certificate.revoked",
+        certificate,
+        holder.organisation if holder is not None else None,
+        code=certificate.code,
+        reason=reason,
+    )
     return certificate
 
 

@@ -70,3 +70,18 @@ def test_an_unknown_code_is_a_clear_error_with_exit_code_1(app, command):
     result = app.test_cli_runner().invoke(args=["certificates", *command, "NoSuchCode1234567890"])
     assert result.exit_code == 1
     assert "No certificate has the code 'NoSuchCode1234567890'" in result.output
+
+
+def test_revoke_from_the_command_line_is_audited_without_an_actor(app, code):
+    from course_app.audit.models import AuditEvent
+
+    result = app.test_cli_runner().invoke(args=["certificates", "revoke", code, "--reason", "Typo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent))
+        assert (event.action, event.actor_id, event.organisation_id) == (
+            "certificate.revoked",
+            None,
+            None,
+        )
+        assert event.details == {"code": code, "reason": "Typo"}

@@ -1,0 +1,41 @@
+"""The audit log page for staff: newest first, one library at a time if asked."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from course_app.accounts.access import STAFF_ROLES, role_required
+from course_app.audit.forms import AuditFilterForm
+from course_app.audit.services import audit_events_page
+from course_app.libraries.access import visible_organisation_ids
+from course_app.libraries.services import organisation_tree
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+
+ACTION_LABELS = {
+    "organisation.created": _l("Library added"),
+    "organisation.renamed": _l("Library renamed"),
+    "user.library_set": _l("Person placed in a library"),
+    "certificate.revoked": _l("Certificate revoked"),
+}
+
+
+@bp.get("")
+@role_required(*STAFF_ROLES)
+def events():
+    rows = organisation_tree(visible_organisation_ids(current_user))
+    form = AuditFilterForm(formdata=request.args or None)
+    form.organisation_id.choices = [(0, _("All libraries"))] + [
+        (row.organisation.id, "— " * row.depth + row.organisation.name) for row in rows
+    ]
+    if not form.validate():
+        form.organisation_id.data, form.page.data = 0, 1
+    chosen = [row.organisation for row in rows if row.organisation.id == form.organisation_id.data]
+    organisation = chosen[0] if chosen else None
+    page = audit_events_page(organisation, form.page.data or 1)
+    return render_template(
+        "audit/events.html", form=form, page=page, actions=ACTION_LABELS, filtered=organisation
+    )

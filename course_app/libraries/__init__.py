@@ -1,0 +1,1 @@
+"""Library organisations: a network of library systems, each with branches."""
