@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel import Locale
+from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from course_app.extensions import babel
@@ -23,8 +27,41 @@ def select_locale() -> str:
     )
 
 
+@lru_cache(maxsize=16)
+def _parsed_locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def _selected_locale() -> Locale:
+    # Parsing a locale code costs more than choosing it; the few codes we serve parse once.
+    return _parsed_locale(select_locale())
+
+
+def current_translations() -> NullTranslations:
+    """This request's catalogue, looked up once per request and locale, not once per string.
+
+    Keyed by the locale object, so flask_babel.refresh() and force_locale() still take effect.
+    """
+    locale = get_locale()
+    memo = g.get("_translations_memo")
+    if memo is None or memo[0] is not locale:
+        memo = g._translations_memo = (locale, get_translations())
+    return memo[1]
+
+
 def init_i18n(app: Flask) -> None:
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=_selected_locale)
+    # Flask-Babel's template callables resolve the domain, locale and catalogue for every
+    # string; a page has dozens of strings, so templates use the per-request catalogue.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+    # `_` is an alias that looks `gettext` up again on every call; point it at gettext itself.
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
 
     @app.context_processor
     def language_context():
