@@ -9,6 +9,8 @@ from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from course_app.extensions import babel
 
@@ -65,4 +67,38 @@ def init_i18n(app: Flask) -> None:
 
     @app.context_processor
     def language_context():
-        return {"current_language": str(get_locale() or "en"), "g": g}
+        # The catalogue is fixed for the length of one render, so the template's own strings
+        # use it directly; macros imported without context use the globals above.
+        translations = current_translations()
+        return {
+            "current_language": str(get_locale() or "en"),
+            "g": g,
+            "_": _bound_gettext(translations),
+            "gettext": _bound_gettext(translations),
+            "ngettext": _bound_ngettext(translations),
+        }
+
+
+def _bound_gettext(translations: NullTranslations):
+    """Jinja's new-style gettext (escaping, %-formatting) over one catalogue."""
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables):
+        rv = translations.ugettext(string)
+        if eval_ctx.autoescape:
+            rv = Markup(rv)  # noqa: S704 - our own catalogue, as in Jinja's i18n extension
+        return rv % variables
+
+    return gettext
+
+
+def _bound_ngettext(translations: NullTranslations):
+    @pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", num)
+        rv = translations.ungettext(singular, plural, num)
+        if eval_ctx.autoescape:
+            rv = Markup(rv)  # noqa: S704 - our own catalogue, as in Jinja's i18n extension
+        return rv % variables
+
+    return ngettext
