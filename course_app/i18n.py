@@ -70,11 +70,12 @@ def init_i18n(app: Flask) -> None:
         # The catalogue is fixed for the length of one render, so the template's own strings
         # use it directly; macros imported without context use the globals above.
         translations = current_translations()
+        gettext = _bound_gettext(translations)
         return {
             "current_language": str(get_locale() or "en"),
             "g": g,
-            "_": _bound_gettext(translations),
-            "gettext": _bound_gettext(translations),
+            "_": gettext,
+            "gettext": gettext,
             "ngettext": _bound_ngettext(translations),
         }
 
