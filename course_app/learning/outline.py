@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import defer
 
 from course_app.content.models import Course, Lesson, Module, Quiz
@@ -86,8 +86,15 @@ def load_outline(course: Course) -> Outline:
     return Outline(course, list(outlines.values()))
 
 
+# Built once: nearly every page starts with this lookup, and building the statement costs
+# about as much as running it.
+_ACTIVE_COURSE_BY_SLUG = select(Course).where(
+    Course.slug == bindparam("slug"), Course.is_active.is_(True)
+)
+
+
 def find_active_course(slug: str) -> Course | None:
-    return db.session.scalar(select(Course).where(Course.slug == slug, Course.is_active.is_(True)))
+    return db.session.scalar(_ACTIVE_COURSE_BY_SLUG, {"slug": slug})
 
 
 def active_course_or_404(slug: str) -> Course:

@@ -141,9 +141,11 @@ def _render_lesson(course, page: LessonPage, article_html: str, status: int = 20
         article_html=article_html,
         learner=learner,
         state=state,
-        complete_form=CompleteLessonForm(),
     )
-    db.session.commit()  # after rendering, so the page's objects are not expired and reloaded
+    if learner is not None:
+        # After rendering, so the page's objects are not expired and reloaded. A guest with no
+        # progress wrote nothing, and the session is closed at the end of the request anyway.
+        db.session.commit()
     return html, status
 
 
