@@ -55,8 +55,12 @@ def clean_recipient_name(name: str) -> str:
 
 
 def new_certificate_code() -> str:
-    """An unguessable public code: 192 random bits, URL-safe."""
-    return secrets.token_urlsafe(CODE_BYTES)
+    """An unguessable public code: 192 random bits, URL-safe, never starting with '-' (a
+    code pasted after `flask certificates revoke` would otherwise read as an option)."""
+    while True:
+        code = secrets.token_urlsafe(CODE_BYTES)
+        if not code.startswith("-"):
+            return code
 
 
 def get_certificate(learner: Learner, course: Course) -> Certificate | None:

@@ -149,3 +149,14 @@ def test_recent_certificates_are_newest_first_and_searchable_by_code_prefix(ctx)
     assert [c.id for c in recent_certificates()] == [ben.id, ana.id]
     assert [c.id for c in recent_certificates(ana.code[:10])] == [ana.id]
     assert recent_certificates("%") == []
+
+
+def test_codes_never_start_with_a_dash(monkeypatch):
+    import secrets as real_secrets
+
+    from course_app.certificates import services
+
+    codes = iter(["-starts-with-a-dash", "fine-code"])
+    monkeypatch.setattr(services.secrets, "token_urlsafe", lambda n: next(codes))
+    assert services.new_certificate_code() == "fine-code"
+    assert real_secrets.token_urlsafe  # the real module is untouched outside the test
