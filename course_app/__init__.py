@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.learning.views import bp as learning_bp
     from course_app.libraries.views import bp as libraries_bp
     from course_app.quizzes.views import bp as quizzes_bp
+    from course_app.resume_codes.views import bp as resume_codes_bp
 
     for bp in (
         health_bp,
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         libraries_bp,
         audit_bp,
+        resume_codes_bp,
     ):
         app.register_blueprint(bp)
 

@@ -220,6 +220,31 @@ MATRIX: list[Case] = [
         every(302),
         data=lambda w: {"language": "es", "next": "/"},
     ),
+    # Resume codes: for guests; people with an account are sent to My learning.
+    Case(
+        "resume_codes.my_code",
+        "GET",
+        "/my-learning/resume-code",
+        guest_then_members(200, 302),
+        note="a guest with no progress yet",
+    ),
+    Case(
+        "resume_codes.my_code",
+        "POST",
+        "/my-learning/resume-code",
+        guest_then_members(200, 302),
+        note="a guest with no progress yet",
+    ),
+    Case("resume_codes.enter", "GET", "/resume", guest_then_members(200, 302)),
+    Case(
+        "resume_codes.enter",
+        "POST",
+        "/resume",
+        guest_then_members(400, 302),
+        data=lambda w: {"code": "K7QM-4XPA"},
+        note="no such code",
+    ),
+    Case("resume_codes.enter_from_link", "GET", "/resume/K7QM-4XPA", guest_then_members(200, 302)),
     # Infrastructure.
     Case("health.healthz", "GET", "/healthz", every(200)),
     Case("static", "GET", "/static/site.css", every(200)),
