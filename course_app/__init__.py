@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     from course_app.content.localize import init_localize
     from course_app.extensions import csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
+    from course_app.public_computer.idle import init_public_computer
     from course_app.security import init_security_headers
     from course_app.templating import init_templating
 
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     init_i18n(app)
     init_localize(app)
     init_identity(app)
+    init_public_computer(app)
     init_templating(app)
     init_security_headers(app)
 
@@ -64,7 +66,9 @@ def register_blueprints(app: Flask) -> None:
     from course_app.health import bp as health_bp
     from course_app.learning.views import bp as learning_bp
     from course_app.libraries.views import bp as libraries_bp
+    from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
+    from course_app.resume_codes.views import bp as resume_codes_bp
 
     for bp in (
         health_bp,
@@ -75,6 +79,8 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         libraries_bp,
         audit_bp,
+        resume_codes_bp,
+        public_computer_bp,
     ):
         app.register_blueprint(bp)
 

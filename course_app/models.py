@@ -7,6 +7,7 @@ from course_app.content.models import Course, Lesson, Module, Question, Quiz
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.libraries.models import Organisation
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
+from course_app.resume_codes.models import ResumeCode
 
 __all__ = [
     "AttemptAnswer",
@@ -22,6 +23,7 @@ __all__ = [
     "Question",
     "Quiz",
     "QuizAttempt",
+    "ResumeCode",
     "User",
     "UserSession",
 ]

@@ -220,9 +220,48 @@ MATRIX: list[Case] = [
         every(302),
         data=lambda w: {"language": "es", "next": "/"},
     ),
+    # Resume codes: for guests; people with an account are sent to My learning.
+    Case(
+        "resume_codes.my_code",
+        "GET",
+        "/my-learning/resume-code",
+        guest_then_members(200, 302),
+        note="a guest with no progress yet",
+    ),
+    Case(
+        "resume_codes.my_code",
+        "POST",
+        "/my-learning/resume-code",
+        guest_then_members(200, 302),
+        note="a guest with no progress yet",
+    ),
+    Case("resume_codes.enter", "GET", "/resume", guest_then_members(200, 302)),
+    Case(
+        "resume_codes.enter",
+        "POST",
+        "/resume",
+        guest_then_members(400, 302),
+        data=lambda w: {"code": "K7QM-4XPA"},
+        note="no such code",
+    ),
+    Case("resume_codes.enter_from_link", "GET", "/resume/K7QM-4XPA", guest_then_members(200, 302)),
+    # Public-computer mode: library people mark a browser; the idle pages serve everyone.
+    Case("public_computer.setting", "GET", "/account/public-computer", LIBRARY_PEOPLE),
+    Case(
+        "public_computer.setting",
+        "POST",
+        "/account/public-computer",
+        {**LIBRARY_PEOPLE, "librarian": 400, "staff": 400, "admin": 400},
+        data=lambda w: {"public": ""},
+        note="let in, then the missing choice is refused",
+    ),
+    Case("public_computer.still_here", "POST", "/account/public-computer/still-here", every(204)),
+    Case("public_computer.timed_out", "POST", "/account/public-computer/timed-out", every(302)),
+    Case("public_computer.signed_out", "GET", "/account/public-computer/signed-out", every(200)),
     # Infrastructure.
     Case("health.healthz", "GET", "/healthz", every(200)),
     Case("static", "GET", "/static/site.css", every(200)),
+    Case("static", "GET", "/static/public_computer.js", every(200), note="idle warning script"),
 ]
 
 

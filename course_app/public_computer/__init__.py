@@ -1,0 +1,1 @@
+"""Public-computer mode: a browser a librarian marked as shared by patrons of the branch."""

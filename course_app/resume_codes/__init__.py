@@ -1,0 +1,1 @@
+"""Resume codes: a short secret that brings a guest's progress back on another computer."""
