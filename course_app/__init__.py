@@ -33,6 +33,7 @@ def register_extensions(app: Flask) -> None:
     from course_app import models  # noqa: F401 - every table known to Alembic
     from course_app.accounts.identity import init_identity
     from course_app.content.localize import init_localize
+    from course_app.desk.password_views import init_password_help
     from course_app.extensions import csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
     from course_app.security import init_security_headers
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     init_i18n(app)
     init_localize(app)
     init_identity(app)
+    init_password_help(app)
     init_templating(app)
     init_security_headers(app)
 
@@ -61,6 +63,8 @@ def register_blueprints(app: Flask) -> None:
     from course_app.admin.views import bp as admin_bp
     from course_app.audit.views import bp as audit_bp
     from course_app.certificates.views import bp as certificates_bp
+    from course_app.desk.password_views import bp as password_help_bp
+    from course_app.desk.views import bp as desk_bp
     from course_app.health import bp as health_bp
     from course_app.learning.views import bp as learning_bp
     from course_app.libraries.views import bp as libraries_bp
@@ -75,6 +79,8 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         libraries_bp,
         audit_bp,
+        desk_bp,
+        password_help_bp,
     ):
         app.register_blueprint(bp)
 

@@ -7,6 +7,7 @@ hour, and holds no card numbers: only their keyed hashes and last four character
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import asdict
 
 from flask import current_app
@@ -24,18 +25,27 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def make_import_token(actor_id: int, organisation_id: int, rows: list[ImportRow]) -> str:
-    payload = {"a": actor_id, "o": organisation_id, "r": [asdict(row) for row in rows]}
+    """A signed token of the rows, with a random batch name so it is imported only once."""
+    payload = {
+        "a": actor_id,
+        "o": organisation_id,
+        "b": secrets.token_urlsafe(12),
+        "r": [asdict(row) for row in rows],
+    }
     return _serializer().dumps(payload)
 
 
-def read_import_token(token: str, actor_id: int, organisation_id: int) -> list[ImportRow] | None:
-    """The rows, or None when the token is forged, expired, too long or someone else's."""
+def read_import_token(
+    token: str, actor_id: int, organisation_id: int
+) -> tuple[str, list[ImportRow]] | None:
+    """The batch name and rows, or None when the token is forged, expired, too long or
+    someone else's."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return None
     try:
         payload = _serializer().loads(token, max_age=TOKEN_MAX_AGE)
         if payload["a"] != actor_id or payload["o"] != organisation_id:
             return None
-        return [ImportRow(**row) for row in payload["r"]]
-    except (BadData, KeyError, TypeError):
+        return str(payload["b"]), [ImportRow(**row) for row in payload["r"]]
+    except (BadData, KeyError, TypeError, ValueError):
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from flask import current_app
@@ -20,7 +21,9 @@ from course_app.accounts.access import STAFF_ROLES
 from course_app.accounts.models import Role, User
 from course_app.accounts.passwords import password_problem
 from course_app.accounts.services import create_user, username_key
+from course_app.audit.models import AuditEvent
 from course_app.audit.services import record_event
+from course_app.db import utc_now
 from course_app.desk.cards import (
     CardNumberError,
     card_digest,
@@ -269,8 +272,24 @@ def recheck_import(actor: User, rows: list[ImportRow]) -> list[Problem]:
     return problems
 
 
+def batch_already_imported(actor: User, batch: str) -> bool:
+    """True when this preview was already imported (a second click, or the back button).
+
+    Looks at the actor's import events of the last day; previews live an hour.
+    """
+    since = utc_now() - timedelta(days=1)
+    details = db.session.scalars(
+        select(AuditEvent.details).where(
+            AuditEvent.actor_id == actor.id,
+            AuditEvent.action == "patrons.imported",
+            AuditEvent.at >= since,
+        )
+    )
+    return any(d.get("batch") == batch for d in details)
+
+
 def import_patrons(
-    actor: User, organisation: Organisation, rows: list[ImportRow]
+    actor: User, organisation: Organisation, rows: list[ImportRow], *, batch: str | None = None
 ) -> list[CreatedPatron]:
     """Creates every row's patron, or raises before any is made; one audit event for the import.
 
@@ -301,6 +320,7 @@ def import_patrons(
         organisation,
         count=len(created),
         usernames=[c.user.username for c in created],
+        batch=batch,
     )
     return created
 
