@@ -33,6 +33,7 @@ def register_extensions(app: Flask) -> None:
     from course_app import models  # noqa: F401 - every table known to Alembic
     from course_app.accounts.identity import init_identity
     from course_app.content.localize import init_localize
+    from course_app.desk.password_views import init_password_help
     from course_app.extensions import csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
     from course_app.public_computer.idle import init_public_computer
@@ -48,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     init_localize(app)
     init_identity(app)
     init_public_computer(app)
+    init_password_help(app)
     init_templating(app)
     init_security_headers(app)
 
@@ -63,6 +65,8 @@ def register_blueprints(app: Flask) -> None:
     from course_app.admin.views import bp as admin_bp
     from course_app.audit.views import bp as audit_bp
     from course_app.certificates.views import bp as certificates_bp
+    from course_app.desk.password_views import bp as password_help_bp
+    from course_app.desk.views import bp as desk_bp
     from course_app.health import bp as health_bp
     from course_app.learning.views import bp as learning_bp
     from course_app.libraries.views import bp as libraries_bp
@@ -81,6 +85,8 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         resume_codes_bp,
         public_computer_bp,
+        desk_bp,
+        password_help_bp,
     ):
         app.register_blueprint(bp)
 

@@ -4,6 +4,7 @@ from course_app.accounts.models import Learner, User, UserSession
 from course_app.audit.models import AuditEvent
 from course_app.certificates.models import Certificate
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
+from course_app.desk.models import LibraryCard, ResetCode
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.libraries.models import Organisation
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
@@ -18,12 +19,14 @@ __all__ = [
     "Learner",
     "Lesson",
     "LessonProgress",
+    "LibraryCard",
     "Module",
     "Organisation",
     "Question",
     "Quiz",
     "QuizAttempt",
     "ResumeCode",
+    "ResetCode",
     "User",
     "UserSession",
 ]

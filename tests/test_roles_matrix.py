@@ -18,7 +18,7 @@ from sqlalchemy import select
 from course_app.accounts.models import User
 from course_app.content.models import Lesson, Question
 from course_app.extensions import db
-from tests.factories import make_course, make_library_tree, quiz_form_data
+from tests.factories import make_course, make_library_tree, make_user, quiz_form_data
 
 ROLES = ("anonymous", "learner", "librarian", "staff", "admin")
 SIGN_IN = "302 to sign-in"
@@ -191,6 +191,81 @@ MATRIX: list[Case] = [
         note="no such organisation",
     ),
     Case("audit.events", "GET", "/admin/audit", STAFF_ONLY),
+    # The desk: librarians manage patrons of their own library system only ({own_patron} is at
+    # their branch, {other_patron} in another system); staff and admins manage every patron.
+    Case("desk.patrons", "GET", "/desk/patrons", LIBRARY_PEOPLE),
+    Case("desk.patrons", "GET", "/desk/patrons?q=x&page=abc", LIBRARY_PEOPLE, note="bad page"),
+    Case("desk.new_patron", "GET", "/desk/patrons/new", LIBRARY_PEOPLE),
+    Case(
+        "desk.new_patron",
+        "POST",
+        "/desk/patrons/new",
+        {**LIBRARY_PEOPLE, "librarian": 400, "staff": 400, "admin": 400},
+        data=lambda w: {"submit": "1", "name": ""},
+        note="let in, then the empty name is refused",
+    ),
+    Case("desk.import_upload", "GET", "/desk/patrons/import", LIBRARY_PEOPLE),
+    Case(
+        "desk.import_upload",
+        "POST",
+        "/desk/patrons/import",
+        {**LIBRARY_PEOPLE, "librarian": 400, "staff": 400, "admin": 400},
+        data=lambda w: {},
+        note="let in, then the missing file is refused",
+    ),
+    Case(
+        "desk.import_create",
+        "POST",
+        "/desk/patrons/import/create",
+        {**LIBRARY_PEOPLE, "librarian": 400, "staff": 400, "admin": 400},
+        data=lambda w: {},
+        note="let in, then the missing preview is refused",
+    ),
+    Case("desk.import_template", "GET", "/desk/patrons/import/template.csv", LIBRARY_PEOPLE),
+    Case(
+        "desk.reset_code",
+        "GET",
+        "/desk/patrons/{own_patron}/reset-code",
+        LIBRARY_PEOPLE,
+        note="patron of the librarian's branch",
+    ),
+    Case(
+        "desk.reset_code",
+        "POST",
+        "/desk/patrons/{own_patron}/reset-code",
+        LIBRARY_PEOPLE,
+        data=lambda w: {},
+        note="patron of the librarian's branch",
+    ),
+    Case(
+        "desk.reset_code",
+        "GET",
+        "/desk/patrons/{other_patron}/reset-code",
+        {**LIBRARY_PEOPLE, "librarian": 404},
+        note="patron of another system",
+    ),
+    Case(
+        "desk.reset_code",
+        "POST",
+        "/desk/patrons/{other_patron}/reset-code",
+        {**LIBRARY_PEOPLE, "librarian": 404},
+        data=lambda w: {},
+        note="patron of another system",
+    ),
+    Case(
+        "desk.reset_code",
+        "GET",
+        "/desk/patrons/{staff_id}/reset-code",
+        {**LIBRARY_PEOPLE, "librarian": 404, "staff": 404, "admin": 404},
+        note="not a patron",
+    ),
+    Case(
+        "desk.reset_code",
+        "GET",
+        "/desk/patrons/999999/reset-code",
+        {**LIBRARY_PEOPLE, "librarian": 404, "staff": 404, "admin": 404},
+        note="no such user",
+    ),
     # Accounts.
     Case("accounts.sign_in", "GET", "/account/sign-in", guest_then_members(200, 302)),
     Case(
@@ -211,6 +286,33 @@ MATRIX: list[Case] = [
         note="empty form",
     ),
     Case("accounts.sign_out", "POST", "/account/sign-out", every(302)),
+    # Nobody in the matrix has a temporary password, so choosing one sends them on.
+    Case(
+        "password_help.choose_password",
+        "GET",
+        "/account/choose-password",
+        guest_then_members(SIGN_IN, 302),
+    ),
+    Case(
+        "password_help.choose_password",
+        "POST",
+        "/account/choose-password",
+        guest_then_members(SIGN_IN, 302),
+        data=lambda w: {},
+    ),
+    Case("password_help.reset", "GET", "/account/reset", every(200)),
+    Case(
+        "password_help.reset",
+        "POST",
+        "/account/reset",
+        every(400),
+        data=lambda w: {
+            "username": "learner-user",
+            "code": "AAAA-BBBB",
+            "password": "new words here",
+        },
+        note="wrong code",
+    ),
     Case("accounts.account", "GET", "/account/", SIGNED_IN_ONLY),
     Case("accounts.account", "POST", "/account/", SIGNED_IN_ONLY, data=lambda w: {}),
     Case(
@@ -289,7 +391,12 @@ def world(app, role_clients) -> dict:
         libraries = make_library_tree()
         librarian = db.session.scalar(select(User).where(User.username == "librarian-user"))
         set_user_library(None, librarian, db.session.get(Organisation, libraries["north-a"]))
+        own_patron, other_patron = make_user("desk-own"), make_user("desk-other")
+        own_patron.organisation_id = libraries["north-a"]
+        other_patron.organisation_id = libraries["south-a"]
+        staff_id = db.session.scalar(select(User.id).where(User.username == "staff-user"))
         db.session.commit()
+        own_patron, other_patron = own_patron.id, other_patron.id
     response = role_clients["learner"].post(
         "/courses/matrix-course/quizzes/m1-quiz", data=quiz_answers
     )
@@ -303,6 +410,9 @@ def world(app, role_clients) -> dict:
         "quiz_answers": quiz_answers,
         "own_branch": libraries["north-a"],
         "other_branch": libraries["south-a"],
+        "own_patron": own_patron,
+        "other_patron": other_patron,
+        "staff_id": staff_id,
     }
 
 

@@ -38,8 +38,12 @@ def create_user(
     role: Role = Role.LEARNER,
     language: str | None = None,
     learner: Learner | None = None,
+    password_hash: str | None = None,
 ) -> User:
-    """A new user with a learner; a guest's learner is adopted so its progress is kept."""
+    """A new user with a learner; a guest's learner is adopted so its progress is kept.
+
+    password_hash, when given, is stored instead of hashing password (desk temporary passwords).
+    """
     username = unicodedata.normalize("NFKC", username).strip()
     if not 1 <= len(username_key(username)) <= USERNAME_MAX or len(username) > USERNAME_MAX:
         raise AccountError("username-length")
@@ -50,7 +54,7 @@ def create_user(
         username_key=username_key(username),
         display_name=(display_name or username).strip(),
         email=(email or None),
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         role=role.value,
         language=language,
     )

@@ -20,6 +20,9 @@ ACTION_LABELS = {
     "organisation.renamed": _l("Library renamed"),
     "user.library_set": _l("Person placed in a library"),
     "certificate.revoked": _l("Certificate revoked"),
+    "patron.created": _l("Patron account created"),
+    "patrons.imported": _l("Patrons imported from a file"),
+    "reset_code.issued": _l("Password reset code made"),
 }
 
 
