@@ -3,12 +3,16 @@
 from course_app.accounts.models import Learner, User, UserSession
 from course_app.audit.models import AuditEvent
 from course_app.certificates.models import Certificate
+from course_app.classes.models import Assignment, ClassMember, LearningClass
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.libraries.models import Organisation
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
 
 __all__ = [
+    "Assignment",
+    "ClassMember",
+    "LearningClass",
     "AttemptAnswer",
     "AuditEvent",
     "Certificate",
