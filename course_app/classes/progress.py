@@ -6,6 +6,7 @@ number of queries does not depend on how many patrons or assignments there are.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -42,6 +43,13 @@ class EnrolmentFacts:
     completed: bool
 
 
+@dataclass(frozen=True)
+class Scope:
+    modules: tuple[int, ...]
+    quizzes: tuple[QuizInfo, ...]
+    total: int
+
+
 @dataclass
 class ProgressFacts:
     """Everything needed to tell each patron's progress in each assignment, read once."""
@@ -56,39 +64,59 @@ class ProgressFacts:
     # (learner id, course id) -> enrolment facts
     enrolments: dict[tuple[int, int], EnrolmentFacts] = field(default_factory=dict)
 
+    def index(self) -> None:
+        """Groups the rows read so each lookup below touches only its own patron's rows."""
+        self._modules: dict[int, list[int]] = defaultdict(list)
+        for module_id, (course_id, _count) in self.lessons_per_module.items():
+            self._modules[course_id].append(module_id)
+        self._scopes: dict[tuple[int, int | None], Scope] = {}
+        self._quizzes: dict[int, list[QuizInfo]] = defaultdict(list)
+        for quiz in self.quizzes:
+            self._quizzes[quiz.course_id].append(quiz)
+        quiz_course = {q.id: q.course_id for q in self.quizzes}
+        self._activity: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+        for (learner_id, course_id), enrolment in self.enrolments.items():
+            self._activity[learner_id].append((course_id, enrolment.last_activity_at))
+        for (learner_id, quiz_id), tries in self.tries.items():
+            self._activity[learner_id].append((quiz_course.get(quiz_id), tries.last_at))
+
     def quizzes_in(self, course_id: int, module_id: int | None) -> list[QuizInfo]:
-        return [
-            q
-            for q in self.quizzes
-            if q.course_id == course_id and (module_id is None or q.module_id == module_id)
-        ]
+        quizzes = self._quizzes.get(course_id, [])
+        if module_id is None:
+            return quizzes
+        return [q for q in quizzes if q.module_id == module_id]
+
+    def scope(self, course_id: int, module_id: int | None) -> Scope:
+        """The modules and quizzes an assignment covers, and its step count (worked out once)."""
+        key = (course_id, module_id)
+        if key not in self._scopes:
+            modules = tuple(m for m in self._modules.get(course_id, []) if module_id in (None, m))
+            quizzes = tuple(self.quizzes_in(course_id, module_id))
+            total = sum(self.lessons_per_module[m][1] for m in modules) + len(quizzes)
+            self._scopes[key] = Scope(modules, quizzes, total)
+        return self._scopes[key]
 
     def progress(self, learner_id: int, course_id: int, module_id: int | None) -> Progress:
         """Steps done of steps counted in a course, or in one module of it."""
-        modules = [
-            m
-            for m, (c, _) in self.lessons_per_module.items()
-            if c == course_id and (module_id is None or m == module_id)
-        ]
-        quizzes = self.quizzes_in(course_id, module_id)
-        total = sum(self.lessons_per_module[m][1] for m in modules) + len(quizzes)
-        lessons = sum(self.lessons_done.get((learner_id, m), 0) for m in modules)
-        tried = [self.tries.get((learner_id, q.id)) for q in quizzes]
+        scope = self.scope(course_id, module_id)
+        lessons_done = self.lessons_done
+        lessons = sum(lessons_done.get((learner_id, m), 0) for m in scope.modules)
+        tried = [self.tries.get((learner_id, q.id)) for q in scope.quizzes]
         done = lessons + sum(1 for t in tried if t is not None and t.passed)
         enrolment = self.enrolments.get((learner_id, course_id))
-        if module_id is None and enrolment is not None and enrolment.completed:
-            done = total  # the one place that decides completion already said so
         if module_id is None:
             started = enrolment is not None
+            if started and enrolment.completed:
+                done = scope.total  # the one place that decides completion already said so
         else:
             started = lessons > 0 or any(t is not None for t in tried)
-        return Progress(done=done, total=total, started=started)
+        return Progress(done=done, total=scope.total, started=started)
 
     def quiz_records(
         self, learner_id: int, course_id: int, module_id: int | None
     ) -> list[QuizRecord]:
         records = []
-        for quiz in self.quizzes_in(course_id, module_id):
+        for quiz in self.scope(course_id, module_id).quizzes:
             tries = self.tries.get((learner_id, quiz.id))
             records.append(
                 QuizRecord(
@@ -104,15 +132,7 @@ class ProgressFacts:
     def last_activity(self, learner_id: int, course_ids: set[int]) -> datetime | None:
         """The latest lesson or quiz activity in the given courses."""
         times = [
-            e.last_activity_at
-            for (lid, cid), e in self.enrolments.items()
-            if lid == learner_id and cid in course_ids
-        ]
-        quiz_course = {q.id: q.course_id for q in self.quizzes}
-        times += [
-            t.last_at
-            for (lid, qid), t in self.tries.items()
-            if lid == learner_id and quiz_course.get(qid) in course_ids
+            at for course_id, at in self._activity.get(learner_id, []) if course_id in course_ids
         ]
         return max(times, default=None)
 
@@ -123,6 +143,7 @@ def load_progress_facts(
     """Counts of steps, lessons done, quiz tries and enrolments, grouped in SQL (5 queries)."""
     facts = ProgressFacts()
     if not course_ids:
+        facts.index()
         return facts
     course_list = sorted(course_ids)
     for module_id, course_id, count in db.session.execute(
@@ -182,4 +203,5 @@ def load_progress_facts(
         ).where(Enrolment.learner_id.in_(learner_ids), Enrolment.course_id.in_(course_list))
     ):
         facts.enrolments[(learner_id, course_id)] = EnrolmentFacts(last_at, bool(completed))
+    facts.index()
     return facts

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from course_app.accounts.models import Learner, User
 from course_app.classes.models import Assignment, ClassMember, LearningClass
-from course_app.classes.progress import ProgressFacts, load_progress_facts
+from course_app.classes.progress import load_progress_facts
 from course_app.classes.status import (
     HelpFlag,
     Progress,
@@ -38,7 +38,7 @@ class Cell:
 
 @dataclass
 class PatronRow:
-    user: User
+    user: Patron
     cells: list[Cell | None]  # None where the assignment is for someone else
     last_activity: datetime | None
     flags: list[HelpFlag] = field(default_factory=list)
@@ -80,49 +80,68 @@ def class_members(learning_class: LearningClass) -> list[ClassMember]:
     )
 
 
-def _cell(facts: ProgressFacts, learner_id: int, assignment: Assignment, now: datetime) -> Cell:
-    progress = facts.progress(learner_id, assignment.course_id, assignment.module_id)
-    return Cell(
-        assignment=assignment,
-        progress=progress,
-        status=assignment_status(progress, assignment.due_on, now.date()),
-        quizzes=facts.quiz_records(learner_id, assignment.course_id, assignment.module_id),
+@dataclass(frozen=True)
+class Patron:
+    """The little the class table needs about a patron, read as plain columns."""
+
+    id: int
+    display_name: str
+    username: str
+    learner_id: int
+    added_at: datetime
+
+
+def class_patrons(learning_class: LearningClass) -> list[Patron]:
+    """The class's patrons by name, as plain rows (a class may have hundreds)."""
+    rows = db.session.execute(
+        select(User.id, User.display_name, User.username, Learner.id, ClassMember.added_at)
+        .join(ClassMember, ClassMember.user_id == User.id)
+        .join(Learner, Learner.user_id == User.id)
+        .where(ClassMember.class_id == learning_class.id)
+        .order_by(User.display_name, User.username_key)
     )
+    return [Patron(*row) for row in rows]
 
 
 def class_table(learning_class: LearningClass, now: datetime) -> ClassTable:
     """Per patron and per assignment: status, percent, quizzes, last activity, help flags.
 
-    Seven queries whatever the number of patrons and assignments.
+    A fixed number of queries whatever the number of patrons and assignments.
     """
     assignments = class_assignments(learning_class)
-    members = class_members(learning_class)
+    patrons = class_patrons(learning_class)
     learner_ids = (
         select(Learner.id)
         .join(ClassMember, ClassMember.user_id == Learner.user_id)
         .where(ClassMember.class_id == learning_class.id)
     )
     course_ids = {a.course_id for a in assignments}
-    facts = load_progress_facts(learner_ids, course_ids) if members else ProgressFacts()
+    facts = load_progress_facts(learner_ids, course_ids if patrons else set())
+    today = now.date()
+    # Plain values, read once: the loop below runs patrons x assignments times.
+    plan = [(a, a.user_id, a.course_id, a.module_id, a.due_on, a.created_at) for a in assignments]
     rows = []
-    for member in members:
-        user = member.user
-        mine = [a for a in assignments if a.user_id in (None, user.id)]
+    for patron in patrons:
+        learner_id = patron.learner_id
         cells: list[Cell | None] = []
         quiz_seen: dict[str, QuizRecord] = {}
         waiting_since = None
-        for assignment in assignments:
-            if assignment not in mine:
+        courses = set()
+        for assignment, user_id, course_id, module_id, due_on, created_at in plan:
+            if user_id is not None and user_id != patron.id:
                 cells.append(None)
                 continue
-            cell = _cell(facts, user.learner.id, assignment, now)
-            cells.append(cell)
-            for record in cell.quizzes:
+            courses.add(course_id)
+            progress = facts.progress(learner_id, course_id, module_id)
+            status = assignment_status(progress, due_on, today)
+            quizzes = facts.quiz_records(learner_id, course_id, module_id)
+            cells.append(Cell(assignment, progress, status, quizzes))
+            for record in quizzes:
                 quiz_seen.setdefault(record.title, record)
-            if cell.status != Status.COMPLETED:
-                given = max(assignment.created_at, member.added_at)
+            if status != Status.COMPLETED:
+                given = max(created_at, patron.added_at)
                 waiting_since = given if waiting_since is None else min(waiting_since, given)
-        last_activity = facts.last_activity(user.learner.id, {a.course_id for a in mine})
+        last_activity = facts.last_activity(learner_id, courses)
         flags = help_flags(
             list(quiz_seen.values()),
             last_activity,
@@ -130,7 +149,7 @@ def class_table(learning_class: LearningClass, now: datetime) -> ClassTable:
             has_unfinished=waiting_since is not None,
             now=now,
         )
-        rows.append(PatronRow(user, cells, last_activity, flags))
+        rows.append(PatronRow(patron, cells, last_activity, flags))
     return ClassTable(assignments, rows)
 
 

@@ -35,8 +35,8 @@ from course_app.classes.services import (
     set_class_archived,
     visible_classes,
 )
-from course_app.classes.table import class_members, class_table
-from course_app.classes.table_text import table_header, table_row
+from course_app.classes.table import class_patrons, class_table
+from course_app.classes.table_text import table_text
 from course_app.classes.view_choices import (
     assignment_target,
     library_choices,
@@ -94,12 +94,13 @@ def new():
 def show(class_id: int):
     learning_class = _load_class(class_id)
     table = class_table(learning_class, utc_now())
+    header, cells = table_text(table)
     return render_template(
         "classes/show.html",
         learning_class=learning_class,
         table=table,
-        header=table_header(table),
-        rows=[(row, table_row(row)) for row in table.rows],
+        header=header,
+        rows=list(zip(table.rows, cells, strict=True)),
         confirm=ConfirmForm(),
     )
 
@@ -109,8 +110,7 @@ def show(class_id: int):
 def export_csv(class_id: int):
     learning_class = _load_class(class_id)
     table = class_table(learning_class, utc_now())
-    header = table_header(table)
-    rows = [table_row(row) for row in table.rows]
+    header, rows = table_text(table)
     filename = f"class-{learning_class.id}-progress.csv"
     return Response(
         csv_lines(header, rows),
@@ -123,7 +123,7 @@ def export_csv(class_id: int):
 @role_required(*LIBRARY_ROLES)
 def roster(class_id: int):
     learning_class = _load_class(class_id)
-    members = class_members(learning_class)
+    members = class_patrons(learning_class)
     return render_template("classes/roster.html", learning_class=learning_class, members=members)
 
 
@@ -147,7 +147,11 @@ def members(class_id: int):
     found = patrons_for_picking(current_user, learning_class, words)
     form.user_ids.choices = [(p.id, f"{p.display_name} ({p.username})") for p in found]
     page = render_template(
-        "classes/members.html", learning_class=learning_class, search=search, form=form
+        "classes/members.html",
+        learning_class=learning_class,
+        search=search,
+        form=form,
+        members=class_patrons(learning_class),
     )
     return page, (400 if form.errors else 200)
 
@@ -164,7 +168,7 @@ def remove_patron(class_id: int, user_id: int):
     remove_member(current_user, learning_class, patron)
     db.session.commit()
     flash(_("%(name)s is no longer in this class.", name=patron.display_name), "success")
-    return redirect(url_for("classes.show", class_id=class_id))
+    return redirect(url_for("classes.members", class_id=class_id))
 
 
 @bp.post("/classes/<int:class_id>/join-code")
