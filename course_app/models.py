@@ -3,6 +3,7 @@
 from course_app.accounts.models import Learner, User, UserSession
 from course_app.audit.models import AuditEvent
 from course_app.certificates.models import Certificate
+from course_app.classes.models import Assignment, ClassMember, LearningClass
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
 from course_app.desk.models import LibraryCard, ResetCode
 from course_app.learning.models import Enrolment, LessonProgress
@@ -11,6 +12,9 @@ from course_app.quizzes.models import AttemptAnswer, QuizAttempt
 from course_app.resume_codes.models import ResumeCode
 
 __all__ = [
+    "Assignment",
+    "ClassMember",
+    "LearningClass",
     "AttemptAnswer",
     "AuditEvent",
     "Certificate",

@@ -100,3 +100,46 @@ def test_catalogue_queries_do_not_grow_with_the_number_of_courses(app, client):
             make_course(f"c{n}", modules=1)
         db.session.commit()
     assert queries_for(app, client, "/") == one
+
+
+def test_my_learning_queries_do_not_grow_with_assigned_work(app, client, make_user):
+    """ "Assigned to me" reads every assignment and its progress in a fixed number of queries."""
+    from datetime import date
+
+    from course_app.accounts.models import User
+    from course_app.classes.services import add_members, create_assignment, create_class
+    from course_app.libraries.models import Organisation
+    from course_app.libraries.services import set_user_library
+    from tests.factories import make_library_tree
+
+    make_user("patron")
+    make_user("teacher", "librarian")
+    with app.app_context():
+        branch = db.session.get(Organisation, make_library_tree()["north-a"])
+        patron = db.session.scalar(select(User).where(User.username == "patron"))
+        teacher = db.session.scalar(select(User).where(User.username == "teacher"))
+        set_user_library(None, patron, branch)
+        set_user_library(None, teacher, branch)
+        learning_class = create_class(teacher, branch, "Class", None)
+        add_members(teacher, learning_class, [patron.id])
+        first = make_course("first", modules=2)
+        create_assignment(teacher, learning_class, first, None, None, None, None, date.today())
+        db.session.commit()
+        class_id = learning_class.id
+    sign_in(client, "patron")
+    client.post("/courses/first/lessons/m1-l1/complete")
+    one = queries_for(app, client, "/my-learning")
+    with app.app_context():
+        learning_class = db.session.get(type(learning_class), class_id)
+        teacher = db.session.scalar(select(User).where(User.username == "teacher"))
+        for n in range(6):
+            course = make_course(f"more-{n}", modules=3)
+            module = course.modules[1] if n % 2 else None
+            due = date(2099, 1, n + 1) if n % 3 else None
+            create_assignment(
+                teacher, learning_class, course, module, None, due, None, date.today()
+            )
+        db.session.commit()
+    client.post("/courses/more-1/lessons/m2-l1/complete")
+    many = queries_for(app, client, "/my-learning")
+    assert one == many

@@ -42,6 +42,13 @@ ATTEMPT_OWNER_ONLY = {**every(404), "learner": 200}
 ADMIN_ONLY = {**STAFF_ONLY, "staff": 403}
 # The librarian-role user works at the branch {own_branch}; {other_branch} is in another system.
 LIBRARY_PEOPLE = {**STAFF_ONLY, "librarian": 200}
+# {own_class} is in the librarian's branch; {other_class} (with {other_patron} and
+# {other_assignment}) in the other library system.
+OTHER_SYSTEMS = {**LIBRARY_PEOPLE, "librarian": 404}
+NO_SUCH = {**LIBRARY_PEOPLE, "librarian": 404, "staff": 404, "admin": 404}
+LET_IN_THEN_REFUSED = {**STAFF_ONLY, "librarian": 400, "staff": 400, "admin": 400}
+LIBRARY_CHANGE = {**STAFF_ONLY, "librarian": 302, "staff": 302, "admin": 302}
+PATRONS_ONLY = {"anonymous": SIGN_IN, "learner": 200, "librarian": 403, "staff": 403, "admin": 403}
 
 
 @dataclass(frozen=True)
@@ -266,6 +273,139 @@ MATRIX: list[Case] = [
         {**LIBRARY_PEOPLE, "librarian": 404, "staff": 404, "admin": 404},
         note="no such user",
     ),
+    # Classes: a librarian's own branch's classes only; another system's are 404 by id.
+    Case("classes.index", "GET", "/classes", LIBRARY_PEOPLE),
+    Case("classes.new", "GET", "/classes/new", LIBRARY_PEOPLE),
+    Case(
+        "classes.new",
+        "POST",
+        "/classes/new",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {"organisation_id": str(w["own_branch"]), "name": ""},
+        note="let in, then the empty name is refused",
+    ),
+    *[
+        case
+        for endpoint, suffix in (
+            ("classes.show", ""),
+            ("classes.export_csv", "/export.csv"),
+            ("classes.roster", "/roster"),
+            ("classes.members", "/members"),
+            ("classes.assign", "/assignments/new"),
+        )
+        for case in (
+            Case(endpoint, "GET", "/classes/{own_class}" + suffix, LIBRARY_PEOPLE, note="own"),
+            Case(
+                endpoint,
+                "GET",
+                "/classes/{other_class}" + suffix,
+                OTHER_SYSTEMS,
+                note="another system's class",
+            ),
+            Case(endpoint, "GET", "/classes/999999" + suffix, NO_SUCH, note="no such class"),
+        )
+    ],
+    Case(
+        "classes.members",
+        "POST",
+        "/classes/{own_class}/members",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {},
+        note="let in, then nobody chosen is refused",
+    ),
+    Case(
+        "classes.members",
+        "POST",
+        "/classes/{own_class}/members",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {"user_ids": str(w["other_patron"])},
+        note="another system's patron is refused",
+    ),
+    Case(
+        "classes.members",
+        "POST",
+        "/classes/{other_class}/members",
+        {**LET_IN_THEN_REFUSED, "librarian": 404},
+        data=lambda w: {},
+        note="another system's class",
+    ),
+    Case(
+        "classes.remove_patron",
+        "POST",
+        "/classes/{own_class}/members/{other_patron}/remove",
+        NO_SUCH,
+        note="a patron of another class, by id guessing",
+    ),
+    Case(
+        "classes.remove_patron",
+        "POST",
+        "/classes/{other_class}/members/{other_patron}/remove",
+        {**OTHER_SYSTEMS, "staff": 302, "admin": 404},
+        note="staff remove the patron, so admin then finds nobody",
+    ),
+    Case("classes.new_join_code", "POST", "/classes/{own_class}/join-code", LIBRARY_CHANGE),
+    Case(
+        "classes.new_join_code",
+        "POST",
+        "/classes/{other_class}/join-code",
+        {**LIBRARY_CHANGE, "librarian": 404},
+        note="another system's class",
+    ),
+    Case(
+        "classes.archive",
+        "POST",
+        "/classes/{own_class}/archive",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {"archived": "maybe"},
+        note="let in, then the unknown state is refused",
+    ),
+    Case(
+        "classes.archive",
+        "POST",
+        "/classes/{other_class}/archive",
+        {**LET_IN_THEN_REFUSED, "librarian": 404},
+        data=lambda w: {"archived": "maybe"},
+        note="another system's class",
+    ),
+    Case(
+        "classes.assign",
+        "POST",
+        "/classes/{own_class}/assignments/new",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {},
+        note="let in, then the empty form is refused",
+    ),
+    Case(
+        "classes.assign",
+        "POST",
+        "/classes/{other_class}/assignments/new",
+        {**LET_IN_THEN_REFUSED, "librarian": 404},
+        data=lambda w: {},
+        note="another system's class",
+    ),
+    Case(
+        "classes.unassign",
+        "POST",
+        "/classes/{own_class}/assignments/{other_assignment}/remove",
+        NO_SUCH,
+        note="another class's assignment, by id guessing",
+    ),
+    Case(
+        "classes.unassign",
+        "POST",
+        "/classes/{other_class}/assignments/{other_assignment}/remove",
+        {**OTHER_SYSTEMS, "staff": 302, "admin": 404},
+        note="staff remove it, so admin then finds nothing",
+    ),
+    Case("classes.join", "GET", "/join", PATRONS_ONLY),
+    Case(
+        "classes.join",
+        "POST",
+        "/join",
+        {**PATRONS_ONLY, "learner": 400},
+        data=lambda w: {"code": "NOSUCH"},
+        note="unknown code",
+    ),
     # Accounts.
     Case("accounts.sign_in", "GET", "/account/sign-in", guest_then_members(200, 302)),
     Case(
@@ -395,6 +535,7 @@ def world(app, role_clients) -> dict:
         own_patron.organisation_id = libraries["north-a"]
         other_patron.organisation_id = libraries["south-a"]
         staff_id = db.session.scalar(select(User.id).where(User.username == "staff-user"))
+        classes = _classes_world(libraries, course)
         db.session.commit()
         own_patron, other_patron = own_patron.id, other_patron.id
     response = role_clients["learner"].post(
@@ -413,6 +554,33 @@ def world(app, role_clients) -> dict:
         "own_patron": own_patron,
         "other_patron": other_patron,
         "staff_id": staff_id,
+        **classes,
+    }
+
+
+def _classes_world(libraries: dict[str, int], course) -> dict[str, int]:
+    """A class in the librarian's branch, and one with a patron and an assignment in the
+    other library system."""
+    from datetime import date
+
+    from course_app.classes.services import add_members, create_assignment, create_class
+    from course_app.libraries.models import Organisation
+    from course_app.libraries.services import set_user_library
+    from tests.factories import make_user
+
+    staff = db.session.scalar(select(User).where(User.username == "staff-user"))
+    own = create_class(staff, db.session.get(Organisation, libraries["north-a"]), "Own", None)
+    south = db.session.get(Organisation, libraries["south-a"])
+    other = create_class(staff, south, "Other", None)
+    patron = make_user("south-patron")
+    set_user_library(None, patron, south)
+    add_members(staff, other, [patron.id])
+    assignment = create_assignment(staff, other, course, None, None, None, None, date.today())
+    return {
+        "own_class": own.id,
+        "other_class": other.id,
+        "other_patron": patron.id,
+        "other_assignment": assignment.id,
     }
 
 

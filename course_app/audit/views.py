@@ -23,6 +23,15 @@ ACTION_LABELS = {
     "patron.created": _l("Patron account created"),
     "patrons.imported": _l("Patrons imported from a file"),
     "reset_code.issued": _l("Password reset code made"),
+    "class.created": _l("Class created"),
+    "class.join_code_changed": _l("Class code changed"),
+    "class.archived": _l("Class archived"),
+    "class.restored": _l("Class made active again"),
+    "class.member_added": _l("Person added to a class"),
+    "class.member_removed": _l("Person removed from a class"),
+    "class.member_joined": _l("Patron joined a class with its code"),
+    "assignment.created": _l("Work assigned"),
+    "assignment.removed": _l("Assignment removed"),
 }
 
 

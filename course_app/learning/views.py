@@ -5,12 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from course_app.accounts.identity import current_learner
 from course_app.certificates.models import Certificate
+from course_app.classes.table import my_assignments
 from course_app.content.models import Course, Lesson
+from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.learning.forms import CatalogueFilterForm, CompleteLessonForm
 from course_app.learning.lesson_cache import CSRF_PLACEHOLDER, LessonPage, NavStep, lesson_pages
@@ -232,10 +235,14 @@ def my_learning():
                 select(Certificate).where(Certificate.learner_id == learner.id)
             )
         }
+    assigned = []
+    if current_user.is_authenticated and learner is not None:
+        assigned = my_assignments(current_user, utc_now())
     in_progress = [s for s in summaries if s.enrolment.completed_at is None]
     completed = [s for s in summaries if s.enrolment.completed_at is not None]
     return render_template(
         "learning/my_learning.html",
+        assigned=assigned,
         in_progress=in_progress,
         completed=completed,
         certificates=certificates,

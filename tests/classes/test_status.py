@@ -1,0 +1,114 @@
+"""The pure rules: status of an assignment, and when a patron may need help."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from course_app.classes.csv_cells import BOM, csv_lines, escape_cell
+from course_app.classes.status import (
+    HelpReason,
+    Progress,
+    QuizRecord,
+    Status,
+    assignment_status,
+    help_flags,
+)
+
+TODAY = date(2027, 3, 10)
+NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("progress", "due_on", "expected"),
+    [
+        (Progress(0, 4, started=False), None, Status.NOT_STARTED),
+        (Progress(0, 4, started=True), None, Status.IN_PROGRESS),
+        (Progress(1, 4, started=True), None, Status.IN_PROGRESS),
+        (Progress(4, 4, started=True), None, Status.COMPLETED),
+        # Due today is not overdue yet; the day after it is.
+        (Progress(1, 4, started=True), TODAY, Status.IN_PROGRESS),
+        (Progress(1, 4, started=True), TODAY - timedelta(days=1), Status.OVERDUE),
+        (Progress(0, 4, started=False), TODAY - timedelta(days=1), Status.OVERDUE),
+        # Finished late is still completed.
+        (Progress(4, 4, started=True), TODAY - timedelta(days=30), Status.COMPLETED),
+        # Nothing to do is never complete.
+        (Progress(0, 0, started=False), None, Status.NOT_STARTED),
+    ],
+)
+def test_assignment_status(progress, due_on, expected):
+    assert assignment_status(progress, due_on, TODAY) == expected
+
+
+def test_percent_is_rounded_down_and_capped():
+    assert Progress(1, 3, True).percent == 33
+    assert Progress(5, 4, True).percent == 100
+    assert Progress(0, 0, False).percent == 0
+
+
+def _quiz(failures, passed=False):
+    return QuizRecord(
+        "Quiz 1", attempts=failures + passed, failures=failures, passed=passed, best_score=40
+    )
+
+
+def test_one_failed_try_is_not_a_flag_two_are():
+    assert help_flags([_quiz(1)], NOW, None, False, NOW) == []
+    flags = help_flags([_quiz(2)], NOW, None, False, NOW)
+    assert [(f.reason, f.quiz_title, f.failures) for f in flags] == [
+        (HelpReason.FAILED_QUIZ, "Quiz 1", 2)
+    ]
+
+
+def test_failed_twice_then_passed_is_not_a_flag():
+    assert help_flags([_quiz(2, passed=True)], NOW, None, False, NOW) == []
+
+
+@pytest.mark.parametrize(
+    ("idle", "flagged"),
+    [
+        (timedelta(days=14), False),
+        (timedelta(days=14, seconds=1), True),
+        (timedelta(days=15), True),
+        (timedelta(days=13, hours=23), False),
+    ],
+)
+def test_no_activity_for_more_than_14_days_with_unfinished_work(idle, flagged):
+    flags = help_flags([], NOW - idle, None, True, NOW)
+    assert bool(flags) is flagged
+    if flagged:
+        assert flags[0].reason == HelpReason.NO_ACTIVITY
+        assert flags[0].idle_days == idle.days
+
+
+def test_old_activity_with_everything_finished_is_not_a_flag():
+    assert help_flags([], NOW - timedelta(days=40), None, False, NOW) == []
+
+
+def test_never_started_counts_from_when_the_work_was_given():
+    assert help_flags([], None, NOW - timedelta(days=14), True, NOW) == []
+    assert help_flags([], None, NOW - timedelta(days=15), True, NOW)[0].idle_days == 15
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("Ana = friend", "Ana = friend"),
+        (None, ""),
+        (42, "42"),
+    ],
+)
+def test_cells_that_look_like_formulas_are_escaped(value, expected):
+    assert escape_cell(value) == expected
+
+
+def test_csv_lines_start_with_a_bom_and_quote_commas():
+    lines = list(csv_lines(["Name", "Note"], [["Núñez, Ana", "=1+1"]]))
+    assert lines[0] == BOM + "Name,Note\r\n"
+    assert lines[1] == '"Núñez, Ana",\'=1+1\r\n'
