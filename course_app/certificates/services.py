@@ -15,6 +15,7 @@ from course_app.audit.services import record_event
 from course_app.certificates.models import Certificate
 from course_app.content.models import Course
 from course_app.db import utc_now
+from course_app.domain_errors import DomainError
 from course_app.extensions import db
 from course_app.learning.services import course_state
 
@@ -25,7 +26,7 @@ CODE_BYTES = 24
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-class CertificateError(Exception):
+class CertificateError(DomainError):
     """A certificate request that cannot be done; `reason` names the rule that refused it."""
 
     COURSE_NOT_COMPLETE = "course-not-complete"
@@ -35,10 +36,6 @@ class CertificateError(Exception):
     REASON_EMPTY = "reason-empty"
     REASON_TOO_LONG = "reason-too-long"
     ALREADY_REVOKED = "already-revoked"
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 def clean_recipient_name(name: str) -> str:

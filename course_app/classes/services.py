@@ -16,6 +16,7 @@ from course_app.accounts.models import Role, User
 from course_app.audit.services import record_event
 from course_app.classes.models import Assignment, ClassMember, LearningClass
 from course_app.content.models import Course, Module
+from course_app.domain_errors import DomainError
 from course_app.extensions import db
 from course_app.libraries.access import subtree_ids, visible_organisation_ids
 from course_app.libraries.models import Organisation, OrganisationKind
@@ -29,7 +30,7 @@ NOTE_MAX_LENGTH = 500
 PICKER_LIMIT = 50
 
 
-class ClassError(Exception):
+class ClassError(DomainError):
     """A change to a class that cannot be done; `reason` names the rule that refused it."""
 
     NAME_EMPTY = "name-empty"
@@ -42,10 +43,6 @@ class ClassError(Exception):
     MODULE_NOT_IN_COURSE = "module-not-in-course"
     NOT_A_MEMBER = "not-a-member"
     DUE_IN_PAST = "due-in-past"
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 def _clean_text(text: str | None) -> str:

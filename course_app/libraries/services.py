@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, func, select
 
 from course_app.accounts.models import Role, User
 from course_app.audit.services import record_event
+from course_app.domain_errors import DomainError
 from course_app.extensions import db
 from course_app.libraries.models import PARENT_KIND, Organisation, OrganisationKind
 
@@ -18,7 +19,7 @@ CODE_MAX_LENGTH = 40
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-class OrganisationError(Exception):
+class OrganisationError(DomainError):
     """A change to organisations that cannot be done; `reason` names the rule that refused it."""
 
     NAME_EMPTY = "name-empty"
@@ -31,10 +32,6 @@ class OrganisationError(Exception):
     WRONG_PARENT_KIND = "wrong-parent-kind"
     WHOLE_SYSTEM_LIBRARIANS_ONLY = "whole-system-librarians-only"
     LIBRARIAN_ON_NETWORK = "librarian-on-network"
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 def clean_name(name: str) -> str:
