@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.admin.views import bp as admin_bp
     from course_app.audit.views import bp as audit_bp
     from course_app.certificates.views import bp as certificates_bp
+    from course_app.classes.import_views import bp as class_import_bp
     from course_app.classes.views import bp as classes_bp
     from course_app.desk.password_views import bp as password_help_bp
     from course_app.desk.views import bp as desk_bp
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
         desk_bp,
         password_help_bp,
         classes_bp,
+        class_import_bp,
     ):
         app.register_blueprint(bp)
 

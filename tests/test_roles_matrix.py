@@ -292,6 +292,7 @@ MATRIX: list[Case] = [
             ("classes.roster", "/roster"),
             ("classes.members", "/members"),
             ("classes.assign", "/assignments/new"),
+            ("class_import.upload", "/import"),
         )
         for case in (
             Case(endpoint, "GET", "/classes/{own_class}" + suffix, LIBRARY_PEOPLE, note="own"),
@@ -396,6 +397,41 @@ MATRIX: list[Case] = [
         "/classes/{other_class}/assignments/{other_assignment}/remove",
         {**OTHER_SYSTEMS, "staff": 302, "admin": 404},
         note="staff remove it, so admin then finds nothing",
+    ),
+    Case(
+        "class_import.upload",
+        "POST",
+        "/classes/{own_class}/import",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {},
+        note="let in, then the missing file is refused",
+    ),
+    Case(
+        "class_import.upload",
+        "POST",
+        "/classes/{other_class}/import",
+        {**LET_IN_THEN_REFUSED, "librarian": 404},
+        data=lambda w: {},
+        note="another system's class",
+    ),
+    Case(
+        "class_import.create",
+        "POST",
+        "/classes/{own_class}/import/create",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {},
+        note="let in, then the missing preview is refused",
+    ),
+    Case(
+        "class_import.create",
+        "POST",
+        "/classes/{other_class}/import/create",
+        {**LET_IN_THEN_REFUSED, "librarian": 404},
+        data=lambda w: {},
+        note="another system's class",
+    ),
+    Case(
+        "class_import.create", "POST", "/classes/999999/import/create", NO_SUCH, data=lambda w: {}
     ),
     Case("classes.join", "GET", "/join", PATRONS_ONLY),
     Case(

@@ -24,11 +24,18 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
 
 
-def make_import_token(actor_id: int, organisation_id: int, rows: list[ImportRow]) -> str:
-    """A signed token of the rows, with a random batch name so it is imported only once."""
+def make_import_token(
+    actor_id: int, organisation_id: int, rows: list[ImportRow], class_id: int | None = None
+) -> str:
+    """A signed token of the rows, with a random batch name so it is imported only once.
+
+    class_id binds an import into a class to that class, so a desk preview cannot be saved
+    into a class (or one class's preview into another).
+    """
     payload = {
         "a": actor_id,
         "o": organisation_id,
+        "c": class_id,
         "b": secrets.token_urlsafe(12),
         "r": [asdict(row) for row in rows],
     }
@@ -36,7 +43,7 @@ def make_import_token(actor_id: int, organisation_id: int, rows: list[ImportRow]
 
 
 def read_import_token(
-    token: str, actor_id: int, organisation_id: int
+    token: str, actor_id: int, organisation_id: int, class_id: int | None = None
 ) -> tuple[str, list[ImportRow]] | None:
     """The batch name and rows, or None when the token is forged, expired, too long or
     someone else's."""
@@ -45,6 +52,8 @@ def read_import_token(
     try:
         payload = _serializer().loads(token, max_age=TOKEN_MAX_AGE)
         if payload["a"] != actor_id or payload["o"] != organisation_id:
+            return None
+        if payload.get("c") != class_id:
             return None
         return str(payload["b"]), [ImportRow(**row) for row in payload["r"]]
     except (BadData, KeyError, TypeError, ValueError):

@@ -33,6 +33,9 @@ PROBLEM_TEXTS = {
     "card-taken": _l("This card number is already used by another patron."),
     "branch-too-long": _l("This branch code is too long."),
     "branch-unknown": _l("There is no branch with this code among your libraries."),
+    "branch-outside-class": _l(
+        "This branch is not in the class's library system, so this patron could not join the class."
+    ),
 }
 
 

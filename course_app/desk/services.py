@@ -289,11 +289,18 @@ def batch_already_imported(actor: User, batch: str) -> bool:
 
 
 def import_patrons(
-    actor: User, organisation: Organisation, rows: list[ImportRow], *, batch: str | None = None
+    actor: User,
+    organisation: Organisation,
+    rows: list[ImportRow],
+    *,
+    batch: str | None = None,
+    class_id: int | None = None,
 ) -> list[CreatedPatron]:
     """Creates every row's patron, or raises before any is made; one audit event for the import.
 
-    organisation is where the import was made from (rows may name other branches).
+    organisation is where the import was made from (rows may name other branches); class_id,
+    when the import was made for a class, is recorded on the event (classes/imports.py adds
+    the patrons to it).
     The caller commits once, so a failure part-way leaves nothing behind.
     """
     taken = taken_usernames(row.name for row in rows)
@@ -321,6 +328,7 @@ def import_patrons(
         count=len(created),
         usernames=[c.user.username for c in created],
         batch=batch,
+        **({"class_id": class_id} if class_id is not None else {}),
     )
     return created
 
