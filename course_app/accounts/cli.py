@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from course_app.accounts.models import Role
 from course_app.accounts.passwords import password_problem
-from course_app.accounts.services import AccountError, create_user, find_user
+from course_app.accounts.services import AccountError, change_role, create_user, find_user
 from course_app.extensions import db
 from course_app.libraries.cli import organisation_or_exit, refuse
 from course_app.libraries.services import OrganisationError, set_user_library
@@ -77,3 +77,23 @@ def set_library(username: str, code: str, whole_system: bool) -> None:
     db.session.commit()
     scope = " and sees its whole library system" if whole_system else ""
     click.echo(f"{user.username} is now in {organisation.name} ({organisation.code}){scope}.")
+
+
+@users_cli.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+def set_role(username: str, role: str) -> None:
+    """Give a user another role (learner, librarian, staff, admin); recorded in the audit log."""
+    user = find_user(username)
+    if user is None:
+        raise click.ClickException(f"No user has the username {username!r}.")
+    try:
+        changed = change_role(None, user, Role(role))
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    if changed:
+        click.echo(f"{user.username} is now {role}.")
+    else:
+        click.echo(f"{user.username} is already {role}; nothing changed.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import unicodedata
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from course_app.accounts.identity import token_digest
 from course_app.accounts.models import Learner, Role, User, UserSession
@@ -109,3 +109,37 @@ def end_session(token: str) -> None:
         .where(UserSession.token_hash == token_digest(token), UserSession.ended_at.is_(None))
         .values(ended_at=utc_now())
     )
+
+
+def change_role(actor: User | None, user: User, role: Role) -> bool:
+    """Gives the user another role, audited; False when it is already theirs.
+
+    The last active administrator keeps the role, so the site is never left without one.
+    """
+    from course_app.audit.services import record_event  # audit builds on accounts
+
+    if user.role == role.value:
+        return False
+    if user.role == Role.ADMIN.value:
+        admins = db.session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN.value, User.is_active_account.is_(True))
+        )
+        if admins <= 1:
+            raise AccountError("this is the last administrator; make another one first")
+    previous = user.role
+    user.role = role.value
+    if role != Role.LIBRARIAN:
+        user.sees_whole_system = False  # only librarians can be given a whole system
+    db.session.flush()
+    record_event(
+        actor,
+        "user.role_changed",
+        user,
+        user.organisation,
+        username=user.username,
+        previous_role=previous,
+        role=role.value,
+    )
+    return True

@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "organisation.created": _l("Library added"),
     "organisation.renamed": _l("Library renamed"),
     "user.library_set": _l("Person placed in a library"),
+    "user.role_changed": _l("Role changed"),
     "certificate.revoked": _l("Certificate revoked"),
     "patron.created": _l("Patron account created"),
     "patrons.imported": _l("Patrons imported from a file"),
