@@ -38,6 +38,14 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Email, for patrons who have an address: password reset codes. Off when MAIL_SERVER is empty.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "")
+    MAIL_BACKEND = "smtp"  # "memory" keeps messages in app.extensions["mail_outbox"] (tests)
     # Public computers: the visit ends after this long without a request; a warning comes first.
     PUBLIC_COMPUTER_IDLE_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_IDLE_SECONDS", "900"))
     PUBLIC_COMPUTER_WARNING_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_WARNING_SECONDS", "120"))
@@ -55,6 +63,8 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    MAIL_BACKEND = "memory"
+    MAIL_FROM = "library@example.org"
 
 
 class ConfigError(RuntimeError):

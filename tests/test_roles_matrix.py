@@ -489,6 +489,15 @@ MATRIX: list[Case] = [
         },
         note="wrong code",
     ),
+    Case("password_help.reset_by_email", "GET", "/account/reset/email", every(200)),
+    Case(
+        "password_help.reset_by_email",
+        "POST",
+        "/account/reset/email",
+        every(302),
+        data=lambda w: {"username": "nobody-by-this-name"},
+        note="the same answer whether or not the account exists",
+    ),
     Case("accounts.account", "GET", "/account/", SIGNED_IN_ONLY),
     Case("accounts.account", "POST", "/account/", SIGNED_IN_ONLY, data=lambda w: {}),
     Case(

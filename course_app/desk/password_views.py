@@ -6,7 +6,18 @@ own password, every page sends them to /account/choose-password (see require_own
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,10 +25,11 @@ from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from course_app.accounts.passwords import MAX_LENGTH, password_problem, verify_password
-from course_app.accounts.services import change_password
-from course_app.desk.reset_codes import redeem_reset_code
+from course_app.accounts.services import change_password, find_user
+from course_app.desk.reset_codes import issue_reset_code, redeem_reset_code
 from course_app.extensions import db, limiter
 from course_app.forms import BaseForm
+from course_app.mail import mail_configured, send_mail
 
 bp = Blueprint("password_help", __name__, url_prefix="/account")
 
@@ -66,6 +78,13 @@ class ResetWithCodeForm(BaseForm):
             raise ValidationError(problem)
 
 
+class EmailResetForm(BaseForm):
+    username = StringField(
+        _l("Username"), validators=[DataRequired(_l("Type your username.")), Length(max=40)]
+    )
+    submit = SubmitField(_l("Send me a code"))
+
+
 def require_own_password():
     """Sends a person with a temporary password to choose their own before anything else."""
     if (
@@ -103,7 +122,7 @@ def _reset_limit() -> str:
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(_reset_limit, methods=["POST"])
 def reset():
-    form = ResetWithCodeForm()
+    form = ResetWithCodeForm(username=request.args.get("username", "")[:40])
     if form.validate_on_submit():
         user = redeem_reset_code(form.username.data, form.code.data, form.password.data)
         if user is None:
@@ -117,5 +136,49 @@ def reset():
             db.session.commit()
             flash(_("Your password is saved. Sign in with it now."), "success")
             return redirect(url_for("accounts.sign_in"))
-    page = render_template("accounts/reset.html", form=form)
+    page = render_template("accounts/reset.html", form=form, email_reset=mail_configured())
     return page, (400 if form.errors else 200)
+
+
+@bp.route("/reset/email", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_by_email():
+    """A reset code sent to the address on the account; the page never says if there is one."""
+    if not mail_configured():
+        abort(404)
+    form = EmailResetForm()
+    if form.validate_on_submit():
+        user = find_user(form.username.data)
+        if user is not None and user.email and user.is_active_account:
+            code = issue_reset_code(None, user)
+            db.session.commit()
+            _email_code(user, code)
+        flash(
+            _(
+                "If that account has an email address, we sent a code to it. The code works "
+                "for 24 hours. Type it below with a new password."
+            ),
+            "success",
+        )
+        return redirect(url_for("password_help.reset", username=form.username.data))
+    page = render_template("accounts/reset_by_email.html", form=form)
+    return page, (400 if form.errors else 200)
+
+
+def _email_code(user, code: str) -> None:
+    """Sent after the commit, in the account's language; a failure is logged, not shown."""
+    with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Your password reset code")
+        body = _(
+            "Hello %(name)s,\n\nYour code to choose a new password is: %(code)s\n\n"
+            "It works once, for 24 hours. Type it with your username (%(username)s) at %(url)s\n\n"
+            "If you did not ask for this, you can ignore this email.",
+            name=user.display_name,
+            code=code,
+            username=user.username,
+            url=url_for("password_help.reset", _external=True),
+        )
+    try:
+        send_mail(user.email, subject, body)
+    except OSError:  # smtplib's errors are OSErrors
+        current_app.logger.exception("could not send a reset code to user %s", user.id)

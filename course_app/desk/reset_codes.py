@@ -46,8 +46,9 @@ def _digest(user_id: int, code: str) -> str:
     return hmac.new(key, f"{user_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def issue_reset_code(actor: User, patron: User) -> str:
-    """A new code for the patron (formatted); any earlier unused code stops working; audited."""
+def issue_reset_code(actor: User | None, patron: User) -> str:
+    """A new code for the patron (formatted); any earlier unused code stops working; audited.
+    actor None: the patron asked for it by email."""
     now = utc_now()
     db.session.execute(
         update(ResetCode)
@@ -59,7 +60,7 @@ def issue_reset_code(actor: User, patron: User) -> str:
         ResetCode(
             user_id=patron.id,
             code_hash=_digest(patron.id, code),
-            issued_by_id=actor.id,
+            issued_by_id=actor.id if actor is not None else None,
             created_at=now,
             expires_at=now + CODE_LIFETIME,
         )
