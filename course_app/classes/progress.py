@@ -16,7 +16,7 @@ from course_app.classes.status import Progress, QuizRecord
 from course_app.content.models import Lesson, Quiz
 from course_app.extensions import db
 from course_app.learning.models import Enrolment, LessonProgress
-from course_app.learning.services import _counted_lessons, _counted_quizzes
+from course_app.learning.services import counted_lessons, counted_quizzes
 from course_app.quizzes.models import QuizAttempt
 
 
@@ -148,7 +148,7 @@ def load_progress_facts(
     course_list = sorted(course_ids)
     for module_id, course_id, count in db.session.execute(
         select(Lesson.module_id, Lesson.course_id, func.count())
-        .where(Lesson.course_id.in_(course_list), *_counted_lessons())
+        .where(Lesson.course_id.in_(course_list), *counted_lessons())
         .group_by(Lesson.module_id, Lesson.course_id)
     ):
         facts.lessons_per_module[module_id] = (course_id, count)
@@ -156,7 +156,7 @@ def load_progress_facts(
         QuizInfo(*row)
         for row in db.session.execute(
             select(Quiz.id, Quiz.course_id, Quiz.module_id, Quiz.title)
-            .where(Quiz.course_id.in_(course_list), *_counted_quizzes())
+            .where(Quiz.course_id.in_(course_list), *counted_quizzes())
             .order_by(Quiz.course_id, Quiz.module_id)
         )
     ]
@@ -166,7 +166,7 @@ def load_progress_facts(
         .where(
             LessonProgress.learner_id.in_(learner_ids),
             LessonProgress.course_id.in_(course_list),
-            *_counted_lessons(),
+            *counted_lessons(),
         )
         .group_by(LessonProgress.learner_id, Lesson.module_id)
     ):

@@ -73,7 +73,7 @@ def ensure_enrolment(learner: Learner, course: Course) -> Enrolment:
     return enrolment
 
 
-def _counted_lessons():
+def counted_lessons():
     """The lessons that count towards completion: required, active, in an active module."""
     return (
         Lesson.is_active.is_(True),
@@ -83,7 +83,7 @@ def _counted_lessons():
     )
 
 
-def _counted_quizzes():
+def counted_quizzes():
     """The quizzes that count towards completion: active, in an active module."""
     return (Quiz.is_active.is_(True), Module.is_active.is_(True), Module.id == Quiz.module_id)
 
@@ -95,11 +95,11 @@ def course_state(learner: Learner | None, course: Course) -> CourseState:
         return state  # nothing done yet; the course's size is not needed to say so
     state.required_lesson_ids = set(
         db.session.scalars(
-            select(Lesson.id).where(Lesson.course_id == course.id, *_counted_lessons())
+            select(Lesson.id).where(Lesson.course_id == course.id, *counted_lessons())
         )
     )
     state.quiz_ids = set(
-        db.session.scalars(select(Quiz.id).where(Quiz.course_id == course.id, *_counted_quizzes()))
+        db.session.scalars(select(Quiz.id).where(Quiz.course_id == course.id, *counted_quizzes()))
     )
     state.completed_lesson_ids = set(
         db.session.scalars(
@@ -239,14 +239,14 @@ def learner_summaries(learner: Learner | None) -> list[CourseSummary]:
     required = dict(
         db.session.execute(
             select(Lesson.course_id, func.count())
-            .where(Lesson.course_id.in_(course_ids), *_counted_lessons())
+            .where(Lesson.course_id.in_(course_ids), *counted_lessons())
             .group_by(Lesson.course_id)
         ).all()
     )
     quizzes = dict(
         db.session.execute(
             select(Quiz.course_id, func.count())
-            .where(Quiz.course_id.in_(course_ids), *_counted_quizzes())
+            .where(Quiz.course_id.in_(course_ids), *counted_quizzes())
             .group_by(Quiz.course_id)
         ).all()
     )
@@ -257,7 +257,7 @@ def learner_summaries(learner: Learner | None) -> list[CourseSummary]:
             .where(
                 LessonProgress.learner_id == learner.id,
                 LessonProgress.course_id.in_(course_ids),
-                *_counted_lessons(),
+                *counted_lessons(),
             )
             .group_by(LessonProgress.course_id)
         ).all()
@@ -268,7 +268,7 @@ def learner_summaries(learner: Learner | None) -> list[CourseSummary]:
         .where(
             QuizAttempt.learner_id == learner.id,
             QuizAttempt.passed.is_(True),
-            *_counted_quizzes(),
+            *counted_quizzes(),
         )
         .distinct()
         .subquery()

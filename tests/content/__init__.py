@@ -213,3 +213,16 @@ def write_bilingual(root: Path, changes: dict[str, str | None] | None = None) ->
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
     return course
+
+
+def assert_problem(problems, file: Path, line: int | None, text: str) -> None:
+    """A problem in exactly `file`, on `line` (any line when None), whose message has `text`."""
+    for problem in problems:
+        if (
+            problem.file == str(file)
+            and (line is None or problem.line == line)
+            and text in problem.message
+        ):
+            return
+    listed = "\n".join(str(p) for p in problems) or "(no problems)"
+    raise AssertionError(f"no problem {file}:{line} containing {text!r} in:\n{listed}")

@@ -26,7 +26,7 @@ from course_app.content.linter import (
 from course_app.content.loader import load_course
 from course_app.content.readability import fernandez_huerta, flesch_kincaid_grade
 from course_app.content.validator import validate_course
-from tests.content import BILINGUAL_FILES, line_of, write_bilingual
+from tests.content import BILINGUAL_FILES, assert_problem, line_of, write_bilingual
 
 COURSE = BILINGUAL_FILES["course.yml"]
 GLOSSARY = BILINGUAL_FILES["glossary.yml"]
@@ -75,19 +75,6 @@ def lint_problems(tmp_path: Path, changes: dict | None = None, today: date = TOD
 def validation_problems(tmp_path: Path, changes: dict):
     folder = write_bilingual(tmp_path, changes)
     return folder, validate_course(load_course(folder))[1]
-
-
-def assert_problem(problems, file: Path, line: int | None, text: str) -> None:
-    """A problem in exactly `file`, on `line` (any line when None), whose message has `text`."""
-    for problem in problems:
-        if (
-            problem.file == str(file)
-            and (line is None or problem.line == line)
-            and text in problem.message
-        ):
-            return
-    listed = "\n".join(str(p) for p in problems) or "(no problems)"
-    raise AssertionError(f"no problem {file}:{line} containing {text!r} in:\n{listed}")
 
 
 def body_line(text: str) -> int:

@@ -15,7 +15,7 @@ import pytest
 from course_app.content.loader import load_course
 from course_app.content.structure import structure_problems
 from course_app.content.validator import SHARED_COURSE_FIELDS, validate_course
-from tests.content import BILINGUAL_FILES, line_of, write_bilingual
+from tests.content import BILINGUAL_FILES, assert_problem, line_of, write_bilingual
 
 COURSE = BILINGUAL_FILES["course.yml"]
 COURSE_ES = BILINGUAL_FILES["es/course.yml"]
@@ -31,19 +31,6 @@ def problems_for(tmp_path: Path, changes: dict):
     spec, problems = validate_course(load_course(folder))
     assert spec is None or problems == []
     return folder, problems
-
-
-def assert_problem(problems, file: Path, line: int | None, text: str) -> None:
-    """A problem in exactly `file`, on `line` (any line when None), whose message has `text`."""
-    for problem in problems:
-        if (
-            problem.file == str(file)
-            and (line is None or problem.line == line)
-            and text in problem.message
-        ):
-            return
-    listed = "\n".join(str(p) for p in problems) or "(no problems)"
-    raise AssertionError(f"no problem {file}:{line} containing {text!r} in:\n{listed}")
 
 
 # --- Reading the translation --------------------------------------------------------------
