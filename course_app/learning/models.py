@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course_app.content.models import Course, Lesson
@@ -17,6 +17,9 @@ class Enrolment(db.Model):
     __table_args__ = (
         UniqueConstraint("learner_id", "course_id"),
         Index("ix_enrolments_course_completed", "course_id", "completed_at"),
+        # Reports count enrolments started or completed in a date range.
+        Index("ix_enrolments_started_at", "started_at"),
+        Index("ix_enrolments_completed_at", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,6 +30,8 @@ class Enrolment(db.Model):
     # Where "Continue" takes the learner back to.
     last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The language the learner last read the course in; reports break figures down by it.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     course: Mapped[Course] = relationship()
     last_lesson: Mapped[Lesson | None] = relationship()
@@ -37,6 +42,8 @@ class LessonProgress(db.Model):
     __table_args__ = (
         UniqueConstraint("learner_id", "lesson_id"),
         Index("ix_lesson_progress_learner_course", "learner_id", "course_id"),
+        # Reports: who was active in a date range, without reading the table.
+        Index("ix_lesson_progress_completed_learner", "completed_at", "learner_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

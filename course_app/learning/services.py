@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from course_app.accounts.models import Learner
 from course_app.certificates.models import Certificate
+from course_app.content.localize import content_language
 from course_app.content.models import Course, Lesson, Module, Quiz
 from course_app.db import utc_now
 from course_app.extensions import db
@@ -58,6 +59,12 @@ def get_enrolment(learner: Learner | None, course: Course) -> Enrolment | None:
     )
 
 
+def reading_language(course: Course) -> str:
+    """The language this request reads the course in: the reader's, when the course has it."""
+    language = content_language()
+    return language if language in course.language_list else course.language
+
+
 def ensure_enrolment(learner: Learner, course: Course) -> Enrolment:
     """The learner's enrolment in the course, created on first use."""
     enrolment = get_enrolment(learner, course)
@@ -65,7 +72,9 @@ def ensure_enrolment(learner: Learner, course: Course) -> Enrolment:
         return enrolment
     try:
         with db.session.begin_nested():
-            enrolment = Enrolment(learner_id=learner.id, course_id=course.id)
+            enrolment = Enrolment(
+                learner_id=learner.id, course_id=course.id, language=reading_language(course)
+            )
             db.session.add(enrolment)
     except IntegrityError:  # a parallel request created it first
         enrolment = get_enrolment(learner, course)
@@ -123,6 +132,7 @@ def record_lesson_viewed(learner: Learner, course: Course, lesson_id: int) -> En
     """Remembers the lesson as the place "Continue" returns to."""
     enrolment = ensure_enrolment(learner, course)
     enrolment.last_lesson_id = lesson_id
+    enrolment.language = reading_language(course)
     enrolment.last_activity_at = utc_now()
     learner.last_active_at = enrolment.last_activity_at
     return enrolment

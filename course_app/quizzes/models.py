@@ -18,6 +18,8 @@ class QuizAttempt(db.Model):
         # The token comes with the quiz form, so a double-submitted form is counted once.
         UniqueConstraint("learner_id", "submission_token"),
         Index("ix_quiz_attempts_learner_quiz", "learner_id", "quiz_id"),
+        # Reports: attempts and active learners in a date range.
+        Index("ix_quiz_attempts_submitted_learner", "submitted_at", "learner_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
