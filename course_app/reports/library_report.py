@@ -1,0 +1,247 @@
+"""Per library system and branch: patrons, classes, assignments, and how much assigned work
+was finished by its due date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Integer, Select, Subquery, and_, case, func, literal, select, union_all
+
+from course_app.accounts.models import Learner
+from course_app.classes.models import Assignment, ClassMember, LearningClass
+from course_app.content.models import Lesson, Module, Quiz
+from course_app.extensions import db
+from course_app.learning.models import Enrolment, LessonProgress
+from course_app.learning.services import counted_lessons, counted_quizzes
+from course_app.libraries.access import subtree_ids
+from course_app.libraries.models import Organisation
+from course_app.libraries.services import organisation_tree
+from course_app.quizzes.models import QuizAttempt
+from course_app.reports.filters import ReportFilter, ReportScope
+
+
+@dataclass
+class LibraryLine:
+    organisation: Organisation
+    depth: int
+    patrons: int = 0
+    classes: int = 0
+    assignments: int = 0
+    due: int = 0
+    on_time: int = 0
+    due_learners: int = 0
+
+    @property
+    def on_time_rate(self) -> int | None:
+        return round(100 * self.on_time / self.due) if self.due else None
+
+    def add(self, other: LibraryLine) -> None:
+        for name in ("patrons", "classes", "assignments", "due", "on_time", "due_learners"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _visible(f: ReportFilter, scope: ReportScope) -> Select[tuple[int]]:
+    ids = select(Organisation.id)
+    if f.organisation_id is not None:
+        ids = ids.where(Organisation.id.in_(subtree_ids(f.organisation_id)))
+    scope_ids = scope.organisation_ids()
+    if scope_ids is not None:
+        ids = ids.where(Organisation.id.in_(scope_ids))
+    return ids
+
+
+def _assigned_pairs(f: ReportFilter, visible: Select[tuple[int]], today: date) -> Subquery:
+    """(assignment, patron) for work due in the range and already due, with the library."""
+    columns = (
+        Assignment.id.label("assignment_id"),
+        LearningClass.organisation_id,
+        Assignment.course_id,
+        Assignment.module_id,
+        Assignment.due_on,
+    )
+    conditions = [
+        Assignment.due_on >= f.start,
+        Assignment.due_on <= f.end,
+        Assignment.due_on < today,
+        LearningClass.organisation_id.in_(visible),
+    ]
+    if f.course_id is not None:
+        conditions.append(Assignment.course_id == f.course_id)
+    whole_class = (
+        select(*columns, ClassMember.user_id)
+        .select_from(Assignment)
+        .join(LearningClass, LearningClass.id == Assignment.class_id)
+        .join(ClassMember, ClassMember.class_id == Assignment.class_id)
+        .where(Assignment.user_id.is_(None), *conditions)
+    )
+    one_patron = (
+        select(*columns, Assignment.user_id)
+        .select_from(Assignment)
+        .join(LearningClass, LearningClass.id == Assignment.class_id)
+        .where(Assignment.user_id.is_not(None), *conditions)
+    )
+    pairs = union_all(whole_class, one_patron).subquery("pairs")
+    return (
+        select(pairs, Learner.id.label("learner_id"))
+        .outerjoin(Learner, Learner.user_id == pairs.c.user_id)
+        .subquery("assigned")
+    )
+
+
+def _modules_done(assigned: Subquery) -> Subquery:
+    """(learner, module, when it was done) for the assigned learners' finished modules."""
+    learners = select(assigned.c.learner_id).where(assigned.c.learner_id.is_not(None))
+    lessons = (
+        select(
+            LessonProgress.learner_id,
+            Lesson.module_id,
+            func.count().label("lessons"),
+            literal(0).label("passed"),
+            func.max(LessonProgress.completed_at).label("at"),
+        )
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(LessonProgress.learner_id.in_(learners), *counted_lessons())
+        .group_by(LessonProgress.learner_id, Lesson.module_id)
+    )
+    quizzes = (
+        select(
+            QuizAttempt.learner_id,
+            Quiz.module_id,
+            literal(0).label("lessons"),
+            literal(1).label("passed"),
+            func.min(QuizAttempt.submitted_at).label("at"),
+        )
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .join(Module, Module.id == Quiz.module_id)
+        .where(
+            QuizAttempt.learner_id.in_(learners), QuizAttempt.passed.is_(True), *counted_quizzes()
+        )
+        .group_by(QuizAttempt.learner_id, Quiz.module_id)
+    )
+    steps = union_all(lessons, quizzes).subquery("steps")
+    per = (
+        select(
+            steps.c.learner_id,
+            steps.c.module_id,
+            func.sum(steps.c.lessons).label("lessons"),
+            func.sum(steps.c.passed).label("passed"),
+            func.max(steps.c.at).label("at"),
+        )
+        .group_by(steps.c.learner_id, steps.c.module_id)
+        .subquery("per")
+    )
+    need_lessons = (
+        select(Lesson.module_id, func.count().label("n"))
+        .join(Module, Module.id == Lesson.module_id)
+        .where(*counted_lessons())
+        .group_by(Lesson.module_id)
+        .subquery("need_lessons")
+    )
+    need_quizzes = (
+        select(Quiz.module_id, func.count().label("n"))
+        .join(Module, Module.id == Quiz.module_id)
+        .where(*counted_quizzes())
+        .group_by(Quiz.module_id)
+        .subquery("need_quizzes")
+    )
+    return (
+        select(per.c.learner_id, per.c.module_id, per.c.at)
+        .outerjoin(need_lessons, need_lessons.c.module_id == per.c.module_id)
+        .outerjoin(need_quizzes, need_quizzes.c.module_id == per.c.module_id)
+        .where(
+            per.c.lessons >= func.coalesce(need_lessons.c.n, 0),
+            per.c.passed >= func.coalesce(need_quizzes.c.n, 0),
+        )
+        .subquery("modules_done")
+    )
+
+
+def _on_time(f: ReportFilter, visible: Select[tuple[int]], today: date) -> dict[int, tuple]:
+    """organisation id -> (assigned pieces of work due, done on time, learners behind them)."""
+    assigned = _assigned_pairs(f, visible, today)
+    modules_done = _modules_done(assigned)
+    done_at = case(
+        (assigned.c.module_id.is_(None), Enrolment.completed_at), else_=modules_done.c.at
+    )
+    on_time = case((func.date(done_at) <= assigned.c.due_on, 1), else_=0)
+    stmt = (
+        select(
+            assigned.c.organisation_id,
+            func.count(),
+            func.sum(on_time.cast(Integer)),
+            func.count(assigned.c.user_id.distinct()),
+        )
+        .outerjoin(
+            Enrolment,
+            and_(
+                Enrolment.learner_id == assigned.c.learner_id,
+                Enrolment.course_id == assigned.c.course_id,
+            ),
+        )
+        .outerjoin(
+            modules_done,
+            and_(
+                modules_done.c.learner_id == assigned.c.learner_id,
+                modules_done.c.module_id == assigned.c.module_id,
+            ),
+        )
+        .group_by(assigned.c.organisation_id)
+    )
+    return {
+        org_id: (due, done or 0, learners)
+        for org_id, due, done, learners in db.session.execute(stmt)
+    }
+
+
+def library_report(f: ReportFilter, scope: ReportScope, today: date) -> list[LibraryLine]:
+    """Every library in scope in tree order; a library system's row adds up its branches."""
+    visible = _visible(f, scope)
+    tree = organisation_tree(visible)
+    classes = dict(
+        db.session.execute(
+            select(LearningClass.organisation_id, func.count())
+            .where(LearningClass.organisation_id.in_(visible), LearningClass.archived.is_(False))
+            .group_by(LearningClass.organisation_id)
+        ).all()
+    )
+    assignments_stmt = (
+        select(LearningClass.organisation_id, func.count())
+        .select_from(Assignment)
+        .join(LearningClass, LearningClass.id == Assignment.class_id)
+        .where(
+            LearningClass.organisation_id.in_(visible),
+            Assignment.created_at >= f.start_at,
+            Assignment.created_at < f.end_before,
+        )
+        .group_by(LearningClass.organisation_id)
+    )
+    if f.course_id is not None:
+        assignments_stmt = assignments_stmt.where(Assignment.course_id == f.course_id)
+    assignments = dict(db.session.execute(assignments_stmt).all())
+    on_time = _on_time(f, visible, today)
+    lines: list[LibraryLine] = []
+    for row in tree:
+        org = row.organisation
+        due, done, learners = on_time.get(org.id, (0, 0, 0))
+        line = LibraryLine(
+            organisation=org,
+            depth=row.depth,
+            patrons=row.patrons,
+            classes=classes.get(org.id, 0),
+            assignments=assignments.get(org.id, 0),
+            due=due,
+            on_time=done,
+            due_learners=learners,
+        )
+        lines.append(line)
+    # Roll branches up into their system (and systems into the network), deepest first.
+    totals = {line.organisation.id: LibraryLine(line.organisation, line.depth) for line in lines}
+    for line in lines:
+        totals[line.organisation.id].add(line)
+    for line in sorted(lines, key=lambda item: -item.depth):
+        parent_id = line.organisation.parent_id
+        if parent_id in totals:
+            totals[parent_id].add(totals[line.organisation.id])
+    return [totals[line.organisation.id] for line in lines]

@@ -1,0 +1,56 @@
+"""Two SQL expressions the databases spell differently: a timestamp's month, and the seconds
+between two timestamps. Everything else in the reports is portable SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Float, String
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+
+class month_of(FunctionElement):  # noqa: N801 - reads like the SQL function it is
+    """'YYYY-MM' of a UTC timestamp."""
+
+    type = String()
+    inherit_cache = True
+    name = "month_of"
+
+
+@compiles(month_of)
+def _month_sqlite(element: month_of, compiler: Any, **kw: Any) -> str:
+    # Compiled only for SQLite (qmark parameters), so the percent signs are literal.
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(month_of, "postgresql")
+def _month_postgresql(element: month_of, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+class seconds_between(FunctionElement):  # noqa: N801
+    """Seconds from the first timestamp to the second."""
+
+    type = Float()
+    inherit_cache = True
+    name = "seconds_between"
+
+
+@compiles(seconds_between)
+def _seconds_sqlite(element: seconds_between, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    end_sql, start_sql = compiler.process(end, **kw), compiler.process(start, **kw)
+    return f"((julianday({end_sql}) - julianday({start_sql})) * 86400.0)"
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_postgresql(element: seconds_between, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    end_sql, start_sql = compiler.process(end, **kw), compiler.process(start, **kw)
+    return f"EXTRACT(EPOCH FROM ({end_sql} - {start_sql}))"
+
+
+def as_float(expression: ColumnElement[Any]) -> ColumnElement[float]:
+    return expression.cast(Float)

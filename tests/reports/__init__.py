@@ -1,0 +1,1 @@
+"""Report tests: a small data set whose answers are worked out by hand."""

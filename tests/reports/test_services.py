@@ -1,0 +1,169 @@
+"""Report figures against the hand-worked data set in tests/reports/dataset.py.
+
+Every expected number below is counted by hand from that file's docstring; the comments say
+who is behind each one. The suite runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from course_app.extensions import db
+from course_app.libraries.models import Organisation
+from course_app.reports.course_report import course_report
+from course_app.reports.facts import Breakdown
+from course_app.reports.filters import ReportFilter, ReportScope
+from course_app.reports.library_report import library_report
+from course_app.reports.overview import (
+    completions_by_month,
+    completions_by_topic,
+    overview_breakdown,
+    overview_totals,
+)
+from tests.reports.dataset import Q3, TODAY, build
+
+WHOLE = ReportScope()
+
+
+@pytest.fixture
+def data(app_ctx):
+    b = build()
+    db.session.commit()
+    return b
+
+
+def q3(**kwargs) -> ReportFilter:
+    return ReportFilter(start=Q3[0], end=Q3[1], **kwargs)
+
+
+def test_overview_totals_for_the_quarter(data):
+    assert overview_totals(q3(), WHOLE) == {
+        "active": 9,  # everyone but p8 (October)
+        "enrolments": 8,  # p1 p2 p3 p5 p9 (alpha), p4 p7 g1 (beta); p6 began in June
+        "completions": 5,  # p1 p3 p4 p6 g1
+        "certificates": 4,  # p1 p3 p4 p6
+        "attempts": 10,  # p1 x3, p2, p3 x2, p4, p6 (July), p7, g1
+        "attempt_learners": 7,
+        "pass_rate": 80,  # 8 of 10 passed (p1's first and p7's failed)
+        "median_days": 2.0,  # 0.125, 1, 2, 4, 49
+    }
+
+
+def test_overview_by_course(data):
+    rows = {row.key: row.values for row in overview_breakdown(q3(), WHOLE, Breakdown.COURSE)}
+    alpha, beta = rows[data.alpha.id], rows[data.beta.id]
+    assert set(rows) == {data.alpha.id, data.beta.id}
+    assert (alpha["active"], alpha["enrolments"], alpha["completions"]) == (6, 5, 3)
+    assert (alpha["certificates"], alpha["attempts"], alpha["pass_rate"]) == (3, 7, 86)
+    assert alpha["median_days"] == 4.0  # 2, 4, 49
+    assert (beta["active"], beta["enrolments"], beta["completions"]) == (3, 3, 2)
+    assert (beta["certificates"], beta["attempts"], beta["pass_rate"]) == (1, 3, 67)
+    assert beta["median_days"] == 0.6  # (1 + 0.125) / 2
+
+
+def test_overview_by_topic_and_language(data):
+    topics = {row.key: row.values for row in overview_breakdown(q3(), WHOLE, Breakdown.TOPIC)}
+    assert topics["health-literacy"]["enrolments"] == 5
+    assert topics["digital-literacy"]["completions"] == 2
+    languages = {row.key: row.values for row in overview_breakdown(q3(), WHOLE, Breakdown.LANGUAGE)}
+    assert languages["es"] == {
+        "active": 1,
+        "enrolments": 1,
+        "completions": 1,
+        "certificates": 1,
+        "attempts": 2,
+        "attempt_learners": 1,
+        "pass_rate": 100,
+        "median_days": 2.0,
+    }
+    assert languages["en"]["active"] == 8
+    assert languages["en"]["enrolments"] == 7
+
+
+def test_overview_by_branch_and_system(data):
+    tree = data.tree
+    branches = {row.key: row.values for row in overview_breakdown(q3(), WHOLE, Breakdown.BRANCH)}
+    assert set(branches) == {tree["north-a"], tree["north-b"], tree["south-a"], None}
+    north_a = branches[tree["north-a"]]
+    assert (north_a["active"], north_a["enrolments"], north_a["completions"]) == (6, 5, 4)
+    assert (north_a["attempts"], north_a["attempt_learners"], north_a["pass_rate"]) == (8, 5, 88)
+    assert branches[None]["completions"] == 1  # the guest
+    systems = {row.key: row.values for row in overview_breakdown(q3(), WHOLE, Breakdown.SYSTEM)}
+    assert systems[tree["north"]]["active"] == 7  # p1-p7
+    assert systems[tree["south"]]["enrolments"] == 1  # p9
+
+
+def test_overview_by_month_lists_every_month(data):
+    rows = overview_breakdown(q3(), WHOLE, Breakdown.MONTH)
+    assert [row.key for row in rows] == ["2026-07", "2026-08", "2026-09"]
+    july, august, september = (row.values for row in rows)
+    assert (july["active"], july["enrolments"], july["completions"]) == (5, 4, 3)
+    assert (august["active"], august["enrolments"], august["certificates"]) == (2, 2, 2)
+    assert (september["completions"], september["median_days"]) == (0, None)
+    assert completions_by_month(q3(), WHOLE) == [("2026-07", 3), ("2026-08", 2), ("2026-09", 0)]
+    assert dict(completions_by_topic(q3(), WHOLE)) == {
+        "health-literacy": 3,
+        "digital-literacy": 2,
+    }
+
+
+def test_filters_narrow_every_figure(data):
+    north = q3(organisation_id=data.tree["north"])
+    totals = overview_totals(north, WHOLE)
+    assert (totals["active"], totals["enrolments"], totals["completions"]) == (7, 6, 4)
+    spanish = overview_totals(q3(language="es"), WHOLE)
+    assert (spanish["active"], spanish["certificates"]) == (1, 1)
+    beta = overview_totals(q3(course_id=data.beta.id), WHOLE)
+    assert (beta["active"], beta["enrolments"], beta["completions"]) == (3, 3, 2)
+    digital = overview_totals(q3(topic="digital-literacy"), WHOLE)
+    assert digital == beta
+    august = overview_totals(ReportFilter(start=Q3[0].replace(month=8), end=Q3[1]), WHOLE)
+    assert (august["active"], august["enrolments"]) == (4, 4)  # p3 p4 p5 p9
+
+
+def test_a_librarian_scope_counts_only_their_library_system(data):
+    south = db.session.get(Organisation, data.tree["south"])
+    totals = overview_totals(q3(), ReportScope(system=south))
+    assert (totals["active"], totals["enrolments"], totals["completions"]) == (1, 1, 0)
+
+
+def test_course_report_counts_modules_lessons_and_drop_off(data):
+    report = course_report(data.alpha, q3(), WHOLE)
+    # The learners who began alpha in Q3: p1 p2 p3 p5 p9.
+    assert (report.started, report.completed, report.certificates) == (5, 2, 2)
+    first, second = report.modules
+    assert (first.started, first.completed) == (5, 3)  # p1 p2 p3 finished module 1
+    assert (second.started, second.completed) == (3, 2)  # p1 p2 p3 began it; p1 p3 finished
+    assert [line.completed for line in first.lessons + second.lessons] == [5, 3, 3, 2]
+    assert [line.stopped_here for line in first.lessons + second.lessons] == [0, 2, 1, 0]
+    assert report.drop_off.lesson.key == "m1-l2"  # p5 and p9 stopped there
+    assert [count for _label, count in report.funnel] == [5, 3, 2, 2, 2]
+
+
+def test_course_report_lists_the_most_missed_questions_first(data):
+    report = course_report(data.alpha, q3(), WHOLE)
+    # Quiz 1 was answered 4 times (p1 failed once); its first two questions were missed once.
+    missed = report.questions[:2]
+    assert [(q.answers, q.correct, q.percent_correct) for q in missed] == [(4, 3, 75)] * 2
+    assert [q.question.position for q in missed] == [1, 2]
+    assert all(q.percent_correct == 100 for q in report.questions[2:])
+    assert len(report.questions) == 10
+
+
+def test_course_report_filtered_to_a_branch(data):
+    report = course_report(data.alpha, q3(organisation_id=data.tree["north-a"]), WHOLE)
+    assert (report.started, report.completed) == (4, 2)  # p1 p2 p3 p5
+
+
+def test_library_report_rolls_branches_up_and_measures_on_time_work(data):
+    lines = {line.organisation.code: line for line in library_report(q3(), WHOLE, TODAY)}
+    north_a = lines["north-a"]
+    assert (north_a.patrons, north_a.classes, north_a.assignments) == (6, 1, 2)
+    # Due in Q3: alpha for p1 (done 5 Jul, on time), p2 (not done), p3 (done 3 Aug, late);
+    # module 1 for p2 alone, due 11 Jul and done 11 Jul: on time.
+    assert (north_a.due, north_a.on_time, north_a.on_time_rate) == (4, 2, 50)
+    assert north_a.due_learners == 3
+    assert lines["north"].patrons == 8  # north-a 6 and north-b 2
+    assert lines["south-a"].due == 0  # beta is due in December
+    assert lines["network"].patrons == 9
+    assert lines["network"].on_time == 2
