@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.libraries.views import bp as libraries_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
+    from course_app.reports.views import bp as reports_bp
     from course_app.resume_codes.views import bp as resume_codes_bp
 
     for bp in (
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         password_help_bp,
         classes_bp,
         class_import_bp,
+        reports_bp,
     ):
         app.register_blueprint(bp)
 

@@ -49,6 +49,8 @@ class Config:
     # Public computers: the visit ends after this long without a request; a warning comes first.
     PUBLIC_COMPUTER_IDLE_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_IDLE_SECONDS", "900"))
     PUBLIC_COMPUTER_WARNING_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_WARNING_SECONDS", "120"))
+    # Reports hide any figure about fewer learners than this in a library-level breakdown.
+    REPORT_MIN_LEARNERS = int(os.environ.get("REPORT_MIN_LEARNERS", "5"))
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "es")
     # argon2id cost; tests lower it so the suite stays fast.

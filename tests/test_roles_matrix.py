@@ -48,6 +48,8 @@ OTHER_SYSTEMS = {**LIBRARY_PEOPLE, "librarian": 404}
 NO_SUCH = {**LIBRARY_PEOPLE, "librarian": 404, "staff": 404, "admin": 404}
 LET_IN_THEN_REFUSED = {**STAFF_ONLY, "librarian": 400, "staff": 400, "admin": 400}
 LIBRARY_CHANGE = {**STAFF_ONLY, "librarian": 302, "staff": 302, "admin": 302}
+# Names of patrons: only a librarian of their own library sees them.
+LIBRARIANS_ONLY = {"anonymous": SIGN_IN, "learner": 403, "librarian": 200, "staff": 403, "admin": 403}
 PATRONS_ONLY = {"anonymous": SIGN_IN, "learner": 200, "librarian": 403, "staff": 403, "admin": 403}
 
 
@@ -433,6 +435,24 @@ MATRIX: list[Case] = [
     Case(
         "class_import.create", "POST", "/classes/999999/import/create", NO_SUCH, data=lambda w: {}
     ),
+    # Reports: staff see the network, a librarian their own library system, learners none.
+    Case("reports.overview", "GET", "/reports", LIBRARY_PEOPLE),
+    Case(
+        "reports.overview",
+        "GET",
+        "/reports?organisation_id={other_branch}",
+        {**LIBRARY_PEOPLE, "librarian": 400},
+        note="a library outside the librarian's system is not a choice",
+    ),
+    Case("reports.overview_csv", "GET", "/reports/overview.csv", LIBRARY_PEOPLE),
+    Case("reports.course", "GET", "/reports/courses/{slug}", LIBRARY_PEOPLE),
+    Case("reports.course", "GET", "/reports/courses/no-such-course", NO_SUCH),
+    Case("reports.course_csv", "GET", "/reports/courses/{slug}/funnel.csv", LIBRARY_PEOPLE),
+    Case("reports.course_csv", "GET", "/reports/courses/{slug}/secrets.csv", NO_SUCH),
+    Case("reports.libraries", "GET", "/reports/libraries", LIBRARY_PEOPLE),
+    Case("reports.libraries_csv", "GET", "/reports/libraries.csv", LIBRARY_PEOPLE),
+    Case("reports.learners", "GET", "/reports/learners", LIBRARIANS_ONLY),
+    Case("reports.learners_csv", "GET", "/reports/learners.csv", LIBRARIANS_ONLY),
     Case("classes.join", "GET", "/join", PATRONS_ONLY),
     Case(
         "classes.join",

@@ -1,0 +1,36 @@
+"""Readable names for the keys a breakdown groups by, in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from course_app.content.models import Course
+from course_app.extensions import db
+from course_app.learning.topics import LANGUAGE_NAMES, topic_name
+from course_app.libraries.models import Organisation
+from course_app.reports.facts import LIBRARY_BREAKDOWNS, Breakdown
+
+
+def key_labels(by: Breakdown, keys: Iterable[Any]) -> dict[Any, str]:
+    """key -> label for every key, in one query at most."""
+    keys = list(keys)
+    ids = [key for key in keys if key is not None]
+    if by == Breakdown.COURSE:
+        rows = db.session.scalars(select(Course).where(Course.id.in_(ids))) if ids else []
+        return {course.id: course.title for course in rows}
+    if by in LIBRARY_BREAKDOWNS:
+        rows = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
+        labels: dict[Any, str] = {org.id: org.name for org in rows} if ids else {}
+        labels[None] = _("No library (guests)")
+        return labels
+    if by == Breakdown.TOPIC:
+        return {key: topic_name(key) for key in ids}
+    if by == Breakdown.LANGUAGE:
+        labels = {key: LANGUAGE_NAMES.get(key, key) for key in ids}
+        labels[None] = _("Not recorded")
+        return labels
+    return {key: key for key in ids}

@@ -1,0 +1,91 @@
+"""Report tables: the same columns, rows, hiding and order for the screen and the CSV file.
+
+A view builds a `Table` from a report's rows; the template and the CSV writer both read it,
+so a download always matches the page it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import format_decimal
+
+from course_app.reports.privacy import HIDDEN, sort_key, suppress_row
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    numeric: bool = True
+    suffix: str = ""  # "%" for rates
+    decimals: int = 0
+    # The column holding the learner count this figure rests on; None: never hidden.
+    learners: str | None = None
+
+
+@dataclass
+class Table:
+    id: str
+    caption: str
+    columns: list[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    # Filled by `finish`: hidden cells and order.
+    threshold: int = 5
+    sort: str | None = None
+    descending: bool = False
+
+    def finish(self, hide_small: bool, threshold: int, sort: str | None, descending: bool):
+        """Hides small counts (when asked) and sorts; sorting by a hidden value tells nothing."""
+        self.threshold = threshold
+        if hide_small:
+            counts = {c.key: c.learners for c in self.columns if c.learners}
+            self.rows = [suppress_row(row, counts, threshold) for row in self.rows]
+        if sort in {c.key for c in self.columns}:
+            self.sort, self.descending = sort, descending
+            first = self.columns[0].key
+            self.rows.sort(key=lambda row: str(row.get(first, "")))
+            self.rows.sort(key=lambda row: sort_key(row.get(sort)), reverse=descending)
+        return self
+
+    def hidden_text(self) -> str:
+        return f"< {self.threshold}"
+
+    def screen_cell(self, row: dict[str, Any], column: Column) -> str:
+        value = row.get(column.key)
+        if value is HIDDEN:
+            return self.hidden_text()
+        if value is None:
+            return "—" if column.numeric else ""
+        if column.numeric:
+            pattern = "#,##0" + ("." + "0" * column.decimals if column.decimals else "")
+            return format_decimal(value, format=pattern) + column.suffix
+        return str(value)
+
+    def csv_cell(self, row: dict[str, Any], column: Column) -> object:
+        value = row.get(column.key)
+        if value is HIDDEN:
+            return self.hidden_text()
+        if value is None:
+            return ""
+        if column.numeric and column.decimals:
+            return f"{value:.{column.decimals}f}"
+        return value
+
+    def csv_header(self) -> list[str]:
+        return [c.label + (f" ({c.suffix})" if c.suffix else "") for c in self.columns]
+
+    def csv_rows(self) -> Iterator[list[object]]:
+        for row in self.rows:
+            yield [self.csv_cell(row, c) for c in self.columns]
+
+
+def streamed_rows(
+    columns: list[Column], results: Any, to_row: Callable[[Any], dict[str, Any]]
+) -> Iterator[list[object]]:
+    """CSV rows straight from a database cursor, one at a time (constant memory)."""
+    for result in results:
+        row = to_row(result)
+        yield ["" if row.get(c.key) is None else row.get(c.key) for c in columns]

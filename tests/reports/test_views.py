@@ -1,0 +1,205 @@
+"""Report pages and CSV files through HTTP, on the hand-worked data set."""
+
+from __future__ import annotations
+
+import pytest
+
+from course_app.extensions import db
+from tests.conftest import sign_in
+from tests.factories import make_user
+from tests.reports.dataset import build
+from tests.reports.pages import csv_rows, figures, plain, table_rows
+
+Q3 = "start=2026-07-01&end=2026-09-30"
+
+
+@pytest.fixture
+def data(app):
+    with app.app_context():
+        b = build()
+        staff = make_user("network-staff", role="staff")
+        librarian = make_user("north-librarian", role="librarian")
+        librarian.organisation_id = b.tree["north-a"]
+        db.session.commit()
+        return b
+
+
+@pytest.fixture
+def staff(app, data):
+    client = app.test_client()
+    assert sign_in(client, "network-staff").status_code == 302
+    return client
+
+
+@pytest.fixture
+def librarian(app, data):
+    client = app.test_client()
+    assert sign_in(client, "north-librarian").status_code == 302
+    return client
+
+
+def test_staff_overview_shows_the_quarter_figures(staff):
+    page = staff.get(f"/reports?{Q3}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert figures(html) == {
+        "active": "9",
+        "enrolments": "8",
+        "completions": "5",
+        "certificates": "4",
+        "attempts": "10",
+        "pass_rate": "80%",
+        "median_days": "2.0",
+    }
+    assert "<svg" in html and "Completions per month" in html
+
+
+def test_breakdown_table_matches_its_csv_download(staff):
+    html = staff.get(f"/reports?{Q3}&by=course&sort=enrolments&dir=desc").get_data(as_text=True)
+    screen = table_rows(html, "breakdown-table")
+    download = staff.get(f"/reports/overview.csv?{Q3}&by=course&sort=enrolments&dir=desc")
+    assert download.status_code == 200
+    assert download.mimetype == "text/csv"
+    rows = csv_rows(download.data)
+    assert [row[0] for row in rows[1:]] == ["Course alpha", "Course beta"]  # 5 then 3
+    assert [[plain(c) for c in row] for row in screen[1:]] == rows[1:]
+    assert rows[1][1:] == ["6", "5", "3", "3", "7", "86", "4.0"]
+
+
+def test_library_breakdown_hides_small_counts_on_screen_and_in_csv(staff, data):
+    html = staff.get(f"/reports?{Q3}&by=branch").get_data(as_text=True)
+    rows = {row[0]: row[1:] for row in table_rows(html, "breakdown-table")[1:]}
+    # North A: 6 active, 5 enrolments, 4 completions (hidden), 4 certificates (hidden),
+    # 8 attempts by 5 learners at 88%; the median rests on the 4 completions.
+    assert rows["North A"] == ["6", "5", "< 5", "< 5", "8", "88%", "< 5"]
+    # North B: p7 alone. Zero is shown: it says nothing about anyone.
+    assert rows["North B"] == ["< 5", "< 5", "0", "0", "< 5", "< 5", "—"]
+    assert "fewer than 5 learners" in html
+    download = csv_rows(staff.get(f"/reports/overview.csv?{Q3}&by=branch").data)
+    by_name = {row[0]: row[1:] for row in download[1:]}
+    assert by_name["North B"] == ["< 5", "< 5", "0", "0", "< 5", "< 5", ""]
+    assert by_name["No library (guests)"][0] == "< 5"
+
+
+def test_a_library_filter_hides_small_headline_figures(staff, data):
+    north_a = data.tree["north-a"]
+    html = staff.get(f"/reports?{Q3}&organisation_id={north_a}").get_data(as_text=True)
+    shown = figures(html)
+    assert (shown["active"], shown["enrolments"], shown["completions"]) == ("6", "5", "< 5")
+    summary = csv_rows(
+        staff.get(f"/reports/overview.csv?{Q3}&organisation_id={north_a}&table=summary").data
+    )
+    assert summary[1][:4] == ["All", "6", "5", "< 5"]
+
+
+def test_the_threshold_is_configurable(app, staff):
+    app.config["REPORT_MIN_LEARNERS"] = 2
+    try:
+        html = staff.get(f"/reports?{Q3}&by=branch").get_data(as_text=True)
+    finally:
+        app.config["REPORT_MIN_LEARNERS"] = 5
+    rows = {row[0]: row[1:] for row in table_rows(html, "breakdown-table")[1:]}
+    assert rows["North A"][2] == "4"
+    assert rows["North B"][0] == "< 2"
+
+
+def test_csv_cells_cannot_run_as_formulas_and_keep_accents(app, staff, data):
+    with app.app_context():
+        from sqlalchemy import select
+
+        from course_app.content.models import Course
+
+        courses = {c.slug: c for c in db.session.scalars(select(Course))}
+        courses["beta"].title = "=HYPERLINK(\"http://evil\")"
+        courses["alpha"].title = "Señales de salud"
+        db.session.commit()
+    rows = csv_rows(staff.get(f"/reports/overview.csv?{Q3}&by=course").data)
+    titles = {row[0] for row in rows[1:]}
+    assert titles == {"'=HYPERLINK(\"http://evil\")", "Señales de salud"}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("start=2026-09-30&end=2026-07-01", "The end date must be on or after the start date."),
+        ("start=2026-13-01&end=2026-09-30", "Not a valid date value."),
+        ("start=2000-01-01&end=2026-09-30", "Choose a range of ten years or less."),
+        (f"{Q3}&course_id=999999", "Not a valid choice"),
+        (f"{Q3}&by=shoe-size", "Not a valid choice"),
+        (f"{Q3}&language=xx", "Not a valid choice"),
+    ],
+)
+def test_bad_filters_get_a_clear_message(staff, query, message):
+    page = staff.get(f"/reports?{query}")
+    assert page.status_code == 400
+    assert message in page.get_data(as_text=True)
+    download = staff.get(f"/reports/overview.csv?{query}")
+    assert download.status_code == 400
+    assert message in download.get_data(as_text=True)
+
+
+def test_a_bare_address_shows_the_last_year(staff):
+    page = staff.get("/reports")
+    assert page.status_code == 200
+    assert "data-figure" in page.get_data(as_text=True)
+
+
+def test_librarian_sees_only_their_library_system(librarian, data):
+    html = librarian.get(f"/reports?{Q3}").get_data(as_text=True)
+    assert "North Library" in html
+    shown = figures(html)
+    assert (shown["active"], shown["enrolments"]) == ("7", "6")  # p1-p7; p6 began in June
+    assert shown["completions"] == "< 5"  # p1 p3 p4 p6, a library-level figure
+    assert "South A" not in html
+    south = data.tree["south"]
+    refused = librarian.get(f"/reports?{Q3}&organisation_id={south}")
+    assert refused.status_code == 400
+
+
+def test_course_report_page_and_funnel(staff, data):
+    html = staff.get(f"/reports/courses/alpha?{Q3}").get_data(as_text=True)
+    funnel = table_rows(html, "funnel-table")
+    assert [row[1] for row in funnel[1:]] == ["5", "3", "2", "2", "2"]
+    assert 'id="chart-funnel-title"' in html
+    assert "Most learners who have not finished stopped at “Lesson m1-l2”" in html
+    lessons = csv_rows(staff.get(f"/reports/courses/alpha/lessons.csv?{Q3}").data)
+    assert lessons[0] == ["Module", "Lesson", "Started the module", "Finished", "Stopped here"]
+    assert lessons[1] == ["Module 1", "Whole module", "5", "3", ""]
+    questions = csv_rows(staff.get(f"/reports/courses/alpha/questions.csv?{Q3}").data)
+    assert questions[1][2:] == ["4", "75"]
+
+
+def test_course_report_filtered_to_a_branch_hides_small_counts(staff, data):
+    north_a = data.tree["north-a"]
+    html = staff.get(f"/reports/courses/alpha?{Q3}&organisation_id={north_a}").get_data(
+        as_text=True
+    )
+    funnel = table_rows(html, "funnel-table")
+    assert [row[1] for row in funnel[1:]] == ["< 5"] * 5  # 4 started; the rest fewer
+
+
+def test_library_report_page_and_csv(app, staff):
+    app.config["REPORT_MIN_LEARNERS"] = 1
+    try:
+        html = staff.get(f"/reports/libraries?{Q3}").get_data(as_text=True)
+        rows = {row[0]: row[1:] for row in table_rows(html, "libraries-table")[1:]}
+        download = csv_rows(staff.get(f"/reports/libraries.csv?{Q3}").data)
+    finally:
+        app.config["REPORT_MIN_LEARNERS"] = 5
+    assert rows["North A"] == ["Branch", "6", "1", "2", "4", "50%"]
+    assert rows["North Library"][:2] == ["Library system", "8"]
+    by_name = {row[0]: row[1:] for row in download[1:]}
+    assert by_name["North A"] == ["Branch", "6", "1", "2", "4", "50"]
+
+
+def test_learner_names_only_for_the_librarian_of_their_library(librarian, staff):
+    html = librarian.get("/reports/learners").get_data(as_text=True)
+    rows = table_rows(html, "learners-table")
+    names = {row[0] for row in rows[1:]}
+    assert {"p1", "p6"} <= names
+    assert "p9" not in names  # south-a
+    download = csv_rows(librarian.get("/reports/learners.csv").data)
+    assert download[0][:3] == ["Name", "Username", "Library"]
+    p1 = next(row for row in download[1:] if row[0] == "p1")
+    assert p1[3:6] == ["1", "1", "1"]
+    assert staff.get("/reports/learners").status_code == 403
