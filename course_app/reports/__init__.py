@@ -1,0 +1,1 @@
+"""Read-only aggregate reports for network staff and librarians: queries, charts, CSV."""
