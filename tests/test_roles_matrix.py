@@ -49,7 +49,13 @@ NO_SUCH = {**LIBRARY_PEOPLE, "librarian": 404, "staff": 404, "admin": 404}
 LET_IN_THEN_REFUSED = {**STAFF_ONLY, "librarian": 400, "staff": 400, "admin": 400}
 LIBRARY_CHANGE = {**STAFF_ONLY, "librarian": 302, "staff": 302, "admin": 302}
 # Names of patrons: only a librarian of their own library sees them.
-LIBRARIANS_ONLY = {"anonymous": SIGN_IN, "learner": 403, "librarian": 200, "staff": 403, "admin": 403}
+LIBRARIANS_ONLY = {
+    "anonymous": SIGN_IN,
+    "learner": 403,
+    "librarian": 200,
+    "staff": 403,
+    "admin": 403,
+}
 PATRONS_ONLY = {"anonymous": SIGN_IN, "learner": 200, "librarian": 403, "staff": 403, "admin": 403}
 
 

@@ -120,7 +120,7 @@ def test_two_charts_on_one_page_have_distinct_ids():
     second = parse(draw(bar_chart, [Datum("Email", 3)], chart_id="by-topic"))
     ids = [element.get("id") for root in (first, second) for element in root.iter()]
     ids = [i for i in ids if i]
-    assert len(ids) == len(set(ids)) == 4
+    assert len(ids) == len(set(ids)) == 6  # each svg, its title and its desc
 
 
 @pytest.mark.parametrize("chart", CHARTS)
