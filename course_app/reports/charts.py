@@ -252,8 +252,8 @@ def _svg(
     anchor = ' text-anchor="middle"' if middle else ""
     # Every text is escaped where it is placed; the rest is numbers, constants and the checked id.
     return Markup(  # noqa: S704
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="{chart_id}" class="chart" viewBox="0 0 {_n(width)}'
-        f' {_n(height)}" width="100%" preserveAspectRatio="xMinYMin meet" role="img"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{chart_id}" class="chart"'
+        f' viewBox="0 0 {_n(width)} {_n(height)}" width="100%" preserveAspectRatio="xMinYMin meet" role="img"'
         f' aria-labelledby="{names}" font-family="inherit" font-size="{FONT}"'
         f' fill="{TEXT_COLOUR}"{anchor}>'
         f'<title id="{chart_id}-title">{escape(_clean(title))}</title>'

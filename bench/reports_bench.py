@@ -1,0 +1,316 @@
+"""Times every report page and CSV export on the demo data set, on SQLite and PostgreSQL,
+next to the same figures computed by one hand-written SQL query (the floor).
+
+    .venv/bin/python bench/reports_bench.py                      # 100,000 learners, both DBs
+    .venv/bin/python bench/reports_bench.py --learners 20000 --databases sqlite
+
+Run by hand; it prints figures and exits 0 whether or not targets are met. Targets: every
+report page under 500 ms server time and within 2x its floor; CSV export of 100,000 rows with
+peak memory under 100 MB. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import reports_sql  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+
+PASSWORD = "bench password 1"  # noqa: S105
+PG_SERVER = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def make_app(url: str):
+    from course_app import create_app
+    from course_app.config import Config
+
+    class BenchConfig(Config):
+        SQLALCHEMY_DATABASE_URI = url
+        SECRET_KEY = "bench-" + "x" * 40
+        RATELIMIT_ENABLED = False
+        WTF_CSRF_ENABLED = False
+        ARGON2_TIME_COST = 1
+        ARGON2_MEMORY_COST = 1024
+        SESSION_COOKIE_SECURE = False
+
+    return create_app(BenchConfig)
+
+
+def new_database(kind: str, tmp: Path) -> tuple[str, callable]:
+    if kind == "sqlite":
+        path = tmp / "reports-bench.db"
+        return f"sqlite:///{path}", lambda: None
+    name = f"bench_reports_{os.getpid()}"
+    admin = sa.create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+
+    return sa.engine.make_url(PG_SERVER).set(database=name).render_as_string(False), drop
+
+
+def load(app, learners: int, seed: int) -> dict:
+    """Migrations, courses, the demo network, two bench users; returns what the pages need."""
+    from course_app.demo.services import generate_demo_data
+    from flask_migrate import upgrade
+
+    from course_app.accounts.models import Role
+    from course_app.accounts.services import create_user
+    from course_app.content.importer import import_courses
+    from course_app.extensions import db
+    from course_app.learning.models import Enrolment
+    from course_app.libraries.models import Organisation
+
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        report = import_courses(Path(app.config["COURSES_DIR"]))
+        assert report.ok, report.problems
+        db.session.commit()
+        started = time.perf_counter()
+        demo = generate_demo_data(learners, seed)
+        db.session.commit()
+        generated = time.perf_counter() - started
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("ANALYZE"))
+        network = db.session.scalar(sa.select(Organisation).where(Organisation.kind == "network"))
+        system = db.session.scalar(
+            sa.select(Organisation).where(Organisation.kind == "system").order_by(Organisation.id)
+        )
+        create_user("bench-staff", PASSWORD, role=Role.STAFF)
+        # A librarian placed at the network sees every patron: the 100,000-row CSV.
+        librarian = create_user("bench-librarian", PASSWORD, role=Role.LIBRARIAN)
+        librarian.organisation_id = network.id
+        db.session.commit()
+        course_id, slug = db.session.execute(
+            sa.text(
+                "SELECT c.id, c.slug FROM courses c JOIN enrolments e ON e.course_id = c.id "
+                "GROUP BY c.id, c.slug ORDER BY COUNT(*) DESC LIMIT 1"
+            )
+        ).one()
+        return {
+            "counts": demo.counts,
+            "generated": generated,
+            "system_id": system.id,
+            "course_id": course_id,
+            "slug": slug,
+            "enrolments": db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment)),
+        }
+
+
+def signed_in(app, username: str):
+    client = app.test_client()
+    response = client.post("/account/sign-in", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+def median_ms(run, repeat: int) -> float:
+    run()  # warm: caches, planner
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def quarter_before(today: date) -> tuple[date, date]:
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    this_quarter = date(today.year, first_month, 1)
+    end = this_quarter - timedelta(days=1)
+    start_month = 3 * ((end.month - 1) // 3) + 1
+    return date(end.year, start_month, 1), end
+
+
+def bench_database(kind: str, learners: int, seed: int, repeat: int, tmp: Path) -> list[dict]:
+    url, drop = new_database(kind, tmp)
+    try:
+        app = make_app(url)
+        facts = load(app, learners, seed)
+        print(f"\n== {kind}: {learners:,} learners generated in {facts['generated']:.0f} s")
+        print("   " + ", ".join(f"{k} {v:,}" for k, v in facts["counts"].items()))
+        staff = signed_in(app, "bench-staff")
+        librarian = signed_in(app, "bench-librarian")
+        today = datetime.now(UTC).date()
+        year = (today - timedelta(days=364), today)
+        q_start, q_end = quarter_before(today)
+        period = {
+            "s": datetime.combine(year[0], clock()),
+            "e": datetime.combine(year[1] + timedelta(days=1), clock()),
+        }
+        quarter = f"start={q_start}&end={q_end}"
+        cases = [
+            (
+                "Overview by course (12 months)",
+                staff,
+                "/reports?by=course",
+                reports_sql.OVERVIEW_BY_COURSE,
+                period,
+            ),
+            (
+                "Overview by branch (12 months)",
+                staff,
+                "/reports?by=branch",
+                reports_sql.OVERVIEW_BY_BRANCH,
+                period,
+            ),
+            (
+                "Overview by month, one system, one quarter",
+                staff,
+                f"/reports?by=month&organisation_id={facts['system_id']}&{quarter}",
+                None,
+                None,
+            ),
+            (
+                "Course report (busiest course, 12 months)",
+                staff,
+                f"/reports/courses/{facts['slug']}",
+                reports_sql.COURSE,
+                {**period, "c": facts["course_id"]},
+            ),
+            (
+                "Library report (12 months)",
+                staff,
+                "/reports/libraries",
+                reports_sql.LIBRARIES,
+                {**period, "sd": year[0], "ed": year[1], "today": today},
+            ),
+            (
+                "Overview CSV by course",
+                staff,
+                "/reports/overview.csv?by=course",
+                reports_sql.OVERVIEW_BY_COURSE,
+                period,
+            ),
+            (
+                "Patrons CSV (every patron)",
+                librarian,
+                "/reports/learners.csv",
+                reports_sql.LEARNERS,
+                {},
+            ),
+        ]
+        results = []
+        from course_app.extensions import db
+
+        for name, client, path, floor_sql, params in cases:
+
+            def page(client=client, path=path):
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+                return response.data
+
+            page_ms = median_ms(page, repeat)
+            floor_ms = None
+            if floor_sql:
+                statement = sa.text(reports_sql.sql(floor_sql, kind))
+                with app.app_context():
+
+                    def floor(statement=statement, params=params):
+                        with db.engine.connect() as conn:
+                            return conn.execute(statement, params).fetchall()
+
+                    floor_ms = median_ms(floor, repeat)
+            results.append({"db": kind, "name": name, "page_ms": page_ms, "floor_ms": floor_ms})
+            ratio = f"{page_ms / floor_ms:.2f}x" if floor_ms else "-"
+            floor_text = f"{floor_ms:8.1f}" if floor_ms else "       -"
+            print(f"   {name:<46} {page_ms:8.1f} ms   floor {floor_text} ms   {ratio}")
+        memory = measure_csv_memory(url)
+        print(
+            f"   Patrons CSV memory: {memory['rows']:,} rows in {memory['seconds']:.1f} s; "
+            f"Python peak {memory['traced_peak_mb']:.1f} MB; "
+            f"process peak {memory['rss_peak_mb']:.0f} MB "
+            f"(before the export {memory['rss_before_mb']:.0f} MB)"
+        )
+        results.append({"db": kind, "name": "csv memory", **memory})
+        with app.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
+        return results
+    finally:
+        drop()
+
+
+def measure_csv_memory(url: str) -> dict:
+    """The patrons CSV in a fresh process, so its peak memory is the export's own."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure-csv", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def csv_memory_child(url: str) -> None:
+    app = make_app(url)
+    client = signed_in(app, "bench-librarian")
+    client.get("/reports/learners")  # everything imported and warmed before measuring
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.get("/reports/learners.csv", buffered=False)
+    lines = 0
+    for chunk in response.response:
+        lines += chunk.count("\n") if isinstance(chunk, str) else chunk.count(b"\n")
+    seconds = time.perf_counter() - started
+    traced_peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "rows": lines - 1,
+                "seconds": seconds,
+                "traced_peak_mb": traced_peak,
+                "rss_before_mb": before,
+                "rss_peak_mb": after,
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
+    )
+    parser.add_argument("--measure-csv", metavar="DATABASE_URL", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure_csv:
+        csv_memory_child(args.measure_csv)
+        return
+    if args.learners < 1:
+        parser.error("--learners must be at least 1")
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in args.databases:
+            bench_database(kind, args.learners, args.seed, args.repeat, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
