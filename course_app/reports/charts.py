@@ -253,7 +253,8 @@ def _svg(
     # Every text is escaped where it is placed; the rest is numbers, constants and the checked id.
     return Markup(  # noqa: S704
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{chart_id}" class="chart"'
-        f' viewBox="0 0 {_n(width)} {_n(height)}" width="100%" preserveAspectRatio="xMinYMin meet" role="img"'
+        f' viewBox="0 0 {_n(width)} {_n(height)}" width="100%"'
+        f' preserveAspectRatio="xMinYMin meet" role="img"'
         f' aria-labelledby="{names}" font-family="inherit" font-size="{FONT}"'
         f' fill="{TEXT_COLOUR}"{anchor}>'
         f'<title id="{chart_id}-title">{escape(_clean(title))}</title>'
