@@ -167,3 +167,25 @@ def test_library_report_rolls_branches_up_and_measures_on_time_work(data):
     assert lines["south-a"].due == 0  # beta is due in December
     assert lines["network"].patrons == 9
     assert lines["network"].on_time == 2
+
+
+def test_an_enrolment_remembers_the_language_it_is_read_in(app, bilingual_course, make_user):
+    from tests.conftest import sign_in
+
+    make_user("lectora")
+    client = app.test_client()
+    assert sign_in(client, "lectora").status_code == 302
+    client.post("/account/language", data={"language": "es"})
+    course_page = client.get(f"/courses/{bilingual_course}")
+    assert course_page.status_code == 200
+    from sqlalchemy import select
+
+    from course_app.content.models import Lesson
+    from course_app.learning.models import Enrolment
+
+    with app.app_context():
+        lesson = db.session.scalars(select(Lesson).order_by(Lesson.position)).first()
+        key = lesson.key
+    assert client.get(f"/courses/{bilingual_course}/lessons/{key}").status_code == 200
+    with app.app_context():
+        assert db.session.scalars(select(Enrolment.language)).all() == ["es"]
