@@ -49,7 +49,11 @@ def _grouped(select_stmt, by: Breakdown | None):
     return select_stmt.group_by("key")
 
 
-def _counts(f: ReportFilter, scope: ReportScope, by: Breakdown | None) -> dict[Any, dict]:
+def _counts(
+    f: ReportFilter, scope: ReportScope, by: Breakdown | None, only_distinct: bool = False
+) -> dict[Any, dict]:
+    """The measures per group. only_distinct: just those that cannot be added up from groups
+    (distinct learners, the median), for totals whose other figures come from a breakdown."""
     found: dict[Any, dict[str, Any]] = defaultdict(dict)
 
     def collect(stmt, *names: str) -> None:
@@ -59,29 +63,23 @@ def _counts(f: ReportFilter, scope: ReportScope, by: Breakdown | None) -> dict[A
 
     active = F.activity(f)
     collect(F.shaped(active, [func.count(active.c.learner_id.distinct())], f, scope, by), "active")
-    for name, facts in (
-        ("enrolments", F.enrolments_started(f)),
-        ("completions", F.enrolments_completed(f)),
-        ("certificates", F.certificates_issued(f)),
-    ):
-        collect(F.shaped(facts, [func.count()], f, scope, by), name)
     attempts = F.attempts_submitted(f)
-    collect(
-        F.shaped(
-            attempts,
-            [
-                func.count(),
-                func.sum(attempts.c.passed.cast(Integer)),
-                func.count(attempts.c.learner_id.distinct()),
-            ],
-            f,
-            scope,
-            by,
-        ),
-        "attempts",
-        "passed",
-        "attempt_learners",
-    )
+    if only_distinct:
+        distinct = [func.count(attempts.c.learner_id.distinct())]
+        collect(F.shaped(attempts, distinct, f, scope, by), "attempt_learners")
+    else:
+        for name, facts in (
+            ("enrolments", F.enrolments_started(f)),
+            ("completions", F.enrolments_completed(f)),
+            ("certificates", F.certificates_issued(f)),
+        ):
+            collect(F.shaped(facts, [func.count()], f, scope, by), name)
+        columns = [
+            func.count(),
+            func.sum(attempts.c.passed.cast(Integer)),
+            func.count(attempts.c.learner_id.distinct()),
+        ]
+        collect(F.shaped(attempts, columns, f, scope, by), "attempts", "passed", "attempt_learners")
     for key, seconds in median_seconds(f, scope, by).items():
         found[key]["median_days"] = round(seconds / SECONDS_PER_DAY, 1)
     return found
@@ -113,15 +111,29 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
     row["certificates"] = values.get("certificates", 0)
     row["attempts"] = values.get("attempts", 0)
     row["attempt_learners"] = values.get("attempt_learners", 0)
-    passed = values.get("passed") or 0
+    passed = row["passed"] = values.get("passed") or 0
     row["pass_rate"] = round(100 * passed / row["attempts"]) if row["attempts"] else None
     row["median_days"] = values.get("median_days")
     return row
 
 
-def overview_totals(f: ReportFilter, scope: ReportScope) -> dict[str, Any]:
-    """The headline figures for the filters, over the viewer's scope."""
-    return _finish(_counts(f, scope, None).get(None, {}))
+ADDITIVE = ("enrolments", "completions", "certificates", "attempts", "passed")
+
+
+def overview_totals(
+    f: ReportFilter, scope: ReportScope, breakdown: list[OverviewRow] | None = None
+) -> dict[str, Any]:
+    """The headline figures for the filters, over the viewer's scope.
+
+    Given the breakdown for the same filters, the figures that add up across groups are
+    summed from it (every fact falls in exactly one group) and only the rest is queried.
+    """
+    if breakdown is None:
+        return _finish(_counts(f, scope, None).get(None, {}))
+    values = dict(_counts(f, scope, None, only_distinct=True).get(None, {}))
+    for name in ADDITIVE:
+        values[name] = sum(row.values.get(name) or 0 for row in breakdown)
+    return _finish(values)
 
 
 def overview_breakdown(f: ReportFilter, scope: ReportScope, by: Breakdown) -> list[OverviewRow]:

@@ -150,8 +150,10 @@ def _overview_tables(form: ReportFilterForm, scope: ReportScope) -> tuple[Table,
     f = form.to_filter()
     by = Breakdown(form.by.data)
     sort, descending = _sort(form)
-    summary = screens.summary_table(overview_totals(f, scope), screens.library_level(f, scope))
     rows = overview_breakdown(f, scope, by)
+    summary = screens.summary_table(
+        overview_totals(f, scope, rows), screens.library_level(f, scope)
+    )
     breakdown = screens.breakdown_table(
         rows, by, screens.library_level(f, scope, by), sort, descending
     )

@@ -37,13 +37,17 @@ def q3(**kwargs) -> ReportFilter:
 
 
 def test_overview_totals_for_the_quarter(data):
-    assert overview_totals(q3(), WHOLE) == {
+    totals = overview_totals(q3(), WHOLE)
+    for by in Breakdown:  # totals summed from any breakdown are the same figures
+        assert overview_totals(q3(), WHOLE, overview_breakdown(q3(), WHOLE, by)) == totals
+    assert totals == {
         "active": 9,  # everyone but p8 (October)
         "enrolments": 8,  # p1 p2 p3 p5 p9 (alpha), p4 p7 g1 (beta); p6 began in June
         "completions": 5,  # p1 p3 p4 p6 g1
         "certificates": 4,  # p1 p3 p4 p6
         "attempts": 10,  # p1 x3, p2, p3 x2, p4, p6 (July), p7, g1
         "attempt_learners": 7,
+        "passed": 8,
         "pass_rate": 80,  # 8 of 10 passed (p1's first and p7's failed)
         "median_days": 2.0,  # 0.125, 1, 2, 4, 49
     }
@@ -73,6 +77,7 @@ def test_overview_by_topic_and_language(data):
         "certificates": 1,
         "attempts": 2,
         "attempt_learners": 1,
+        "passed": 2,
         "pass_rate": 100,
         "median_days": 2.0,
     }
