@@ -349,9 +349,21 @@ def learners_csv():
     if not form.validate():
         return _bad_filters_csv(form)
     columns = screens.learners_columns()
-    results = db.session.execute(_learners_query(form).execution_options(yield_per=1000))
+    # A connection of its own, read as the body is sent: on PostgreSQL the rows come through a
+    # server-side cursor, which must outlive the request's session and its transaction.
+    connection = db.engine.connect()
+    rows = connection.execution_options(yield_per=1000).execute(_learners_query(form))
+
+    def results():
+        try:
+            yield from rows
+        finally:
+            connection.close()
+
     return Response(
-        csv_lines([c.label for c in columns], streamed_rows(columns, results, screens.learner_row)),
+        csv_lines(
+            [c.label for c in columns], streamed_rows(columns, results(), screens.learner_row)
+        ),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="my-library-learners.csv"'},
     )
