@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from operator import itemgetter
+from typing import Any
 
+from psycopg import sql
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
@@ -20,11 +23,11 @@ from course_app.certificates.services import CODE_BYTES
 from course_app.classes.models import LearningClass
 from course_app.classes.services import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
-from course_app.demo.plan import (
-    TABLE_ORDER,
+from course_app.demo.plan import DemoPlan
+from course_app.demo.rows import TABLE_ORDER
+from course_app.demo.shapes import (
     Conventions,
     CourseShape,
-    DemoPlan,
     LessonShape,
     ModuleShape,
     QuestionShape,
@@ -126,6 +129,34 @@ def reset_id_sequences(connection: Connection, tables: dict[str, Table]) -> None
         connection.execute(select(func.setval(func.pg_get_serial_sequence(name, "id"), highest)))
 
 
+def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Core executemany; on PostgreSQL, COPY, since psycopg sends an executemany without
+    RETURNING as one INSERT per row. Every row has the same keys."""
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    dialect = connection.dialect
+    columns = list(rows[0])
+    # The same conversions an insert() would make (aware datetimes to naive UTC, JSON).
+    processors = [
+        (n, process)
+        for n, name in enumerate(columns)
+        if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    values = itemgetter(*columns)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            record = list(values(row))
+            for n, process in processors:
+                if record[n] is not None:
+                    record[n] = process(record[n])
+            copy.write_row(record)
+
+
 def generate_demo_data(
     learners: int,
     seed: int = 1,
@@ -162,7 +193,7 @@ def generate_demo_data(
     )
     for batch in plan.batches(chunk_size):
         for name, rows in batch.items():
-            connection.execute(tables[name].insert(), rows)
+            insert_rows(connection, tables[name], rows)
         if on_chunk is not None:
             on_chunk(plan.learners_done)
     reset_id_sequences(connection, {name: tables[name] for name in plan.counts})
