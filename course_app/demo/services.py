@@ -162,7 +162,7 @@ def generate_demo_data(
     seed: int = 1,
     *,
     now: datetime | None = None,
-    chunk_size: int = CHUNK_LEARNERS,
+    chunk_size: int | None = None,
     on_chunk: Callable[[int], None] | None = None,
 ) -> DemoReport:
     """Writes a demo network with `learners` learners and their progress, the same rows for
@@ -191,7 +191,7 @@ def generate_demo_data(
             taken_join_codes=frozenset(db.session.scalars(select(LearningClass.join_code))),
         ),
     )
-    for batch in plan.batches(chunk_size):
+    for batch in plan.batches(chunk_size or CHUNK_LEARNERS):
         for name, rows in batch.items():
             insert_rows(connection, tables[name], rows)
         if on_chunk is not None:
