@@ -15,6 +15,7 @@ from course_app.accounts.services import authenticate, create_user
 from course_app.certificates.models import Certificate
 from course_app.content.importer import import_courses
 from course_app.content.models import Course, Lesson, Question
+from course_app.demo import services
 from course_app.demo.rows import TABLE_ORDER
 from course_app.demo.services import (
     DEMO_PASSWORD,
@@ -119,6 +120,26 @@ def test_no_certificate_without_a_completed_course_and_times_in_order(app_ctx, c
     assert db.session.scalar(orphans) == 0
     latest = db.session.scalar(select(func.max(LessonProgress.completed_at)))
     assert latest.tzinfo is not None and latest <= NOW
+
+
+def test_rows_read_back_are_the_rows_planned(app_ctx, courses, monkeypatch):
+    planned: dict[str, list[dict]] = {}
+    insert_rows = services.insert_rows
+
+    def recording(connection, table, rows):
+        planned.setdefault(table.name, []).extend(rows)
+        insert_rows(connection, table, rows)
+
+    monkeypatch.setattr(services, "insert_rows", recording)
+    generate_demo_data(60, now=NOW)
+    db.session.commit()
+    for name in ("users", "enrolments", "quiz_attempts", "attempt_answers", "certificates"):
+        table = services.demo_tables()[name]
+        stored = [
+            dict(row._mapping) for row in db.session.execute(select(table).order_by(table.c.id))
+        ]
+        assert stored == planned[name], name
+    assert any(row["completed_at"] for row in planned["enrolments"])
 
 
 def test_stored_answers_are_what_grading_says(app_ctx, courses):
