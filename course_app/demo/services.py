@@ -48,6 +48,7 @@ class DemoError(DomainError):
     """Demo data that cannot be made; `reason` names the rule that refused it."""
 
     NO_COURSES = "no-courses"
+    COURSES_UNUSABLE = "courses-unusable"  # the cause says why
     ALREADY_THERE = "already-there"
 
 
@@ -61,6 +62,7 @@ class DemoReport:
 
 
 def demo_tables() -> dict[str, Table]:
+    """The tables demo data is written to, parents first."""
     return {name: db.metadata.tables[name] for name in TABLE_ORDER}
 
 
@@ -114,6 +116,7 @@ def course_shapes() -> list[CourseShape]:
 
 
 def first_free_ids(connection: Connection, tables: dict[str, Table]) -> dict[str, int]:
+    """One past the highest id in use in each table."""
     return {
         name: connection.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
         for name, table in tables.items()
@@ -167,7 +170,8 @@ def generate_demo_data(
 ) -> DemoReport:
     """Writes a demo network with `learners` learners and their progress, the same rows for
     the same seed, courses and `now` (default: midnight UTC today); refuses when there are no
-    courses or demo data is already there. Flushes, never commits."""
+    usable courses or demo data is already there. Writes in the session's transaction and
+    never commits, so the caller keeps all of it or none."""
     if db.session.scalar(select(Organisation.id).where(Organisation.code == DEMO_NETWORK_CODE)):
         raise DemoError(DemoError.ALREADY_THERE)
     courses = course_shapes()
@@ -175,22 +179,26 @@ def generate_demo_data(
         raise DemoError(DemoError.NO_COURSES)
     connection = db.session.connection()
     tables = demo_tables()
-    plan = DemoPlan(
-        seed=seed,
-        learners=learners,
-        courses=courses,
-        now=now or start_of_today(),
-        first_ids=first_free_ids(connection, tables),
-        conventions=Conventions(
-            password_hash=hash_password(DEMO_PASSWORD),
-            username_key=username_key,
-            join_code_alphabet=JOIN_CODE_ALPHABET,
-            join_code_length=JOIN_CODE_LENGTH,
-            certificate_code_bytes=CODE_BYTES,
-            taken_usernames=frozenset(db.session.scalars(select(User.username_key))),
-            taken_join_codes=frozenset(db.session.scalars(select(LearningClass.join_code))),
-        ),
+    conventions = Conventions(
+        password_hash=hash_password(DEMO_PASSWORD),
+        username_key=username_key,
+        join_code_alphabet=JOIN_CODE_ALPHABET,
+        join_code_length=JOIN_CODE_LENGTH,
+        certificate_code_bytes=CODE_BYTES,
+        taken_usernames=frozenset(db.session.scalars(select(User.username_key))),
+        taken_join_codes=frozenset(db.session.scalars(select(LearningClass.join_code))),
     )
+    try:
+        plan = DemoPlan(
+            seed=seed,
+            learners=learners,
+            courses=courses,
+            now=now or start_of_today(),
+            first_ids=first_free_ids(connection, tables),
+            conventions=conventions,
+        )
+    except ValueError as error:  # no course can be completed, or a question type it cannot answer
+        raise DemoError(DemoError.COURSES_UNUSABLE) from error
     for batch in plan.batches(chunk_size or CHUNK_LEARNERS):
         for name, rows in batch.items():
             insert_rows(connection, tables[name], rows)

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from course_app.accounts.models import User
+from course_app.content.models import Question
 from course_app.demo import services
 from course_app.extensions import db
 from course_app.learning.models import LessonProgress
@@ -104,4 +105,16 @@ def test_it_is_refused_in_production(run, app, sample_course, monkeypatch):
     result = run("--learners", "10")
     assert result.exit_code == 1
     assert "not made in production" in result.output
+    assert count(app, Organisation) == 0
+
+
+def test_courses_it_cannot_use_are_named_and_nothing_is_written(run, app, sample_course):
+    with app.app_context():
+        question = db.session.scalar(select(Question).where(Question.quiz_id.is_not(None)))
+        question.type = "drawing"
+        db.session.commit()
+    result = run("--learners", "10")
+    assert result.exit_code == 1
+    assert "cannot be used for demo data" in result.output
+    assert "'drawing'" in result.output
     assert count(app, Organisation) == 0
