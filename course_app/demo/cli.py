@@ -20,6 +20,7 @@ MESSAGES = {
     DemoError.NO_COURSES: (
         "No courses are imported yet. Run `flask --app wsgi courses import` first."
     ),
+    DemoError.COURSES_UNUSABLE: "The imported courses cannot be used for demo data.",
     DemoError.ALREADY_THERE: (
         "Demo data is already here (the organisation demo-network exists). "
         "Nothing was written; use a fresh database to generate it again."
@@ -57,7 +58,10 @@ def generate_command(learners: int, seed: int) -> None:
         db.session.commit()
     except DemoError as error:
         db.session.rollback()
-        raise click.ClickException(MESSAGES[error.reason]) from None
+        message = MESSAGES[error.reason]
+        if error.__cause__ is not None:
+            message = f"{message} ({error.__cause__})"
+        raise click.ClickException(message) from None
     except Exception:
         db.session.rollback()
         click.echo("Nothing was written.", err=True)

@@ -1,41 +1,25 @@
-"""Seeded generation of demo rows as plain dicts, ready for bulk inserts. No Flask, no database.
+"""Seeded generation of a demo network as plain dicts, ready for bulk inserts. No Flask, no
+database.
 
 Everything is drawn from one random.Random(seed) in a fixed order, so the same seed, learner
-count, courses, first ids and `now` give the same rows whatever the chunk size. Each learner's
-story follows the app's rules: lessons in course order, a module's quiz after its lessons, a
-course complete exactly when every counted lesson is done and every counted quiz passed.
+count, courses, first ids and `now` give the same rows whatever the chunk size. Learners are
+made a chunk at a time, so memory stays flat however many there are.
 """
 
 from __future__ import annotations
 
-import base64
 import math
 import random
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from course_app.demo import names
-from course_app.demo.responses import ResponseChoices, plausible_responses
-from course_app.quizzes.grading import has_passed, score_percent
-
-# Parents before children, so each batch can be inserted in this order.
-TABLE_ORDER = (
-    "organisations",
-    "users",
-    "learners",
-    "classes",
-    "class_members",
-    "assignments",
-    "enrolments",
-    "lesson_progress",
-    "quiz_attempts",
-    "attempt_answers",
-    "certificates",
-)
+from course_app.demo.progress import CoursePath, CourseProgress
+from course_app.demo.rows import Batch, Ids, new_batch
+from course_app.demo.shapes import Conventions, CourseShape
 
 HISTORY_DAYS = 730  # learners arrive over the last 24 months
 GROWTH = 3.0  # four times as many learners arrive in the last month as in the first
@@ -44,88 +28,9 @@ SPANISH_SHARE = 0.20
 COURSE_COUNTS = (1, 2, 3)
 COURSE_COUNT_WEIGHTS = (0.15, 0.25, 0.6)
 NEXT_COURSE_DAYS = 14  # mean days between starting one course and the next
-FIRST_LESSON_DONE = 0.96  # the others viewed the first lesson only
-KEEP_GOING = (0.86, 0.92)  # chance of doing each next lesson, drawn per enrolment
-TAKE_QUIZ = 0.97  # chance of taking a module's quiz after its lessons
-SKIP_OPTIONAL = 0.35
-HARD_QUESTION_SHARE = 0.25
-LEARNING_PER_ATTEMPT = 0.08
-RETRY_CHANCE = (1.0, 0.9, 0.75, 0.6)  # of a 2nd, 3rd, 4th attempt after failing
-CERTIFICATE_SHARE = 0.95
-REVOKED_SHARE = 0.01
 CLASS_JOIN_SHARE = 0.08
 TINY_BRANCHES = 3  # with fewer than 5 patrons, so reports' privacy suppression shows
 STAFF_USERS = 2
-
-
-@dataclass(frozen=True)
-class QuestionShape:
-    id: int
-    type: str
-    data: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class QuizShape:
-    id: int
-    pass_mark: int
-    questions: tuple[QuestionShape, ...]
-
-
-@dataclass(frozen=True)
-class LessonShape:
-    id: int
-    counted: bool  # counts towards completion (required, active, in an active module)
-
-
-@dataclass(frozen=True)
-class ModuleShape:
-    id: int
-    lessons: tuple[LessonShape, ...]
-    quiz: QuizShape | None  # only a quiz that counts towards completion
-
-
-@dataclass(frozen=True)
-class CourseShape:
-    """An active course as learners meet it: active modules, lessons and quizzes in order."""
-
-    id: int
-    language: str
-    languages: tuple[str, ...]
-    modules: tuple[ModuleShape, ...]
-
-    @property
-    def steps(self) -> list[LessonShape | QuizShape]:
-        steps: list[LessonShape | QuizShape] = []
-        for module in self.modules:
-            steps.extend(module.lessons)
-            if module.quiz is not None:
-                steps.append(module.quiz)
-        return steps
-
-
-@dataclass(frozen=True)
-class Conventions:
-    """What the app's own code decides, handed in so this module needs none of it."""
-
-    password_hash: str
-    username_key: Callable[[str], str]
-    join_code_alphabet: str
-    join_code_length: int
-    certificate_code_bytes: int
-    taken_usernames: frozenset[str] = frozenset()
-    taken_join_codes: frozenset[str] = frozenset()
-
-
-@dataclass
-class _Course:
-    shape: CourseShape
-    steps: list[LessonShape | QuizShape]
-    last_counted: int  # index of the last step that counts; optional lessons after it are skipped
-    counted_lessons: frozenset[int]
-    quiz_ids: frozenset[int]
-    first_lesson_id: int | None
-    module_ids: list[int]
 
 
 @dataclass(eq=False)
@@ -145,10 +50,6 @@ class _Branch:
     name: str
     librarians: list[tuple[int, str]] = field(default_factory=list)  # (user id, username)
     classes: list[_Class] = field(default_factory=list)
-
-
-def _new_batch() -> dict[str, list[dict[str, Any]]]:
-    return {name: [] for name in TABLE_ORDER}
 
 
 def _cumulative(weights) -> list[float]:
@@ -179,6 +80,9 @@ class DemoPlan:
     ):
         if learners < 1:
             raise ValueError("at least one learner is needed")
+        paths = [p for p in map(CoursePath.of, courses) if p.can_be_completed]
+        if not paths:
+            raise ValueError("no course has a lesson or quiz that counts towards completion")
         self.rng = random.Random(seed)
         self.learners = learners
         self.now = now
@@ -189,14 +93,13 @@ class DemoPlan:
         self.staff_username = ""
         self.librarian_username = ""
         self.librarian_branch = ""
-        self._next_ids = {name: first_ids.get(name, 1) for name in TABLE_ORDER}
-        self._courses = [self._course(c) for c in courses]
-        self._courses = [c for c in self._courses if c.counted_lessons or c.quiz_ids]
-        if not self._courses:
-            raise ValueError("no course has a lesson or quiz that counts towards completion")
-        self._by_id = {c.shape.id: c for c in self._courses}
-        self._responses: dict[int, tuple[float, ResponseChoices]] = {}
-        self._course_cum: list[float] = []
+        self.ids = Ids(first_ids)
+        self._courses = paths
+        self._by_id = {p.shape.id: p for p in paths}
+        self._progress = CourseProgress(
+            self.rng, self.ids, now, paths, conventions.certificate_code_bytes
+        )
+        self._course_cum = _cumulative(self.rng.uniform(0.4, 3.0) for _ in paths)
         self._branches: list[_Branch] = []
         self._tiny: dict[int, _Branch] = {}
         self._open_branches: list[_Branch] = []
@@ -204,14 +107,14 @@ class DemoPlan:
         self._classes: list[_Class] = []
         self._join_codes = set(conventions.taken_join_codes)
 
-    def batches(self, chunk_size: int = 2000) -> Iterator[dict[str, list[dict[str, Any]]]]:
+    def batches(self, chunk_size: int = 2000) -> Iterator[Batch]:
         """The network first, then the learners chunk by chunk, then per-patron assignments.
 
         Each batch maps table names to rows, parents first (TABLE_ORDER); empty tables left out.
         """
-        yield self._finish(self._setup())
+        yield self._finish(self._network())
         for first in range(0, self.learners, chunk_size):
-            batch = _new_batch()
+            batch = new_batch()
             last = min(first + chunk_size, self.learners)
             for index in range(first, last):
                 self._learner(batch, index)
@@ -219,44 +122,16 @@ class DemoPlan:
             yield self._finish(batch)
         yield self._finish(self._patron_assignments())
 
-    def _finish(self, batch: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    def _finish(self, batch: Batch) -> Batch:
         batch = {name: rows for name, rows in batch.items() if rows}
         for name, rows in batch.items():
             self.counts[name] += len(rows)
         return batch
 
-    def _take_id(self, table: str) -> int:
-        value = self._next_ids[table]
-        self._next_ids[table] = value + 1
-        return value
+    # The network: libraries, staff, classes.
 
-    # The network: courses' and questions' character, libraries, staff, classes.
-
-    def _course(self, shape: CourseShape) -> _Course:
-        steps = shape.steps
-        lessons = [s for s in steps if isinstance(s, LessonShape)]
-        counted = [n for n, s in enumerate(steps) if isinstance(s, QuizShape) or s.counted]
-        return _Course(
-            shape=shape,
-            steps=steps,
-            last_counted=counted[-1] if counted else -1,
-            counted_lessons=frozenset(s.id for s in lessons if s.counted),
-            quiz_ids=frozenset(s.id for s in steps if isinstance(s, QuizShape)),
-            first_lesson_id=lessons[0].id if lessons else None,
-            module_ids=[m.id for m in shape.modules],
-        )
-
-    def _setup(self) -> dict[str, list[dict[str, Any]]]:
-        rng, batch = self.rng, _new_batch()
-        for course in self._courses:
-            for step in course.steps:
-                if isinstance(step, QuizShape):
-                    for question in step.questions:
-                        hard = rng.random() < HARD_QUESTION_SHARE
-                        chance = rng.uniform(0.5, 0.72) if hard else rng.uniform(0.82, 0.97)
-                        choices = plausible_responses(question.type, question.data)
-                        self._responses[question.id] = (chance, choices)
-        self._course_cum = _cumulative(rng.uniform(0.4, 3.0) for _ in self._courses)
+    def _network(self) -> Batch:
+        rng, batch = self.rng, new_batch()
         network = self._organisation(batch, "network", "Demo Library Network", "demo-network")
         for n in range(1, STAFF_USERS + 1):
             _, username = self._staff(batch, f"demo-staff-{n}", "staff", network)
@@ -268,7 +143,7 @@ class DemoPlan:
                 org_id = self._organisation(batch, "branch", name, f"{code}-{branch_code}", system)
                 branch = _Branch(org_id, name)
                 for _ in range(rng.randint(1, 2)):
-                    username = f"demo-librarian-{self._next_ids['users']}"
+                    username = f"demo-librarian-{self.ids.peek('users')}"
                     branch.librarians.append(self._staff(batch, username, "librarian", org_id))
                 self._branches.append(branch)
         self._place_patrons()
@@ -278,9 +153,9 @@ class DemoPlan:
         return batch
 
     def _organisation(
-        self, batch, kind: str, name: str, code: str, parent_id: int | None = None
+        self, batch: Batch, kind: str, name: str, code: str, parent_id: int | None = None
     ) -> int:
-        org_id = self._take_id("organisations")
+        org_id = self.ids.take("organisations")
         batch["organisations"].append(
             {
                 "id": org_id,
@@ -294,16 +169,18 @@ class DemoPlan:
         )
         return org_id
 
-    def _staff(self, batch, username: str, role: str, organisation_id: int) -> tuple[int, str]:
+    def _staff(
+        self, batch: Batch, username: str, role: str, organisation_id: int
+    ) -> tuple[int, str]:
         first, last = self._person_name(self.rng.random() < SPANISH_SHARE)
-        user_id, username = self._take_id("users"), self._free_username(username)
+        user_id, username = self.ids.take("users"), self._free_username(username)
         joined = self.start - timedelta(days=60)
         self._user(batch, user_id, username, f"{first} {last}", role, organisation_id, joined)
         return user_id, username
 
     def _place_patrons(self) -> None:
-        """Tiny branches get a handful of patrons at set places in the run; the others share
-        the rest unevenly."""
+        """Tiny branches get a handful of patrons at fixed places in the run; the others
+        share the rest unevenly."""
         rng = self.rng
         tiny = rng.sample(self._branches, min(TINY_BRANCHES, len(self._branches) - 1))
         sizes = [rng.randint(1, 4) for _ in tiny]
@@ -319,11 +196,11 @@ class DemoPlan:
         self.librarian_username = biggest.librarians[0][1]
         self.librarian_branch = biggest.name
 
-    def _learning_class(self, batch, branch: _Branch, name: str) -> None:
+    def _learning_class(self, batch: Batch, branch: _Branch, name: str) -> None:
         rng = self.rng
         created_by_id = rng.choice(branch.librarians)[0]
         created_at = self.now - timedelta(days=rng.uniform(30, 540))
-        learning_class = _Class(self._take_id("classes"), created_at, created_by_id, created_at)
+        learning_class = _Class(self.ids.take("classes"), created_at, created_by_id, created_at)
         batch["classes"].append(
             {
                 "id": learning_class.id,
@@ -332,12 +209,12 @@ class DemoPlan:
                 "schedule_note": rng.choice(names.SCHEDULE_NOTES),
                 "join_code": self._join_code(),
                 "created_by_id": created_by_id,
-                "created_at": learning_class.created_at,
+                "created_at": created_at,
                 "archived": rng.random() < 0.1,
             }
         )
         for _ in range(rng.randint(1, 3)):
-            at = learning_class.created_at + timedelta(minutes=rng.uniform(1, 120))
+            at = created_at + timedelta(minutes=rng.uniform(1, 120))
             course = self._assignment(batch, learning_class, None, at)
             learning_class.ready_at = max(learning_class.ready_at, at)
             if course.shape.id not in learning_class.course_ids:
@@ -347,17 +224,17 @@ class DemoPlan:
         self._classes.append(learning_class)
 
     def _assignment(
-        self, batch, learning_class: _Class, user_id: int | None, created_at: datetime
-    ) -> _Course:
+        self, batch: Batch, learning_class: _Class, user_id: int | None, created_at: datetime
+    ) -> CoursePath:
         """A course (or, one time in three, one of its modules) set for the class or a patron,
-        due two weeks to three months later."""
+        mostly due two weeks to three months later."""
         rng = self.rng
         course = self._pick_course()
         module_id = rng.choice(course.module_ids) if rng.random() < 0.3 else None
         due = created_at + timedelta(days=rng.uniform(14, 90))
         batch["assignments"].append(
             {
-                "id": self._take_id("assignments"),
+                "id": self.ids.take("assignments"),
                 "class_id": learning_class.id,
                 "user_id": user_id,
                 "course_id": course.shape.id,
@@ -370,8 +247,8 @@ class DemoPlan:
         )
         return course
 
-    def _patron_assignments(self) -> dict[str, list[dict[str, Any]]]:
-        rng, batch = self.rng, _new_batch()
+    def _patron_assignments(self) -> Batch:
+        rng, batch = self.rng, new_batch()
         for learning_class in self._classes:
             if not learning_class.members or rng.random() >= 0.5:
                 continue
@@ -388,6 +265,9 @@ class DemoPlan:
             if code not in self._join_codes:
                 self._join_codes.add(code)
                 return code
+
+    def _pick_course(self) -> CoursePath:
+        return self.rng.choices(self._courses, cum_weights=self._course_cum)[0]
 
     # People.
 
@@ -409,7 +289,7 @@ class DemoPlan:
 
     def _user(
         self,
-        batch,
+        batch: Batch,
         user_id: int,
         username: str,
         display_name: str,
@@ -444,7 +324,8 @@ class DemoPlan:
         x = (math.sqrt(1 + 2 * GROWTH * u * (1 + GROWTH / 2)) - 1) / GROWTH
         return self.start + timedelta(days=HISTORY_DAYS * x)
 
-    def _learner(self, batch, index: int) -> None:
+    def _learner(self, batch: Batch, index: int) -> None:
+        """A patron (a user in a branch) or a guest, with one to three courses started."""
         rng = self.rng
         joined = self._arrival()
         branch = self._tiny.get(index)
@@ -454,17 +335,17 @@ class DemoPlan:
         first, last = self._person_name(spanish)
         display_name = f"{first} {last}"
         ability = rng.gauss(0.0, 0.06)
-        learner_id = self._take_id("learners")
+        learner_id = self.ids.take("learners")
         user_id = None
         course_ids: list[int] = []
         if branch is not None:
-            user_id = self._take_id("users")
+            user_id = self.ids.take("users")
             learning_class = self._class_to_join(branch, joined)
             if learning_class is not None:
                 learning_class.members.append((user_id, joined))
                 batch["class_members"].append(
                     {
-                        "id": self._take_id("class_members"),
+                        "id": self.ids.take("class_members"),
                         "class_id": learning_class.id,
                         "user_id": user_id,
                         "added_at": joined,
@@ -484,9 +365,9 @@ class DemoPlan:
             if started > self.now:
                 break
             course = self._by_id[course_id]
-            shape = course.shape
-            language = "es" if spanish and "es" in shape.languages else shape.language
-            done_at = self._enrolment(
+            languages = course.shape.languages
+            language = "es" if spanish and "es" in languages else course.shape.language
+            done_at = self._progress.enrolment(
                 batch, learner_id, course, started, language, ability, display_name
             )
             last_active = max(last_active, done_at)
@@ -500,7 +381,6 @@ class DemoPlan:
         )
         if branch is not None and user_id is not None:
             username = self._free_username(f"{_ascii_name(first)}.{_ascii_name(last)}{index + 1}")
-            language = "es" if spanish else "en"
             self._user(
                 batch,
                 user_id,
@@ -510,209 +390,14 @@ class DemoPlan:
                 branch.id,
                 joined,
                 last_active,
-                language,
+                "es" if spanish else "en",
             )
 
     def _class_to_join(self, branch: _Branch, joined: datetime) -> _Class | None:
+        """Now and then a class of the branch that exists by the time the patron comes."""
         if not branch.classes or self.rng.random() >= CLASS_JOIN_SHARE:
             return None
         open_classes = [
             c for c in branch.classes if c.ready_at <= joined and len(c.members) < c.capacity
         ]
         return self.rng.choice(open_classes) if open_classes else None
-
-    def _pick_course(self) -> _Course:
-        return self.rng.choices(self._courses, cum_weights=self._course_cum)[0]
-
-    # Progress.
-
-    def _lesson_gap(self) -> timedelta:
-        """Minutes within a sitting, hours within a day, or days between visits."""
-        rng = self.rng
-        u = rng.random()
-        if u < 0.6:
-            return timedelta(minutes=rng.uniform(3, 25))
-        if u < 0.88:
-            return timedelta(hours=rng.uniform(1, 20))
-        return timedelta(days=rng.uniform(1, 21))
-
-    def _retry_gap(self) -> timedelta:
-        rng = self.rng
-        u = rng.random()
-        if u < 0.5:
-            return timedelta(minutes=rng.uniform(2, 30))
-        if u < 0.8:
-            return timedelta(hours=rng.uniform(1, 24))
-        return timedelta(days=rng.uniform(1, 14))
-
-    def _enrolment(
-        self,
-        batch,
-        learner_id: int,
-        course: _Course,
-        started: datetime,
-        language: str,
-        ability: float,
-        recipient_name: str,
-    ) -> datetime:
-        """One learner's way through one course, stopping where they gave up or at `now`;
-        returns the time of the last thing done."""
-        rng, now = self.rng, self.now
-        enrolment_id = self._take_id("enrolments")
-        course_id = course.shape.id
-        keep_going = rng.uniform(*KEEP_GOING)
-        done: set[int] = set()
-        passed: set[int] = set()
-        last_lesson_id = course.first_lesson_id
-        last_at = at = started
-        progress = batch["lesson_progress"]
-        for n, step in enumerate(course.steps):
-            is_lesson = isinstance(step, LessonShape)
-            skippable = is_lesson and not step.counted
-            if skippable and (n > course.last_counted or rng.random() < SKIP_OPTIONAL):
-                continue
-            if at == started:
-                go_on = FIRST_LESSON_DONE if is_lesson else TAKE_QUIZ
-            else:
-                go_on = keep_going if is_lesson else TAKE_QUIZ
-            if rng.random() >= go_on:
-                break
-            if at == started:
-                at += timedelta(minutes=rng.uniform(2, 15))
-            elif is_lesson:
-                at += self._lesson_gap()
-            else:
-                at += timedelta(minutes=rng.uniform(1, 10))
-            if at > now:
-                break
-            if is_lesson:
-                progress.append(
-                    {
-                        "id": self._take_id("lesson_progress"),
-                        "learner_id": learner_id,
-                        "course_id": course_id,
-                        "lesson_id": step.id,
-                        "completed_at": at,
-                    }
-                )
-                done.add(step.id)
-                last_lesson_id, last_at = step.id, at
-                continue
-            quiz_passed, attempted_at = self._quiz(batch, learner_id, course_id, step, at, ability)
-            if attempted_at is not None:
-                last_at = at = attempted_at
-            if not quiz_passed:
-                break
-            passed.add(step.id)
-        complete = course.counted_lessons <= done and course.quiz_ids <= passed
-        batch["enrolments"].append(
-            {
-                "id": enrolment_id,
-                "learner_id": learner_id,
-                "course_id": course_id,
-                "started_at": started,
-                "last_activity_at": last_at,
-                "last_lesson_id": last_lesson_id,
-                "completed_at": last_at if complete else None,
-                "language": language,
-            }
-        )
-        if complete and rng.random() < CERTIFICATE_SHARE:
-            self._certificate(batch, learner_id, course_id, last_at, language, recipient_name)
-        return last_at
-
-    def _quiz(
-        self, batch, learner_id: int, course_id: int, quiz: QuizShape, at: datetime, ability: float
-    ) -> tuple[bool, datetime | None]:
-        """Attempts until passed or given up; (passed, time of the last attempt or None)."""
-        rng = self.rng
-        attempts, answers = batch["quiz_attempts"], batch["attempt_answers"]
-        total = len(quiz.questions)
-        last_at = None
-        for number, retry_chance in enumerate(RETRY_CHANCE):
-            if not total:
-                break
-            if number:
-                if rng.random() >= retry_chance:
-                    break
-                at += self._retry_gap()
-                if at > self.now:
-                    break
-            attempt_id = self._take_id("quiz_attempts")
-            correct = 0
-            for position, question in enumerate(quiz.questions):
-                chance, choices = self._responses[question.id]
-                right = not choices.wrong or (
-                    rng.random() < chance + ability + LEARNING_PER_ATTEMPT * number
-                )
-                answers.append(
-                    {
-                        "id": self._take_id("attempt_answers"),
-                        "attempt_id": attempt_id,
-                        "question_id": question.id,
-                        "position": position,
-                        "response": choices.right if right else rng.choice(choices.wrong),
-                        "is_correct": right,
-                    }
-                )
-                correct += right
-            quiz_passed = has_passed(correct, total, quiz.pass_mark)
-            attempts.append(
-                {
-                    "id": attempt_id,
-                    "learner_id": learner_id,
-                    "quiz_id": quiz.id,
-                    "course_id": course_id,
-                    "submission_token": self._token(32),
-                    "submitted_at": at,
-                    "correct_count": correct,
-                    "question_count": total,
-                    "score": score_percent(correct, total),
-                    "passed": quiz_passed,
-                }
-            )
-            last_at = at
-            if quiz_passed:
-                return True, last_at
-        return False, last_at
-
-    def _certificate(
-        self,
-        batch,
-        learner_id: int,
-        course_id: int,
-        completed_at: datetime,
-        language: str,
-        recipient_name: str,
-    ) -> None:
-        rng = self.rng
-        if rng.random() < 0.8:
-            delay = timedelta(minutes=rng.uniform(1, 30))
-        else:
-            delay = timedelta(days=rng.uniform(1, 30))
-        issued_at = min(self.now, completed_at + delay)
-        revoked_at = revoked_reason = None
-        if rng.random() < REVOKED_SHARE:
-            revoked_at = min(self.now, issued_at + timedelta(days=rng.uniform(1, 60)))
-            revoked_reason = "Issued by mistake (demo data)."
-        batch["certificates"].append(
-            {
-                "id": self._take_id("certificates"),
-                "code": self._token(self.conventions.certificate_code_bytes),
-                "learner_id": learner_id,
-                "course_id": course_id,
-                "recipient_name": recipient_name,
-                "language": language,
-                "issued_at": issued_at,
-                "revoked_at": revoked_at,
-                "revoked_reason": revoked_reason,
-            }
-        )
-
-    def _token(self, size: int) -> str:
-        """Like secrets.token_urlsafe(size), from the seeded generator; never starts with '-'."""
-        while True:
-            raw = self.rng.getrandbits(8 * size).to_bytes(size, "big")
-            token = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-            if not token.startswith("-"):
-                return token

@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from operator import itemgetter
+from typing import Any
 
+from psycopg import sql
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
@@ -20,11 +23,11 @@ from course_app.certificates.services import CODE_BYTES
 from course_app.classes.models import LearningClass
 from course_app.classes.services import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
-from course_app.demo.plan import (
-    TABLE_ORDER,
+from course_app.demo.plan import DemoPlan
+from course_app.demo.rows import TABLE_ORDER
+from course_app.demo.shapes import (
     Conventions,
     CourseShape,
-    DemoPlan,
     LessonShape,
     ModuleShape,
     QuestionShape,
@@ -45,6 +48,7 @@ class DemoError(DomainError):
     """Demo data that cannot be made; `reason` names the rule that refused it."""
 
     NO_COURSES = "no-courses"
+    COURSES_UNUSABLE = "courses-unusable"  # the cause says why
     ALREADY_THERE = "already-there"
 
 
@@ -58,6 +62,7 @@ class DemoReport:
 
 
 def demo_tables() -> dict[str, Table]:
+    """The tables demo data is written to, parents first."""
     return {name: db.metadata.tables[name] for name in TABLE_ORDER}
 
 
@@ -111,6 +116,7 @@ def course_shapes() -> list[CourseShape]:
 
 
 def first_free_ids(connection: Connection, tables: dict[str, Table]) -> dict[str, int]:
+    """One past the highest id in use in each table."""
     return {
         name: connection.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
         for name, table in tables.items()
@@ -126,17 +132,46 @@ def reset_id_sequences(connection: Connection, tables: dict[str, Table]) -> None
         connection.execute(select(func.setval(func.pg_get_serial_sequence(name, "id"), highest)))
 
 
+def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Core executemany; on PostgreSQL, COPY, since psycopg sends an executemany without
+    RETURNING as one INSERT per row. Every row has the same keys."""
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    dialect = connection.dialect
+    columns = list(rows[0])
+    # The same conversions an insert() would make (aware datetimes to naive UTC, JSON).
+    processors = [
+        (n, process)
+        for n, name in enumerate(columns)
+        if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    values = itemgetter(*columns)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            record = list(values(row))
+            for n, process in processors:
+                if record[n] is not None:
+                    record[n] = process(record[n])
+            copy.write_row(record)
+
+
 def generate_demo_data(
     learners: int,
     seed: int = 1,
     *,
     now: datetime | None = None,
-    chunk_size: int = CHUNK_LEARNERS,
+    chunk_size: int | None = None,
     on_chunk: Callable[[int], None] | None = None,
 ) -> DemoReport:
     """Writes a demo network with `learners` learners and their progress, the same rows for
     the same seed, courses and `now` (default: midnight UTC today); refuses when there are no
-    courses or demo data is already there. Flushes, never commits."""
+    usable courses or demo data is already there. Writes in the session's transaction and
+    never commits, so the caller keeps all of it or none."""
     if db.session.scalar(select(Organisation.id).where(Organisation.code == DEMO_NETWORK_CODE)):
         raise DemoError(DemoError.ALREADY_THERE)
     courses = course_shapes()
@@ -144,25 +179,29 @@ def generate_demo_data(
         raise DemoError(DemoError.NO_COURSES)
     connection = db.session.connection()
     tables = demo_tables()
-    plan = DemoPlan(
-        seed=seed,
-        learners=learners,
-        courses=courses,
-        now=now or start_of_today(),
-        first_ids=first_free_ids(connection, tables),
-        conventions=Conventions(
-            password_hash=hash_password(DEMO_PASSWORD),
-            username_key=username_key,
-            join_code_alphabet=JOIN_CODE_ALPHABET,
-            join_code_length=JOIN_CODE_LENGTH,
-            certificate_code_bytes=CODE_BYTES,
-            taken_usernames=frozenset(db.session.scalars(select(User.username_key))),
-            taken_join_codes=frozenset(db.session.scalars(select(LearningClass.join_code))),
-        ),
+    conventions = Conventions(
+        password_hash=hash_password(DEMO_PASSWORD),
+        username_key=username_key,
+        join_code_alphabet=JOIN_CODE_ALPHABET,
+        join_code_length=JOIN_CODE_LENGTH,
+        certificate_code_bytes=CODE_BYTES,
+        taken_usernames=frozenset(db.session.scalars(select(User.username_key))),
+        taken_join_codes=frozenset(db.session.scalars(select(LearningClass.join_code))),
     )
-    for batch in plan.batches(chunk_size):
+    try:
+        plan = DemoPlan(
+            seed=seed,
+            learners=learners,
+            courses=courses,
+            now=now or start_of_today(),
+            first_ids=first_free_ids(connection, tables),
+            conventions=conventions,
+        )
+    except ValueError as error:  # no course can be completed, or a question type it cannot answer
+        raise DemoError(DemoError.COURSES_UNUSABLE) from error
+    for batch in plan.batches(chunk_size or CHUNK_LEARNERS):
         for name, rows in batch.items():
-            connection.execute(tables[name].insert(), rows)
+            insert_rows(connection, tables[name], rows)
         if on_chunk is not None:
             on_chunk(plan.learners_done)
     reset_id_sequences(connection, {name: tables[name] for name in plan.counts})
