@@ -109,9 +109,11 @@ def register_commands(app: Flask) -> None:
     from course_app.content.cli import courses_cli
     from course_app.demo.cli import demo_cli
     from course_app.libraries.cli import libraries_cli
+    from course_app.reports.cli import reports_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(libraries_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(reports_cli)

@@ -9,6 +9,7 @@ from course_app.desk.models import LibraryCard, ResetCode
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.libraries.models import Organisation
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
+from course_app.reports.models import ReportMonth
 from course_app.resume_codes.models import ResumeCode
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Organisation",
     "Question",
     "Quiz",
+    "ReportMonth",
     "QuizAttempt",
     "ResumeCode",
     "ResetCode",

@@ -18,6 +18,7 @@ from course_app.db import utc_now
 from course_app.domain_errors import DomainError
 from course_app.extensions import db
 from course_app.learning.services import course_state
+from course_app.reports.rollup import refresh_learner_course
 
 NAME_MAX_LENGTH = 120
 REASON_MAX_LENGTH = 500
@@ -91,6 +92,7 @@ def issue_certificate(
     except IntegrityError:  # a double submit created it first
         certificate = get_certificate(learner, course)
         assert certificate is not None
+    refresh_learner_course(learner.id, course.id)
     return certificate
 
 

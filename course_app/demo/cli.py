@@ -71,6 +71,7 @@ def generate_command(learners: int, seed: int) -> None:
     click.echo(f"Demo data written with seed {seed} in {seconds:.1f} seconds:")
     for name, count in report.counts.items():
         click.echo(f"  {name:<{width}}  {count:>10,}")
+    click.echo(f"  and {report.report_rows:,} report rows (report_months) built from them")
     click.echo("Sign in to look at it (every demo account has this password):")
     click.echo(f"  staff:     {report.staff_username} / {report.password}")
     click.echo(

@@ -16,6 +16,7 @@ from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.quizzes.models import QuizAttempt
+from course_app.reports.rollup import refresh_learner, refresh_learner_course
 
 
 @dataclass
@@ -76,6 +77,7 @@ def ensure_enrolment(learner: Learner, course: Course) -> Enrolment:
                 learner_id=learner.id, course_id=course.id, language=reading_language(course)
             )
             db.session.add(enrolment)
+            refresh_learner_course(learner.id, course.id)
     except IntegrityError:  # a parallel request created it first
         enrolment = get_enrolment(learner, course)
         assert enrolment is not None
@@ -166,7 +168,7 @@ def update_completion(
     state = course_state(learner, course)
     if state.is_complete and enrolment.completed_at is None:
         enrolment.completed_at = utc_now()
-    db.session.flush()
+    refresh_learner_course(learner.id, course.id)
     return state
 
 
@@ -218,6 +220,8 @@ def merge_progress(source: Learner, target: Learner) -> None:
     db.session.flush()
     for enrolment in db.session.scalars(select(Enrolment).where(Enrolment.learner_id == target.id)):
         update_completion(target, enrolment.course, enrolment)
+    refresh_learner(source.id)  # nothing is left to count, so its report rows go
+    refresh_learner(target.id)
     db.session.delete(source)
     db.session.flush()
 

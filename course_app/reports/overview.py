@@ -8,12 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import case, func, select
 
+from course_app.content.models import Course
 from course_app.extensions import db
-from course_app.reports import facts as F
 from course_app.reports.facts import Breakdown
 from course_app.reports.filters import ReportFilter, ReportScope
+from course_app.reports.monthly import grouped_rows
 
 MEASURES = (
     "active",
@@ -35,6 +36,9 @@ LEARNER_COUNTS = {
     "median_days": "completions",
 }
 SECONDS_PER_DAY = 86400.0
+# Figures that add up across the groups of a breakdown (each counted thing is in one group).
+ADDITIVE = ("started", "completed", "certificates", "attempts", "passed")
+SHOWN_AS = {"started": "enrolments", "completed": "completions"}
 
 
 @dataclass
@@ -43,43 +47,33 @@ class OverviewRow:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def _grouped(select_stmt, by: Breakdown | None):
-    if by is None:
-        return select_stmt
-    return select_stmt.group_by("key")
+def _measures(only_distinct: bool):
+    """The overview's measures over the rows, as one SELECT list."""
+
+    def columns(rows):
+        active = case((rows.c.lessons + rows.c.attempts > 0, rows.c.learner_id))
+        tried = case((rows.c.attempts > 0, rows.c.learner_id))
+        distinct = [func.count(active.distinct()), func.count(tried.distinct())]
+        if only_distinct:
+            return distinct
+        return distinct + [func.sum(rows.c[name]) for name in ADDITIVE]
+
+    return columns
 
 
 def _counts(
     f: ReportFilter, scope: ReportScope, by: Breakdown | None, only_distinct: bool = False
 ) -> dict[Any, dict]:
-    """The measures per group. only_distinct: just those that cannot be added up from groups
-    (distinct learners, the median), for totals whose other figures come from a breakdown."""
+    """The measures per group in one query, and the medians in another. only_distinct: just
+    those that cannot be added up from groups, for totals whose other figures come from a
+    breakdown."""
+    stmt = grouped_rows(f, scope, by, _measures(only_distinct))
+    if by is not None:
+        stmt = stmt.group_by("key")
+    names = ["active", "attempt_learners"] + ([] if only_distinct else list(ADDITIVE))
     found: dict[Any, dict[str, Any]] = defaultdict(dict)
-
-    def collect(stmt, *names: str) -> None:
-        for row in db.session.execute(_grouped(stmt, by)):
-            for name, value in zip(names, row[1:], strict=True):
-                found[row[0]][name] = value
-
-    active = F.activity(f)
-    collect(F.shaped(active, [func.count(active.c.learner_id.distinct())], f, scope, by), "active")
-    attempts = F.attempts_submitted(f)
-    if only_distinct:
-        distinct = [func.count(attempts.c.learner_id.distinct())]
-        collect(F.shaped(attempts, distinct, f, scope, by), "attempt_learners")
-    else:
-        for name, facts in (
-            ("enrolments", F.enrolments_started(f)),
-            ("completions", F.enrolments_completed(f)),
-            ("certificates", F.certificates_issued(f)),
-        ):
-            collect(F.shaped(facts, [func.count()], f, scope, by), name)
-        columns = [
-            func.count(),
-            func.sum(attempts.c.passed.cast(Integer)),
-            func.count(attempts.c.learner_id.distinct()),
-        ]
-        collect(F.shaped(attempts, columns, f, scope, by), "attempts", "passed", "attempt_learners")
+    for row in db.session.execute(stmt):
+        found[row[0]].update(zip(names, (value or 0 for value in row[1:]), strict=True))
     for key, seconds in median_seconds(f, scope, by).items():
         found[key]["median_days"] = round(seconds / SECONDS_PER_DAY, 1)
     return found
@@ -87,8 +81,13 @@ def _counts(
 
 def median_seconds(f: ReportFilter, scope: ReportScope, by: Breakdown | None) -> dict[Any, float]:
     """The median time from start to completion per group, with window functions, in SQL."""
-    completed = F.enrolments_completed(f)
-    durations = F.shaped(completed, [completed.c.seconds.label("seconds")], f, scope, by).subquery()
+    durations = grouped_rows(
+        f,
+        scope,
+        by,
+        lambda rows: [rows.c.seconds.label("seconds")],
+        only=lambda rows: rows.c.completed > 0,
+    ).subquery()
     ranked = select(
         durations.c.key,
         durations.c.seconds,
@@ -107,7 +106,9 @@ def median_seconds(f: ReportFilter, scope: ReportScope, by: Breakdown | None) ->
 
 
 def _finish(values: dict[str, Any]) -> dict[str, Any]:
-    row = {name: values.get(name, 0) for name in ("active", "enrolments", "completions")}
+    row = {"active": values.get("active", 0)}
+    row["enrolments"] = values.get("started", 0)
+    row["completions"] = values.get("completed", 0)
     row["certificates"] = values.get("certificates", 0)
     row["attempts"] = values.get("attempts", 0)
     row["attempt_learners"] = values.get("attempt_learners", 0)
@@ -115,9 +116,6 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
     row["pass_rate"] = round(100 * passed / row["attempts"]) if row["attempts"] else None
     row["median_days"] = values.get("median_days")
     return row
-
-
-ADDITIVE = ("enrolments", "completions", "certificates", "attempts", "passed")
 
 
 def overview_totals(
@@ -132,7 +130,8 @@ def overview_totals(
         return _finish(_counts(f, scope, None).get(None, {}))
     values = dict(_counts(f, scope, None, only_distinct=True).get(None, {}))
     for name in ADDITIVE:
-        values[name] = sum(row.values.get(name) or 0 for row in breakdown)
+        shown = SHOWN_AS.get(name, name)
+        values[name] = sum(row.values.get(shown) or 0 for row in breakdown)
     return _finish(values)
 
 
@@ -145,22 +144,24 @@ def overview_breakdown(f: ReportFilter, scope: ReportScope, by: Breakdown) -> li
     return [OverviewRow(key=key, values=_finish(found.get(key, {}))) for key in keys]
 
 
-def completions_by_month(f: ReportFilter, scope: ReportScope) -> list[tuple[str, int]]:
-    """Completions per month of the range (zero months included), for the chart."""
-    completed = F.enrolments_completed(f)
-    found = dict(
-        db.session.execute(
-            F.shaped(completed, [func.count()], f, scope, Breakdown.MONTH).group_by("key")
-        ).all()
-    )
-    return [(month, found.get(month, 0)) for month in f.months()]
-
-
-def completions_by_topic(f: ReportFilter, scope: ReportScope) -> list[tuple[str, int]]:
-    completed = F.enrolments_completed(f)
-    return [
-        (topic, count)
-        for topic, count in db.session.execute(
-            F.shaped(completed, [func.count()], f, scope, Breakdown.TOPIC).group_by("key")
-        )
-    ]
+def completions_by_month_and_topic(
+    f: ReportFilter, scope: ReportScope
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """Completions per month of the range (zero months included) and per topic, for the
+    charts, from one grouped query."""
+    rows = db.session.execute(
+        grouped_rows(
+            f,
+            scope,
+            Breakdown.MONTH,
+            lambda rows: [Course.topic, func.sum(rows.c.completed)],
+            only=lambda rows: rows.c.completed > 0,
+            with_course=True,
+        ).group_by("key", Course.topic)
+    ).all()
+    months: dict[str, int] = defaultdict(int)
+    topics: dict[str, int] = defaultdict(int)
+    for month, topic, count in rows:
+        months[month] += count or 0
+        topics[topic] += count or 0
+    return [(month, months.get(month, 0)) for month in f.months()], sorted(topics.items())

@@ -35,8 +35,7 @@ from course_app.reports.forms import ReportFilterForm
 from course_app.reports.learners import count_rows, learner_rows
 from course_app.reports.library_report import library_report
 from course_app.reports.overview import (
-    completions_by_month,
-    completions_by_topic,
+    completions_by_month_and_topic,
     overview_breakdown,
     overview_totals,
 )
@@ -174,8 +173,8 @@ def overview():
     )
     f = form.to_filter()
     hide = screens.library_level(f, scope)
-    months = completions_by_month(f, scope)
-    topics = sorted(completions_by_topic(f, scope), key=lambda point: -point[1])
+    months, topics = completions_by_month_and_topic(f, scope)
+    topics = sorted(topics, key=lambda point: -point[1])
     topic_names = [(topic_name(topic), count) for topic, count in topics]
     return render_template(
         "reports/overview.html",

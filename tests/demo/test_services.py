@@ -29,6 +29,7 @@ from course_app.learning.services import course_state
 from course_app.libraries.models import Organisation
 from course_app.quizzes.grading import grade_response
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
+from course_app.reports.models import ReportMonth
 from tests.conftest import SAMPLE_SLUG
 from tests.content import write_bilingual
 
@@ -52,6 +53,9 @@ def test_demo_data_keeps_the_completion_rules(app_ctx, courses):
     report = generate_demo_data(LEARNERS, now=NOW)
     db.session.commit()
     assert report.counts == table_counts()
+    # The report rows are built too, so the reports show the demo data at once.
+    assert report.report_rows == db.session.scalar(select(func.count()).select_from(ReportMonth))
+    assert report.report_rows >= report.counts["enrolments"]
     counts = report.counts
     assert counts["learners"] == LEARNERS
     assert 0.85 * LEARNERS < counts["users"] - 2 - counts["organisations"] < LEARNERS

@@ -43,6 +43,7 @@ from course_app.content.models import Course, Lesson, Module, Question, Quiz
 from course_app.extensions import db
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
+from course_app.reports.rollup import rebuild_all
 from tests.factories import make_course, make_library_tree, make_user
 
 Q3 = (date(2026, 7, 1), date(2026, 9, 30))
@@ -273,4 +274,7 @@ def build() -> Builder:
         ]
     )
     db.session.flush()
+    # The rows above were written straight to the tables, not through the app's services, so
+    # the report rows are built from them as `flask reports rebuild` would.
+    rebuild_all()
     return b

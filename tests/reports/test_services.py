@@ -6,6 +6,8 @@ who is behind each one. The suite runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from course_app.extensions import db
@@ -15,8 +17,7 @@ from course_app.reports.facts import Breakdown
 from course_app.reports.filters import ReportFilter, ReportScope
 from course_app.reports.library_report import library_report
 from course_app.reports.overview import (
-    completions_by_month,
-    completions_by_topic,
+    completions_by_month_and_topic,
     overview_breakdown,
     overview_totals,
 )
@@ -105,11 +106,9 @@ def test_overview_by_month_lists_every_month(data):
     assert (july["active"], july["enrolments"], july["completions"]) == (5, 4, 3)
     assert (august["active"], august["enrolments"], august["certificates"]) == (2, 2, 2)
     assert (september["completions"], september["median_days"]) == (0, None)
-    assert completions_by_month(q3(), WHOLE) == [("2026-07", 3), ("2026-08", 2), ("2026-09", 0)]
-    assert dict(completions_by_topic(q3(), WHOLE)) == {
-        "health-literacy": 3,
-        "digital-literacy": 2,
-    }
+    months, topics = completions_by_month_and_topic(q3(), WHOLE)
+    assert months == [("2026-07", 3), ("2026-08", 2), ("2026-09", 0)]
+    assert dict(topics) == {"health-literacy": 3, "digital-literacy": 2}
 
 
 def test_filters_narrow_every_figure(data):
@@ -194,3 +193,47 @@ def test_an_enrolment_remembers_the_language_it_is_read_in(app, bilingual_course
     assert client.get(f"/courses/{bilingual_course}/lessons/{key}").status_code == 200
     with app.app_context():
         assert db.session.scalars(select(Enrolment.language)).all() == ["es"]
+
+
+def test_a_range_that_cuts_months_counts_the_cut_days_from_the_source_tables(data):
+    # 3 July to 5 August: whole months none, so every figure comes from the source rows.
+    cut = ReportFilter(start=date(2026, 7, 3), end=date(2026, 8, 5))
+    totals = overview_totals(cut, WHOLE)
+    # Active: p1 (lessons 3-4 Jul), p2, p3, p4 (lessons 5 Aug), p6, p7, g1.
+    assert totals["active"] == 7
+    assert totals["enrolments"] == 5  # p2, p7, g1, p3, p4 (5 Aug 12:00)
+    assert totals["completions"] == 4  # p1, p6, g1, p3; p4 finished on 6 Aug
+    # 1 June to 5 August: June and July whole (from report rows), 1-5 August from the source.
+    mixed = overview_totals(ReportFilter(start=date(2026, 6, 1), end=date(2026, 8, 5)), WHOLE)
+    assert mixed["enrolments"] == 7  # p6 in June; p1 p2 p7 g1 in July; p3 p4 in August
+    assert mixed["completions"] == 4
+    assert mixed["active"] == 7  # p1 p2 p3 p4 p6 p7 g1; p6 was active in June too, once
+
+
+def test_split_range_takes_whole_months_and_leaves_the_cut_days():
+    from datetime import UTC, datetime
+
+    from course_app.reports.monthly import split_range
+
+    def at(y, m, d):
+        return datetime(y, m, d, tzinfo=UTC)
+
+    now = at(2026, 11, 23)
+    assert split_range(at(2026, 7, 1), at(2026, 10, 1), now) == (
+        ["2026-07", "2026-08", "2026-09"],
+        [],
+    )
+    assert split_range(at(2026, 7, 3), at(2026, 9, 10), now) == (
+        ["2026-08"],
+        [(at(2026, 7, 3), at(2026, 8, 1)), (at(2026, 9, 1), at(2026, 9, 10))],
+    )
+    assert split_range(at(2026, 7, 3), at(2026, 7, 20), now) == (
+        [],
+        [(at(2026, 7, 3), at(2026, 7, 20))],
+    )
+    # A range running past now takes the current month whole: nothing has happened after now.
+    assert split_range(at(2025, 12, 1), at(2026, 11, 24), now)[0][-1] == "2026-11"
+    assert split_range(at(2025, 12, 1), at(2026, 11, 24), now)[1] == []
+    assert split_range(at(2025, 11, 24), at(2026, 11, 24), now)[1] == [
+        (at(2025, 11, 24), at(2025, 12, 1))
+    ]
