@@ -20,6 +20,16 @@ class Enrolment(db.Model):
         # Reports count enrolments started or completed in a date range.
         Index("ix_enrolments_started_at", "started_at"),
         Index("ix_enrolments_completed_at", "completed_at"),
+        # The course report's learners: one course, started in a range, read from the index.
+        Index(
+            "ix_enrolments_course_started",
+            "course_id",
+            "started_at",
+            "learner_id",
+            "completed_at",
+            "last_lesson_id",
+            "language",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +51,14 @@ class LessonProgress(db.Model):
     __tablename__ = "lesson_progress"
     __table_args__ = (
         UniqueConstraint("learner_id", "lesson_id"),
-        Index("ix_lesson_progress_learner_course", "learner_id", "course_id"),
+        # Covering: a learner's lessons in a course, and the course report's per-lesson counts.
+        Index(
+            "ix_lesson_progress_learner_course",
+            "learner_id",
+            "course_id",
+            "lesson_id",
+            "completed_at",
+        ),
         # Reports: who was active in a date range, without reading the table.
         Index("ix_lesson_progress_completed_learner", "completed_at", "learner_id"),
     )

@@ -20,6 +20,8 @@ class QuizAttempt(db.Model):
         Index("ix_quiz_attempts_learner_quiz", "learner_id", "quiz_id"),
         # Reports: attempts and active learners in a date range.
         Index("ix_quiz_attempts_submitted_learner", "submitted_at", "learner_id"),
+        # The course report: a learner's attempts in one course, read from the index.
+        Index("ix_quiz_attempts_learner_course", "learner_id", "course_id", "quiz_id", "passed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +42,10 @@ class QuizAttempt(db.Model):
 
 class AttemptAnswer(db.Model):
     __tablename__ = "attempt_answers"
+    # Per-question correctness for many attempts without reading the answers themselves.
+    __table_args__ = (
+        Index("ix_attempt_answers_attempt_question", "attempt_id", "question_id", "is_correct"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id"), index=True)

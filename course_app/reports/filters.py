@@ -14,7 +14,6 @@ from course_app.extensions import db
 from course_app.libraries.access import subtree_ids
 from course_app.libraries.models import Organisation, OrganisationKind
 
-DEFAULT_DAYS = 365
 # A longer range is refused: it would be a different question ("all time") asked slowly.
 MAX_DAYS = 10 * 366
 
@@ -51,7 +50,9 @@ class ReportFilter:
 
 
 def default_filter(today: date) -> ReportFilter:
-    return ReportFilter(start=today - timedelta(days=DEFAULT_DAYS - 1), end=today)
+    """The last twelve months: from the first of the month eleven months ago to today."""
+    months = today.year * 12 + today.month - 1 - 11
+    return ReportFilter(start=date(months // 12, months % 12 + 1, 1), end=today)
 
 
 @dataclass(frozen=True)

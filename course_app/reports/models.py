@@ -30,6 +30,27 @@ class ReportMonth(db.Model):
             "month",
             *MEASURE_COLUMNS,
         ),
+        # Distinct learners over everything: read in learner order, no sort.
+        Index(
+            "ix_report_months_learner",
+            "learner_id",
+            "month",
+            "lessons",
+            "attempts",
+            "organisation_id",
+            "course_id",
+            "language",
+        ),
+        # Completions and their durations (medians, the charts) without reading other rows.
+        Index(
+            "ix_report_months_completions",
+            "completed",
+            "month",
+            "course_id",
+            "organisation_id",
+            "language",
+            "seconds",
+        ),
     )
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)

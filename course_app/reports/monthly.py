@@ -27,6 +27,8 @@ from course_app.reports.rollup import events, with_library_and_language
 _SQLITE_INDEX = {
     "course": "ix_report_months_course",
     "organisation": "ix_report_months_organisation",
+    "learner": "ix_report_months_learner",
+    "completions": "ix_report_months_completions",
 }
 
 
@@ -85,7 +87,9 @@ def report_rows(f: ReportFilter, index: str | None = None) -> Subquery:
             ReportMonth.language,
         ).where(ReportMonth.month >= months[0], ReportMonth.month <= months[-1])
         if index:
-            whole = whole.with_hint(ReportMonth, f"INDEXED BY {_SQLITE_INDEX[index]}", "sqlite")
+            whole = whole.with_hint(
+                ReportMonth.__table__, f"INDEXED BY {_SQLITE_INDEX[index]}", "sqlite"
+            )
         parts.append(whole)
     for since, before in spans:
         parts.append(with_library_and_language(events(since=since, before=before)))
@@ -99,18 +103,16 @@ def grouped_rows(
     columns: Callable[[Subquery], list[ColumnElement[Any]]],
     only: Callable[[Subquery], ColumnElement[bool]] | None = None,
     with_course: bool = False,
+    index: str | None = None,
 ) -> Select:
     """SELECT key, *columns(rows) over the filtered rows; the caller groups or wraps it."""
     library = (
         by in LIBRARY_BREAKDOWNS or f.organisation_id is not None or not scope.is_whole_network
     )
-    index = (
-        "organisation"
-        if library
-        else "course"
-        if by in (Breakdown.COURSE, Breakdown.TOPIC)
-        else None
-    )
+    if index is None and library:
+        index = "organisation"
+    elif index is None and by in (Breakdown.COURSE, Breakdown.TOPIC):
+        index = "course"
     rows = report_rows(f, index)
     joined = rows
     where: list[ColumnElement[bool]] = []

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal_column, select
 
 from course_app.content.models import Course
 from course_app.extensions import db
@@ -47,36 +47,56 @@ class OverviewRow:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def _measures(only_distinct: bool):
-    """The overview's measures over the rows, as one SELECT list."""
+def _counts(f: ReportFilter, scope: ReportScope, by: Breakdown, privacy: bool) -> dict[Any, dict]:
+    """The measures per group in one query, and the medians in another. Learners who tried
+    a quiz are counted (distinct) only when small counts are to be hidden: nothing else
+    needs them."""
 
     def columns(rows):
         active = case((rows.c.lessons + rows.c.attempts > 0, rows.c.learner_id))
         tried = case((rows.c.attempts > 0, rows.c.learner_id))
-        distinct = [func.count(active.distinct()), func.count(tried.distinct())]
-        if only_distinct:
-            return distinct
-        return distinct + [func.sum(rows.c[name]) for name in ADDITIVE]
+        sums = [func.sum(rows.c[name]) for name in ADDITIVE]
+        distinct = [func.count(active.distinct())]
+        return distinct + ([func.count(tried.distinct())] if privacy else []) + sums
 
-    return columns
-
-
-def _counts(
-    f: ReportFilter, scope: ReportScope, by: Breakdown | None, only_distinct: bool = False
-) -> dict[Any, dict]:
-    """The measures per group in one query, and the medians in another. only_distinct: just
-    those that cannot be added up from groups, for totals whose other figures come from a
-    breakdown."""
-    stmt = grouped_rows(f, scope, by, _measures(only_distinct))
-    if by is not None:
-        stmt = stmt.group_by("key")
-    names = ["active", "attempt_learners"] + ([] if only_distinct else list(ADDITIVE))
+    names = ["active"] + (["attempt_learners"] if privacy else []) + list(ADDITIVE)
     found: dict[Any, dict[str, Any]] = defaultdict(dict)
-    for row in db.session.execute(stmt):
+    for row in db.session.execute(grouped_rows(f, scope, by, columns).group_by("key")):
         found[row[0]].update(zip(names, (value or 0 for value in row[1:]), strict=True))
     for key, seconds in median_seconds(f, scope, by).items():
         found[key]["median_days"] = round(seconds / SECONDS_PER_DAY, 1)
     return found
+
+
+def _distinct_totals(f: ReportFilter, scope: ReportScope) -> dict[str, Any]:
+    """Learners active and learners who tried a quiz, over all groups: one row per learner
+    first (read in learner order), then counted."""
+    per_learner = (
+        grouped_rows(
+            f,
+            scope,
+            None,
+            lambda rows: [
+                rows.c.learner_id,
+                func.max(rows.c.lessons + rows.c.attempts).label("active"),
+                func.max(rows.c.attempts).label("tried"),
+            ],
+            index="learner",
+        )
+        .group_by(literal_column("learner_id"))
+        .subquery()
+    )
+    active, tried = db.session.execute(
+        select(
+            func.count(case((per_learner.c.active > 0, 1))),
+            func.count(case((per_learner.c.tried > 0, 1))),
+        )
+    ).one()
+    totals = {"active": active or 0, "attempt_learners": tried or 0}
+    medians = median_seconds(f, scope, None)
+    if None in medians:
+        totals["median_days"] = round(medians[None] / SECONDS_PER_DAY, 1)
+    return totals
 
 
 def median_seconds(f: ReportFilter, scope: ReportScope, by: Breakdown | None) -> dict[Any, float]:
@@ -87,6 +107,7 @@ def median_seconds(f: ReportFilter, scope: ReportScope, by: Breakdown | None) ->
         by,
         lambda rows: [rows.c.seconds.label("seconds")],
         only=lambda rows: rows.c.completed > 0,
+        index="completions",
     ).subquery()
     ranked = select(
         durations.c.key,
@@ -119,25 +140,31 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def overview_totals(
-    f: ReportFilter, scope: ReportScope, breakdown: list[OverviewRow] | None = None
+    f: ReportFilter,
+    scope: ReportScope,
+    breakdown: list[OverviewRow] | None = None,
+    privacy: bool = True,
 ) -> dict[str, Any]:
     """The headline figures for the filters, over the viewer's scope.
 
-    Given the breakdown for the same filters, the figures that add up across groups are
-    summed from it (every fact falls in exactly one group) and only the rest is queried.
+    The figures that add up across groups are summed from a breakdown of the same filters
+    (every counted thing is in exactly one group); only distinct learners and the median are
+    queried over all groups.
     """
     if breakdown is None:
-        return _finish(_counts(f, scope, None).get(None, {}))
-    values = dict(_counts(f, scope, None, only_distinct=True).get(None, {}))
+        breakdown = overview_breakdown(f, scope, Breakdown.MONTH, privacy)
+    values = _distinct_totals(f, scope)
     for name in ADDITIVE:
         shown = SHOWN_AS.get(name, name)
         values[name] = sum(row.values.get(shown) or 0 for row in breakdown)
     return _finish(values)
 
 
-def overview_breakdown(f: ReportFilter, scope: ReportScope, by: Breakdown) -> list[OverviewRow]:
+def overview_breakdown(
+    f: ReportFilter, scope: ReportScope, by: Breakdown, privacy: bool = True
+) -> list[OverviewRow]:
     """One row per value of the breakdown that has any figure; every month of the range."""
-    found = _counts(f, scope, by)
+    found = _counts(f, scope, by, privacy)
     keys: list[Any] = list(found)
     if by == Breakdown.MONTH:
         keys = f.months()
@@ -157,6 +184,7 @@ def completions_by_month_and_topic(
             lambda rows: [Course.topic, func.sum(rows.c.completed)],
             only=lambda rows: rows.c.completed > 0,
             with_course=True,
+            index="completions",
         ).group_by("key", Course.topic)
     ).all()
     months: dict[str, int] = defaultdict(int)

@@ -149,13 +149,12 @@ def _overview_tables(form: ReportFilterForm, scope: ReportScope) -> tuple[Table,
     f = form.to_filter()
     by = Breakdown(form.by.data)
     sort, descending = _sort(form)
-    rows = overview_breakdown(f, scope, by)
+    hide_rows = screens.library_level(f, scope, by)
+    rows = overview_breakdown(f, scope, by, privacy=hide_rows)
     summary = screens.summary_table(
         overview_totals(f, scope, rows), screens.library_level(f, scope)
     )
-    breakdown = screens.breakdown_table(
-        rows, by, screens.library_level(f, scope, by), sort, descending
-    )
+    breakdown = screens.breakdown_table(rows, by, hide_rows, sort, descending)
     return summary, breakdown
 
 

@@ -237,3 +237,12 @@ def test_split_range_takes_whole_months_and_leaves_the_cut_days():
     assert split_range(at(2025, 11, 24), at(2026, 11, 24), now)[1] == [
         (at(2025, 11, 24), at(2025, 12, 1))
     ]
+
+
+def test_the_default_range_is_twelve_whole_months_to_today():
+    from course_app.reports.filters import default_filter
+
+    assert default_filter(date(2026, 11, 23)) == ReportFilter(
+        start=date(2025, 12, 1), end=date(2026, 11, 23)
+    )
+    assert default_filter(date(2026, 1, 5)).start == date(2025, 2, 1)
