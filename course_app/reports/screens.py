@@ -273,6 +273,13 @@ def learner_row(result: Any) -> dict[str, Any]:
     return row
 
 
+def learner_cells(result: Any) -> list[object]:
+    """A patron's CSV cells, in the order of `learners_columns`; read straight from the row
+    (the export can be 100,000 rows)."""
+    name, username, library, started, completed, certificates, last = result
+    return [name, username, library, started, completed, certificates, last and last.date()]
+
+
 def course_slugs(ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}

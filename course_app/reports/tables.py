@@ -6,7 +6,7 @@ so a download always matches the page it came from.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,12 +80,3 @@ class Table:
     def csv_rows(self) -> Iterator[list[object]]:
         for row in self.rows:
             yield [self.csv_cell(row, c) for c in self.columns]
-
-
-def streamed_rows(
-    columns: list[Column], results: Any, to_row: Callable[[Any], dict[str, Any]]
-) -> Iterator[list[object]]:
-    """CSV rows straight from a database cursor, one at a time (constant memory)."""
-    for result in results:
-        row = to_row(result)
-        yield ["" if row.get(c.key) is None else row.get(c.key) for c in columns]

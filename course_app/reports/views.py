@@ -39,7 +39,7 @@ from course_app.reports.overview import (
     overview_breakdown,
     overview_totals,
 )
-from course_app.reports.tables import Table, streamed_rows
+from course_app.reports.tables import Table
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 REPORT_ROLES = (Role.LIBRARIAN, *STAFF_ROLES)
@@ -359,9 +359,7 @@ def learners_csv():
             connection.close()
 
     return Response(
-        csv_lines(
-            [c.label for c in columns], streamed_rows(columns, results(), screens.learner_row)
-        ),
+        csv_lines([c.label for c in columns], map(screens.learner_cells, results())),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="my-library-learners.csv"'},
     )

@@ -109,6 +109,13 @@ def test_cells_that_look_like_formulas_are_escaped(value, expected):
 
 
 def test_csv_lines_start_with_a_bom_and_quote_commas():
-    lines = list(csv_lines(["Name", "Note"], [["Núñez, Ana", "=1+1"]]))
-    assert lines[0] == BOM + "Name,Note\r\n"
-    assert lines[1] == '"Núñez, Ana",\'=1+1\r\n'
+    text = "".join(csv_lines(["Name", "Note"], [["Núñez, Ana", "=1+1"]]))
+    assert text == BOM + "Name,Note\r\n" + '"Núñez, Ana",\'=1+1\r\n'
+
+
+def test_csv_comes_in_pieces_of_bounded_size():
+    rows = [[f"patron {n}", n] for n in range(5000)]
+    pieces = list(csv_lines(["Name", "N"], rows, chunk_size=4096))
+    assert len(pieces) > 10
+    assert max(len(piece) for piece in pieces) < 4096 + 100
+    assert "".join(pieces).count("\r\n") == 5001
