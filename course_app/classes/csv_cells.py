@@ -11,9 +11,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
 
-def escape_cell(value: object) -> str:
-    """The cell as text; text a spreadsheet would read as a formula gets a leading quote."""
-    text = "" if value is None else str(value)
+def escape_cell(value: object) -> object:
+    """The cell as text; text a spreadsheet would read as a formula gets a leading quote.
+
+    Whole numbers and decimals go out as they are: a number is never run as a formula.
+    """
+    if value is None:
+        return ""
+    if type(value) in (int, float):
+        return value
+    text = str(value)
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text

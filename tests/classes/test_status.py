@@ -101,7 +101,9 @@ def test_never_started_counts_from_when_the_work_was_given():
         ("\tx", "'\tx"),
         ("Ana = friend", "Ana = friend"),
         (None, ""),
-        (42, "42"),
+        (42, 42),  # numbers stay numbers: never run as a formula
+        (2.5, 2.5),
+        (True, "True"),
     ],
 )
 def test_cells_that_look_like_formulas_are_escaped(value, expected):
