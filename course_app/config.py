@@ -51,6 +51,8 @@ class Config:
     PUBLIC_COMPUTER_WARNING_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_WARNING_SECONDS", "120"))
     # Reports hide any figure about fewer learners than this in a library-level breakdown.
     REPORT_MIN_LEARNERS = int(os.environ.get("REPORT_MIN_LEARNERS", "5"))
+    # PostgreSQL memory for each report's sorts and hashes (work_mem for that transaction only).
+    REPORT_WORK_MEM = os.environ.get("REPORT_WORK_MEM", "64MB")
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "es")
     # argon2id cost; tests lower it so the suite stays fast.

@@ -39,6 +39,7 @@ from course_app.reports.overview import (
     overview_breakdown,
     overview_totals,
 )
+from course_app.reports.sql import prepare_report_session
 from course_app.reports.tables import Table
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -54,6 +55,7 @@ def _scope() -> ReportScope:
     scope = report_scope(current_user)
     if scope is None:
         abort(403)
+    prepare_report_session(db.session, current_app.config["REPORT_WORK_MEM"])
     return scope
 
 
