@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, func, literal_column, select
+from sqlalchemy import case, func, literal, literal_column, null, select, union_all
 
 from course_app.content.models import Course
 from course_app.extensions import db
@@ -92,15 +92,16 @@ def _distinct_totals(f: ReportFilter, scope: ReportScope) -> dict[str, Any]:
             func.count(case((per_learner.c.tried > 0, 1))),
         )
     ).one()
-    totals = {"active": active or 0, "attempt_learners": tried or 0}
-    medians = median_seconds(f, scope, None)
-    if None in medians:
-        totals["median_days"] = round(medians[None] / SECONDS_PER_DAY, 1)
-    return totals
+    return {"active": active or 0, "attempt_learners": tried or 0}
+
+
+# The key under which `median_seconds` gives the median over all groups.
+TOTAL = "__all__"
 
 
 def median_seconds(f: ReportFilter, scope: ReportScope, by: Breakdown | None) -> dict[Any, float]:
-    """The median time from start to completion per group, with window functions, in SQL."""
+    """The median time from start to completion per group and, under TOTAL, over all groups:
+    window functions over one read of the completions, in one query."""
     durations = grouped_rows(
         f,
         scope,
@@ -116,14 +117,23 @@ def median_seconds(f: ReportFilter, scope: ReportScope, by: Breakdown | None) ->
         .over(partition_by=durations.c.key, order_by=durations.c.seconds)
         .label("rn"),
         func.count().over(partition_by=durations.c.key).label("n"),
-    ).subquery()
+        func.row_number().over(order_by=durations.c.seconds).label("rn_all"),
+        func.count().over().label("n_all"),
+    ).cte("ranked")
     # The middle row, or the two middle rows of an even count: 2*rn is n, n+1 or n+2.
-    stmt = (
-        select(ranked.c.key, func.avg(ranked.c.seconds))
+    per_group = (
+        select(literal(0).label("whole"), ranked.c.key, func.avg(ranked.c.seconds))
         .where((2 * ranked.c.rn).between(ranked.c.n, ranked.c.n + 2))
         .group_by(ranked.c.key)
     )
-    return {key: float(value) for key, value in db.session.execute(stmt) if value is not None}
+    overall = select(literal(1), null(), func.avg(ranked.c.seconds)).where(
+        (2 * ranked.c.rn_all).between(ranked.c.n_all, ranked.c.n_all + 2)
+    )
+    found: dict[Any, float] = {}
+    for whole, key, value in db.session.execute(union_all(per_group, overall)):
+        if value is not None:
+            found[TOTAL if whole else key] = float(value)
+    return found
 
 
 def _finish(values: dict[str, Any]) -> dict[str, Any]:
@@ -139,36 +149,39 @@ def _finish(values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def overview_totals(
-    f: ReportFilter,
-    scope: ReportScope,
-    breakdown: list[OverviewRow] | None = None,
-    privacy: bool = True,
-) -> dict[str, Any]:
-    """The headline figures for the filters, over the viewer's scope.
+def overview(
+    f: ReportFilter, scope: ReportScope, by: Breakdown, privacy: bool = True
+) -> tuple[dict[str, Any], list[OverviewRow]]:
+    """The headline figures and the breakdown for the same filters.
 
-    The figures that add up across groups are summed from a breakdown of the same filters
-    (every counted thing is in exactly one group); only distinct learners and the median are
-    queried over all groups.
+    Figures that add up across groups are summed from the breakdown (every counted thing is
+    in exactly one group); distinct learners are counted once more over all groups, and the
+    overall median comes with the groups' medians.
     """
-    if breakdown is None:
-        breakdown = overview_breakdown(f, scope, Breakdown.MONTH, privacy)
+    found = _counts(f, scope, by, privacy)
+    overall = found.pop(TOTAL, {})
+    keys: list[Any] = list(found)
+    if by == Breakdown.MONTH:
+        keys = f.months()
+    rows = [OverviewRow(key=key, values=_finish(found.get(key, {}))) for key in keys]
     values = _distinct_totals(f, scope)
+    values["median_days"] = overall.get("median_days")
     for name in ADDITIVE:
         shown = SHOWN_AS.get(name, name)
-        values[name] = sum(row.values.get(shown) or 0 for row in breakdown)
-    return _finish(values)
+        values[name] = sum(row.values.get(shown) or 0 for row in rows)
+    return _finish(values), rows
+
+
+def overview_totals(f: ReportFilter, scope: ReportScope) -> dict[str, Any]:
+    """The headline figures for the filters, over the viewer's scope."""
+    return overview(f, scope, Breakdown.MONTH)[0]
 
 
 def overview_breakdown(
     f: ReportFilter, scope: ReportScope, by: Breakdown, privacy: bool = True
 ) -> list[OverviewRow]:
     """One row per value of the breakdown that has any figure; every month of the range."""
-    found = _counts(f, scope, by, privacy)
-    keys: list[Any] = list(found)
-    if by == Breakdown.MONTH:
-        keys = f.months()
-    return [OverviewRow(key=key, values=_finish(found.get(key, {}))) for key in keys]
+    return overview(f, scope, by, privacy)[1]
 
 
 def completions_by_month_and_topic(

@@ -34,11 +34,8 @@ from course_app.reports.filters import ReportScope, default_filter, report_scope
 from course_app.reports.forms import ReportFilterForm
 from course_app.reports.learners import count_rows, learner_rows
 from course_app.reports.library_report import library_report
-from course_app.reports.overview import (
-    completions_by_month_and_topic,
-    overview_breakdown,
-    overview_totals,
-)
+from course_app.reports.overview import completions_by_month_and_topic
+from course_app.reports.overview import overview as overview_figures
 from course_app.reports.sql import prepare_report_session
 from course_app.reports.tables import Table
 
@@ -75,7 +72,9 @@ def _filter_form(scope: ReportScope) -> ReportFilterForm:
     topics = sorted({c.topic for c in courses})
     form.topic.choices = [("", _("All topics"))] + [(t, topic_name(t)) for t in topics]
     ids = scope.organisation_ids()
-    tree = organisation_tree(ids if ids is not None else visible_organisation_ids(current_user))
+    tree = organisation_tree(
+        ids if ids is not None else visible_organisation_ids(current_user), patrons=False
+    )
     form.organisation_id.choices = [(0, _("All libraries"))] + [
         (row.organisation.id, "— " * row.depth + row.organisation.name) for row in tree
     ]
@@ -152,10 +151,8 @@ def _overview_tables(form: ReportFilterForm, scope: ReportScope) -> tuple[Table,
     by = Breakdown(form.by.data)
     sort, descending = _sort(form)
     hide_rows = screens.library_level(f, scope, by)
-    rows = overview_breakdown(f, scope, by, privacy=hide_rows)
-    summary = screens.summary_table(
-        overview_totals(f, scope, rows), screens.library_level(f, scope)
-    )
+    totals, rows = overview_figures(f, scope, by, privacy=hide_rows)
+    summary = screens.summary_table(totals, screens.library_level(f, scope))
     breakdown = screens.breakdown_table(rows, by, hide_rows, sort, descending)
     return summary, breakdown
 
@@ -313,7 +310,7 @@ def learners():
     form = _filter_form(scope)
     form.organisation_id.choices = [(0, _("All my libraries"))] + [
         (row.organisation.id, "— " * row.depth + row.organisation.name)
-        for row in organisation_tree(visible_organisation_ids(current_user))
+        for row in organisation_tree(visible_organisation_ids(current_user), patrons=False)
     ]
     page = max(1, request.args.get("page", 1, type=int) or 1)
     if not form.validate():
@@ -344,7 +341,7 @@ def learners_csv():
     form = _filter_form(_scope())
     form.organisation_id.choices = [(0, "")] + [
         (row.organisation.id, row.organisation.name)
-        for row in organisation_tree(visible_organisation_ids(current_user))
+        for row in organisation_tree(visible_organisation_ids(current_user), patrons=False)
     ]
     if not form.validate():
         return _bad_filters_csv(form)
