@@ -25,6 +25,10 @@ class NavStep:
 
 @dataclass(frozen=True)
 class LessonPage:
+    course_id: int
+    course_slug: str
+    course_title: str  # in the language the page was rendered in
+    course_language: str
     lesson_id: int
     lesson_key: str
     title: str
