@@ -67,15 +67,23 @@ def _render(language: str, role: str | None, public_computer: bool) -> str:
     )
 
 
+def viewer_key() -> tuple:
+    """Everything about this request that the site header depends on, as a cache key."""
+    return (
+        str(get_locale() or "en"),
+        current_user.role if current_user.is_authenticated else None,
+        g.get("public_computer") is not None,
+        request.script_root,
+    )
+
+
 def site_header() -> Markup:
     """This request's header: the cached one for its viewer, with its own token and path."""
-    language = str(get_locale() or "en")
-    role = current_user.role if current_user.is_authenticated else None
-    public_computer = g.get("public_computer") is not None
-    key = (language, role, public_computer, request.script_root)
+    key = viewer_key()
     headers = site_headers(current_app)
     html = headers.get(key)
     if html is None:
+        language, role, public_computer, _script_root = key
         html = _render(language, role, public_computer)
         headers.put(key, html)
     path = request.full_path if request.query_string else request.path

@@ -110,7 +110,10 @@ def active_course_version_or_404(slug: str) -> CourseVersion:
     Enough for pages whose content is cached per version (see lesson_cache); a re-import
     changes the hash, so such pages never outlive the content they were made from.
     """
-    row = db.session.execute(_ACTIVE_COURSE_VERSION_BY_SLUG, {"slug": slug}).first()
+    # On a connection of its own, returned at once: a page that needs nothing else from the
+    # database then never starts an ORM session transaction (about half the cost of the read).
+    with db.engine.connect() as connection:
+        row = connection.execute(_ACTIVE_COURSE_VERSION_BY_SLUG, {"slug": slug}).first()
     if row is None:
         abort(404)
     return CourseVersion(row.id, row.content_hash)
