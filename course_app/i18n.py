@@ -11,6 +11,8 @@ from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from course_app.extensions import babel
 
@@ -24,9 +26,15 @@ def select_locale() -> str:
         return chosen
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
-    return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    accepted = _best_accepted(request.headers.get("Accept-Language", ""), tuple(languages))
+    return accepted or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@lru_cache(maxsize=256)
+def _best_accepted(header: str, languages: tuple[str, ...]) -> str | None:
+    # Browsers send the same few headers again and again; parsing one costs more than the
+    # rest of choosing a language.
+    return parse_accept_header(header, LanguageAccept).best_match(languages)
 
 
 @lru_cache(maxsize=16)

@@ -91,9 +91,9 @@ def _table_names() -> list[str]:
 def _clean_tables(request):
     """Every test starts with empty tables, on both databases."""
     yield
-    from course_app.learning.lesson_cache import lesson_pages
+    from course_app.learning.lesson_cache import clear_lesson_caches
 
-    lesson_pages.clear()
+    clear_lesson_caches()
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")

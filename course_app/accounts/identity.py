@@ -7,7 +7,7 @@ import hashlib
 from flask import Flask, g, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from course_app.accounts.models import Learner, User, UserSession
 from course_app.extensions import db, login_manager
@@ -19,13 +19,17 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Built once: it runs on every request of a signed-in person.
+_USER_BY_SESSION = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(UserSession.token_hash == bindparam("token_hash"), UserSession.ended_at.is_(None))
+)
+
+
 def load_user_by_token(token: str) -> User | None:
     row = (
-        db.session.execute(
-            select(User)
-            .join(UserSession, UserSession.user_id == User.id)
-            .where(UserSession.token_hash == token_digest(token), UserSession.ended_at.is_(None))
-        )
+        db.session.execute(_USER_BY_SESSION, {"token_hash": token_digest(token)})
         .unique()
         .scalar_one_or_none()
     )
@@ -44,7 +48,9 @@ def init_identity(app: Flask) -> None:
     @app.after_request
     def no_store_for_people(response):
         # Pages for a signed-in person must not be kept by a shared computer's browser cache.
-        if current_user.is_authenticated:
+        # is_anonymous, not is_authenticated: after the view's commit the latter would read
+        # the user's row again, and the loader never returns an inactive account anyway.
+        if not current_user.is_anonymous:
             response.headers["Cache-Control"] = "no-store"
         return response
 

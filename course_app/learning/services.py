@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -50,14 +50,17 @@ class CourseState:
         return self.steps_total > 0 and self.steps_done == self.steps_total
 
 
+# Built once: these run on every lesson page of a signed-in learner, and building a statement
+# (and its cache key) costs about as much as running it.
+_ENROLMENT = select(Enrolment).where(
+    Enrolment.learner_id == bindparam("learner_id"), Enrolment.course_id == bindparam("course_id")
+)
+
+
 def get_enrolment(learner: Learner | None, course: Course) -> Enrolment | None:
     if learner is None:
         return None
-    return db.session.scalar(
-        select(Enrolment).where(
-            Enrolment.learner_id == learner.id, Enrolment.course_id == course.id
-        )
-    )
+    return db.session.scalar(_ENROLMENT, {"learner_id": learner.id, "course_id": course.id})
 
 
 def reading_language(course: Course) -> str:
@@ -99,31 +102,34 @@ def counted_quizzes():
     return (Quiz.is_active.is_(True), Module.is_active.is_(True), Module.id == Quiz.module_id)
 
 
+_REQUIRED_LESSON_IDS = select(Lesson.id).where(
+    Lesson.course_id == bindparam("course_id"), *counted_lessons()
+)
+_QUIZ_IDS = select(Quiz.id).where(Quiz.course_id == bindparam("course_id"), *counted_quizzes())
+_COMPLETED_LESSON_IDS = select(LessonProgress.lesson_id).where(
+    LessonProgress.learner_id == bindparam("learner_id"),
+    LessonProgress.course_id == bindparam("course_id"),
+)
+_QUIZ_RESULTS = (
+    select(QuizAttempt.quiz_id, func.max(QuizAttempt.passed.cast(db.Integer)))
+    .where(
+        QuizAttempt.learner_id == bindparam("learner_id"),
+        QuizAttempt.course_id == bindparam("course_id"),
+    )
+    .group_by(QuizAttempt.quiz_id)
+)
+
+
 def course_state(learner: Learner | None, course: Course) -> CourseState:
     """Progress through a course in four queries (none for a guest with no progress yet)."""
     state = CourseState()
     if learner is None:
         return state  # nothing done yet; the course's size is not needed to say so
-    state.required_lesson_ids = set(
-        db.session.scalars(
-            select(Lesson.id).where(Lesson.course_id == course.id, *counted_lessons())
-        )
-    )
-    state.quiz_ids = set(
-        db.session.scalars(select(Quiz.id).where(Quiz.course_id == course.id, *counted_quizzes()))
-    )
-    state.completed_lesson_ids = set(
-        db.session.scalars(
-            select(LessonProgress.lesson_id).where(
-                LessonProgress.learner_id == learner.id, LessonProgress.course_id == course.id
-            )
-        )
-    )
-    for quiz_id, passed in db.session.execute(
-        select(QuizAttempt.quiz_id, func.max(QuizAttempt.passed.cast(db.Integer)))
-        .where(QuizAttempt.learner_id == learner.id, QuizAttempt.course_id == course.id)
-        .group_by(QuizAttempt.quiz_id)
-    ):
+    ids = {"learner_id": learner.id, "course_id": course.id}
+    state.required_lesson_ids = set(db.session.scalars(_REQUIRED_LESSON_IDS, ids))
+    state.quiz_ids = set(db.session.scalars(_QUIZ_IDS, ids))
+    state.completed_lesson_ids = set(db.session.scalars(_COMPLETED_LESSON_IDS, ids))
+    for quiz_id, passed in db.session.execute(_QUIZ_RESULTS, ids):
         state.attempted_quiz_ids.add(quiz_id)
         if passed:
             state.passed_quiz_ids.add(quiz_id)

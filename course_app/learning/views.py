@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from course_app.accounts.identity import current_learner
@@ -16,9 +15,21 @@ from course_app.content.models import Course, Lesson
 from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.learning.forms import CatalogueFilterForm, CompleteLessonForm
-from course_app.learning.lesson_cache import CSRF_PLACEHOLDER, LessonPage, NavStep, lesson_pages
-from course_app.learning.outline import active_course_or_404, load_outline, split_body
+from course_app.learning.lesson_cache import (
+    CSRF_PLACEHOLDER,
+    LessonPage,
+    NavStep,
+    lesson_pages,
+    shared_lesson_pages,
+)
+from course_app.learning.outline import (
+    active_course_or_404,
+    active_course_version_or_404,
+    load_outline,
+    split_body,
+)
 from course_app.learning.services import (
+    CourseState,
     course_state,
     get_enrolment,
     learner_summaries,
@@ -29,6 +40,8 @@ from course_app.learning.topics import LANGUAGE_NAMES, reading_ease_name, topic_
 from course_app.quizzes.forms import make_question_form
 from course_app.quizzes.grading import InvalidResponse, grade_response
 from course_app.quizzes.services import feedback_for, lesson_checks
+from course_app.signing import csrf_token
+from course_app.site_header import viewer_key
 
 bp = Blueprint("learning", __name__)
 
@@ -127,23 +140,29 @@ def _build_lesson_page(course, outline, lesson, check_forms, check_results, csrf
         total=len(outline.lessons),
     )
     return LessonPage(
-        lesson.id, lesson.key, lesson.title, html, _nav_step(before), _nav_step(after)
+        course.id,
+        course.slug,
+        course.title,
+        course.language,
+        lesson.id,
+        lesson.key,
+        lesson.title,
+        html,
+        _nav_step(before),
+        _nav_step(after),
     )
 
 
-def _render_lesson(course, page: LessonPage, article_html: str, status: int = 200):
+def _render_lesson(page: LessonPage, article_html: str, status: int = 200, course=None):
     """The whole lesson page: cached or fresh content, plus this learner's own progress."""
     learner = current_learner()
+    state = CourseState()  # a guest with no progress has done nothing yet
     if learner is not None:
+        course = course or db.session.get(Course, page.course_id)
         record_lesson_viewed(learner, course, page.lesson_id)
-    state = course_state(learner, course)
+        state = course_state(learner, course)
     html = render_template(
-        "learning/lesson.html",
-        course=course,
-        page=page,
-        article_html=article_html,
-        learner=learner,
-        state=state,
+        "learning/lesson.html", page=page, article_html=article_html, learner=learner, state=state
     )
     if learner is not None:
         # After rendering, so the page's objects are not expired and reloaded. A guest with no
@@ -152,21 +171,43 @@ def _render_lesson(course, page: LessonPage, article_html: str, status: int = 20
     return html, status
 
 
+def _cache_lesson_page(slug: str, key: str, content_key: tuple) -> LessonPage:
+    course = active_course_or_404(slug)
+    outline = load_outline(course)
+    lesson = _find_lesson(outline, key)
+    forms = {
+        q.key: make_question_form([q], formdata=None, prefix=q.key)
+        for q in lesson_checks(lesson.id)
+    }
+    page = _build_lesson_page(course, outline, lesson, forms, {}, CSRF_PLACEHOLDER)
+    # Keyed by the version it was made from, should an import have come in between.
+    lesson_pages.put((course.id, course.content_hash, *content_key[2:]), page)
+    return page
+
+
+def _is_shared_view() -> bool:
+    """Whether this visitor sees the page everyone like them sees: no progress of their own,
+    no messages waiting, no query string for the language switch to carry back."""
+    return current_learner() is None and "_flashes" not in session and not request.query_string
+
+
 @bp.get("/courses/<slug>/lessons/<key>")
 def lesson(slug: str, key: str):
-    course = active_course_or_404(slug)
-    cache_key = (course.id, course.content_hash, key, str(get_locale()))
-    page = lesson_pages.get(cache_key)
-    if page is None:
-        outline = load_outline(course)
-        lesson = _find_lesson(outline, key)
-        forms = {
-            q.key: make_question_form([q], formdata=None, prefix=q.key)
-            for q in lesson_checks(lesson.id)
-        }
-        page = _build_lesson_page(course, outline, lesson, forms, {}, CSRF_PLACEHOLDER)
-        lesson_pages.put(cache_key, page)
-    return _render_lesson(course, page, page.html_with_token(generate_csrf()))
+    # The course row itself is read only when the page is not cached yet, or for a learner.
+    version = active_course_version_or_404(slug)
+    content_key = (version.id, version.content_hash, key, str(get_locale()), request.script_root)
+    page = lesson_pages.get(content_key) or _cache_lesson_page(slug, key, content_key)
+    token = csrf_token()
+    if not _is_shared_view():
+        return _render_lesson(page, page.html_with_token(token))
+    shared_key = (*content_key, *viewer_key())
+    shared = shared_lesson_pages.get(shared_key)
+    if shared is None:
+        html, status = _render_lesson(page, page.html_with_token(token))
+        # The token is the only thing in the page that is this visitor's own.
+        shared_lesson_pages.put(shared_key, html.replace(token, CSRF_PLACEHOLDER))
+        return html, status
+    return shared.replace(CSRF_PLACEHOLDER, token)
 
 
 @bp.post("/courses/<slug>/lessons/<key>/checks/<check_key>")
@@ -200,8 +241,8 @@ def answer_check(slug: str, key: str, check_key: str):
             }
     else:
         status = 400
-    page = _build_lesson_page(course, outline, lesson, forms, results, generate_csrf())
-    return _render_lesson(course, page, page.article_html, status)
+    page = _build_lesson_page(course, outline, lesson, forms, results, csrf_token())
+    return _render_lesson(page, page.article_html, status, course=course)
 
 
 @bp.post("/courses/<slug>/lessons/<key>/complete")
