@@ -17,6 +17,7 @@ from course_app.learning.services import counted_lessons, counted_quizzes
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
 from course_app.reports import facts as F
 from course_app.reports.filters import ReportFilter, ReportScope
+from course_app.reports.modules import finished, module_needs
 
 
 @dataclass
@@ -129,21 +130,8 @@ def _module_counts(course: Course, cohort: Subquery) -> dict[int, tuple[int, int
         .group_by(steps.c.learner_id, steps.c.module_id)
         .subquery("per")
     )
-    need_lessons = (
-        select(Lesson.module_id, func.count().label("n"))
-        .where(Lesson.course_id == course.id, *counted_lessons())
-        .group_by(Lesson.module_id)
-        .subquery("need_lessons")
-    )
-    need_quizzes = (
-        select(Quiz.module_id, func.count().label("n"))
-        .where(Quiz.course_id == course.id, *counted_quizzes())
-        .group_by(Quiz.module_id)
-        .subquery("need_quizzes")
-    )
-    complete = (per.c.lessons >= func.coalesce(need_lessons.c.n, 0)) & (
-        per.c.passed >= func.coalesce(need_quizzes.c.n, 0)
-    )
+    need_lessons, need_quizzes = module_needs(course.id)
+    complete = finished(per, need_lessons, need_quizzes)
     stmt = (
         select(per.c.module_id, func.count(), func.sum(case((complete, 1), else_=0)))
         .outerjoin(need_lessons, need_lessons.c.module_id == per.c.module_id)

@@ -1,9 +1,10 @@
-"""The rows every report counts, as subqueries of one shape, and the one place that applies
-filters, the viewer's scope and a breakdown to them.
+"""The breakdowns, and the filters, scope and breakdown applied to a subquery of source rows
+(the course report's learners).
 
-Each fact subquery has `learner_id`, `course_id`, `at` (the moment that puts the fact in the
-date range) and, where the fact knows it, `language`. The date range is applied inside the
-subquery, where the indexes on the timestamps can serve it.
+A fact subquery has `learner_id`, `course_id`, `at` (the moment that puts the fact in the date
+range) and, where the fact knows it, `language`. The date range is applied inside the
+subquery, where the indexes on the timestamps can serve it. The overview reads the report rows
+instead: see `course_app.reports.monthly`.
 """
 
 from __future__ import annotations
@@ -11,18 +12,16 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, literal, select
 from sqlalchemy.orm import aliased
 
 from course_app.accounts.models import Learner, User
-from course_app.certificates.models import Certificate
 from course_app.content.models import Course
-from course_app.learning.models import Enrolment, LessonProgress
+from course_app.learning.models import Enrolment
 from course_app.libraries.access import subtree_ids
 from course_app.libraries.models import Organisation, OrganisationKind
-from course_app.quizzes.models import QuizAttempt
 from course_app.reports.filters import ReportFilter, ReportScope
-from course_app.reports.sql import month_of, seconds_between
+from course_app.reports.sql import month_of
 
 
 class Breakdown(enum.StrEnum):
@@ -35,72 +34,6 @@ class Breakdown(enum.StrEnum):
 
 
 LIBRARY_BREAKDOWNS = (Breakdown.SYSTEM, Breakdown.BRANCH)
-
-
-def activity(f: ReportFilter) -> Subquery:
-    """A lesson finished or a quiz tried in the range: what makes a learner active."""
-    lessons = select(
-        LessonProgress.learner_id,
-        LessonProgress.course_id,
-        LessonProgress.completed_at.label("at"),
-    ).where(LessonProgress.completed_at >= f.start_at, LessonProgress.completed_at < f.end_before)
-    attempts = select(
-        QuizAttempt.learner_id, QuizAttempt.course_id, QuizAttempt.submitted_at.label("at")
-    ).where(QuizAttempt.submitted_at >= f.start_at, QuizAttempt.submitted_at < f.end_before)
-    return union_all(lessons, attempts).subquery("facts")
-
-
-def enrolments_started(f: ReportFilter) -> Subquery:
-    return (
-        select(
-            Enrolment.learner_id,
-            Enrolment.course_id,
-            Enrolment.started_at.label("at"),
-            Enrolment.language,
-        )
-        .where(Enrolment.started_at >= f.start_at, Enrolment.started_at < f.end_before)
-        .subquery("facts")
-    )
-
-
-def enrolments_completed(f: ReportFilter) -> Subquery:
-    return (
-        select(
-            Enrolment.learner_id,
-            Enrolment.course_id,
-            Enrolment.completed_at.label("at"),
-            Enrolment.language,
-            seconds_between(Enrolment.started_at, Enrolment.completed_at).label("seconds"),
-        )
-        .where(Enrolment.completed_at >= f.start_at, Enrolment.completed_at < f.end_before)
-        .subquery("facts")
-    )
-
-
-def certificates_issued(f: ReportFilter) -> Subquery:
-    return (
-        select(
-            Certificate.learner_id,
-            Certificate.course_id,
-            Certificate.issued_at.label("at"),
-            Certificate.language,
-        )
-        .where(Certificate.issued_at >= f.start_at, Certificate.issued_at < f.end_before)
-        .subquery("facts")
-    )
-
-
-def attempts_submitted(f: ReportFilter) -> Subquery:
-    return (
-        select(
-            QuizAttempt.learner_id,
-            QuizAttempt.course_id,
-            QuizAttempt.submitted_at.label("at"),
-            QuizAttempt.passed,
-        )
-        .where(QuizAttempt.submitted_at >= f.start_at, QuizAttempt.submitted_at < f.end_before)
-        .subquery("facts")
-    )
 
 
 def shaped(

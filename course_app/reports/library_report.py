@@ -19,6 +19,7 @@ from course_app.libraries.models import Organisation
 from course_app.libraries.services import organisation_tree
 from course_app.quizzes.models import QuizAttempt
 from course_app.reports.filters import ReportFilter, ReportScope
+from course_app.reports.modules import finished, module_needs
 
 
 @dataclass
@@ -132,28 +133,12 @@ def _modules_done(assigned: Subquery) -> Subquery:
         .group_by(steps.c.learner_id, steps.c.module_id)
         .subquery("per")
     )
-    need_lessons = (
-        select(Lesson.module_id, func.count().label("n"))
-        .join(Module, Module.id == Lesson.module_id)
-        .where(*counted_lessons())
-        .group_by(Lesson.module_id)
-        .subquery("need_lessons")
-    )
-    need_quizzes = (
-        select(Quiz.module_id, func.count().label("n"))
-        .join(Module, Module.id == Quiz.module_id)
-        .where(*counted_quizzes())
-        .group_by(Quiz.module_id)
-        .subquery("need_quizzes")
-    )
+    need_lessons, need_quizzes = module_needs()
     return (
         select(per.c.learner_id, per.c.module_id, per.c.at)
         .outerjoin(need_lessons, need_lessons.c.module_id == per.c.module_id)
         .outerjoin(need_quizzes, need_quizzes.c.module_id == per.c.module_id)
-        .where(
-            per.c.lessons >= func.coalesce(need_lessons.c.n, 0),
-            per.c.passed >= func.coalesce(need_quizzes.c.n, 0),
-        )
+        .where(finished(per, need_lessons, need_quizzes))
         .subquery("modules_done")
     )
 
