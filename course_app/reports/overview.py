@@ -16,25 +16,6 @@ from course_app.reports.facts import Breakdown
 from course_app.reports.filters import ReportFilter, ReportScope
 from course_app.reports.monthly import grouped_rows
 
-MEASURES = (
-    "active",
-    "enrolments",
-    "completions",
-    "certificates",
-    "attempts",
-    "pass_rate",
-    "median_days",
-)
-# The column holding the number of learners each measure rests on (for small-count hiding).
-LEARNER_COUNTS = {
-    "active": "active",
-    "enrolments": "enrolments",
-    "completions": "completions",
-    "certificates": "certificates",
-    "attempts": "attempt_learners",
-    "pass_rate": "attempt_learners",
-    "median_days": "completions",
-}
 SECONDS_PER_DAY = 86400.0
 # Figures that add up across the groups of a breakdown (each counted thing is in one group).
 ADDITIVE = ("started", "completed", "certificates", "attempts", "passed")

@@ -303,15 +303,20 @@ def _learners_query(form: ReportFilterForm):
     )
 
 
-@bp.get("/learners")
-@role_required(Role.LIBRARIAN)
-def learners():
-    scope = _scope()
-    form = _filter_form(scope)
+def _learners_form() -> ReportFilterForm:
+    """The filters, with the libraries limited to the librarian's own (the names rule)."""
+    form = _filter_form(_scope())
     form.organisation_id.choices = [(0, _("All my libraries"))] + [
         (row.organisation.id, "— " * row.depth + row.organisation.name)
         for row in organisation_tree(visible_organisation_ids(current_user), patrons=False)
     ]
+    return form
+
+
+@bp.get("/learners")
+@role_required(Role.LIBRARIAN)
+def learners():
+    form = _learners_form()
     page = max(1, request.args.get("page", 1, type=int) or 1)
     if not form.validate():
         return render_template("reports/learners.html", form=form, page=page), 400
@@ -338,11 +343,7 @@ def learners():
 @bp.get("/learners.csv")
 @role_required(Role.LIBRARIAN)
 def learners_csv():
-    form = _filter_form(_scope())
-    form.organisation_id.choices = [(0, "")] + [
-        (row.organisation.id, row.organisation.name)
-        for row in organisation_tree(visible_organisation_ids(current_user), patrons=False)
-    ]
+    form = _learners_form()
     if not form.validate():
         return _bad_filters_csv(form)
     columns = screens.learners_columns()
