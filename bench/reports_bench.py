@@ -54,15 +54,23 @@ def make_app(url: str):
     return create_app(BenchConfig)
 
 
-def new_database(kind: str, tmp: Path) -> tuple[str, callable]:
+def new_database(kind: str, tmp: Path, keep: bool = False) -> tuple[str, callable]:
+    """A scratch database, or with `keep` one that outlives the run (reused when loaded)."""
     if kind == "sqlite":
         path = tmp / "reports-bench.db"
         return f"sqlite:///{path}", lambda: None
-    name = f"bench_reports_{os.getpid()}"
+    name = "bench_reports_kept" if keep else f"bench_reports_{os.getpid()}"
     admin = sa.create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not keep:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        if not (keep and exists):
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    if keep:
+        return sa.engine.make_url(PG_SERVER).set(database=name).render_as_string(False), (
+            lambda: None
+        )
 
     def drop() -> None:
         with admin.connect() as conn:
@@ -72,19 +80,21 @@ def new_database(kind: str, tmp: Path) -> tuple[str, callable]:
 
 
 def load(app, learners: int, seed: int) -> dict:
-    """Migrations, courses, the demo network, two bench users; returns what the pages need."""
+    """Migrations, courses, the demo network, two bench users; returns what the pages need.
+    A kept database that is already loaded is only read."""
     from flask_migrate import upgrade
 
-    from course_app.accounts.models import Role
+    from course_app.accounts.models import Role, User
     from course_app.accounts.services import create_user
     from course_app.content.importer import import_courses
     from course_app.demo.services import generate_demo_data
     from course_app.extensions import db
-    from course_app.learning.models import Enrolment
     from course_app.libraries.models import Organisation
 
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
+        if db.session.scalar(sa.select(User.id).where(User.username == "bench-staff")):
+            return {**_facts(db), "counts": {}, "generated": 0.0}
         report = import_courses(Path(app.config["COURSES_DIR"]))
         assert report.ok, report.problems
         db.session.commit()
@@ -95,28 +105,33 @@ def load(app, learners: int, seed: int) -> dict:
         with db.engine.begin() as conn:
             conn.execute(sa.text("ANALYZE"))
         network = db.session.scalar(sa.select(Organisation).where(Organisation.kind == "network"))
-        system = db.session.scalar(
-            sa.select(Organisation).where(Organisation.kind == "system").order_by(Organisation.id)
-        )
         create_user("bench-staff", PASSWORD, role=Role.STAFF)
         # A librarian placed at the network sees every patron: the 100,000-row CSV.
         librarian = create_user("bench-librarian", PASSWORD, role=Role.LIBRARIAN)
         librarian.organisation_id = network.id
         db.session.commit()
-        course_id, slug = db.session.execute(
-            sa.text(
-                "SELECT c.id, c.slug FROM courses c JOIN enrolments e ON e.course_id = c.id "
-                "GROUP BY c.id, c.slug ORDER BY COUNT(*) DESC LIMIT 1"
-            )
-        ).one()
-        return {
-            "counts": demo.counts,
-            "generated": generated,
-            "system_id": system.id,
-            "course_id": course_id,
-            "slug": slug,
-            "enrolments": db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment)),
-        }
+        return {**_facts(db), "counts": demo.counts, "generated": generated}
+
+
+def _facts(db) -> dict:
+    from course_app.learning.models import Enrolment
+    from course_app.libraries.models import Organisation
+
+    system = db.session.scalar(
+        sa.select(Organisation).where(Organisation.kind == "system").order_by(Organisation.id)
+    )
+    course_id, slug = db.session.execute(
+        sa.text(
+            "SELECT c.id, c.slug FROM courses c JOIN enrolments e ON e.course_id = c.id "
+            "GROUP BY c.id, c.slug ORDER BY COUNT(*) DESC LIMIT 1"
+        )
+    ).one()
+    return {
+        "system_id": system.id,
+        "course_id": course_id,
+        "slug": slug,
+        "enrolments": db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment)),
+    }
 
 
 def signed_in(app, username: str):
@@ -144,8 +159,17 @@ def quarter_before(today: date) -> tuple[date, date]:
     return date(end.year, start_month, 1), end
 
 
-def bench_database(kind: str, learners: int, seed: int, repeat: int, tmp: Path) -> list[dict]:
-    url, drop = new_database(kind, tmp)
+def bench_database(
+    kind: str,
+    learners: int,
+    seed: int,
+    repeat: int,
+    tmp: Path,
+    keep: bool = False,
+    only: str | None = None,
+    memory: bool = True,
+) -> list[dict]:
+    url, drop = new_database(kind, tmp, keep)
     try:
         app = make_app(url)
         facts = load(app, learners, seed)
@@ -222,6 +246,8 @@ def bench_database(kind: str, learners: int, seed: int, repeat: int, tmp: Path) 
         from course_app.extensions import db
 
         for name, client, path, floor_sql, params in cases:
+            if only and only.lower() not in name.lower():
+                continue
 
             def page(client=client, path=path):
                 response = client.get(path)
@@ -244,6 +270,8 @@ def bench_database(kind: str, learners: int, seed: int, repeat: int, tmp: Path) 
             floor_text = f"{floor_ms:8.1f}" if floor_ms else "       -"
             page_text = f"{page_ms:8.1f}" if page_ms else "       -"
             print(f"   {name:<46} {page_text} ms   floor {floor_text} ms   {ratio}")
+        if not memory:
+            return results
         memory = measure_csv_memory(url)
         print(
             f"   Patrons CSV memory: {memory['rows']:,} rows in {memory['seconds']:.1f} s; "
@@ -307,6 +335,13 @@ def main() -> None:
     parser.add_argument(
         "--databases", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
     )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the data between runs: SQLite in DIR, PostgreSQL in bench_reports_kept",
+    )
+    parser.add_argument("--only", help="time only the cases whose name contains this")
+    parser.add_argument("--no-memory", action="store_true", help="skip the CSV memory check")
     parser.add_argument("--measure-csv", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_csv:
@@ -314,9 +349,20 @@ def main() -> None:
         return
     if args.learners < 1:
         parser.error("--learners must be at least 1")
+    if args.keep:
+        Path(args.keep).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for kind in args.databases:
-            bench_database(kind, args.learners, args.seed, args.repeat, Path(tmp))
+            bench_database(
+                kind,
+                args.learners,
+                args.seed,
+                args.repeat,
+                Path(args.keep or tmp),
+                keep=bool(args.keep),
+                only=args.only,
+                memory=not args.no_memory,
+            )
 
 
 if __name__ == "__main__":
