@@ -70,3 +70,40 @@ def test_migrations_match_the_models_on_postgresql():
             db.engine.dispose()
     finally:
         drop()
+
+
+def _scratch_url(kind: str, tmp_path) -> tuple[str, callable]:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'cells.db'}", lambda: None
+    if not _postgres_reachable():
+        if IN_CI:
+            pytest.fail(
+                f"PostgreSQL is required under CI=true and is not reachable at {POSTGRES_URL}"
+            )
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_URL}")
+    return create_scratch_postgres(POSTGRES_URL)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_the_course_cells_revision_fills_them_as_the_app_would(kind, tmp_path):
+    from tests.reports.dataset import build
+    from tests.reports.kept import cells, shares
+
+    url, drop = _scratch_url(kind, tmp_path)
+    try:
+        app = _app_for(url)
+        with app.app_context():
+            upgrade(directory=str(ROOT / "migrations"))
+            build()
+            db.session.commit()
+            expected_cells, expected_shares = cells(), shares()
+            assert expected_cells
+            db.session.remove()
+            downgrade(directory=str(ROOT / "migrations"), revision="400918552fe2")
+            upgrade(directory=str(ROOT / "migrations"))
+            assert cells() == expected_cells
+            assert shares() == expected_shares
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()

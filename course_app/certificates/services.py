@@ -117,7 +117,7 @@ def revoke_certificate(
         raise CertificateError(CertificateError.REASON_TOO_LONG)
     certificate.revoked_at = utc_now()
     certificate.revoked_reason = reason
-    db.session.flush()
+    refresh_learner_course(certificate.learner_id, certificate.course_id)
     holder = db.session.scalar(
         select(User)
         .options(joinedload(User.organisation))

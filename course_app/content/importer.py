@@ -29,6 +29,7 @@ from course_app.content.validator import (
 )
 from course_app.db import utc_now
 from course_app.extensions import db
+from course_app.reports.course_cells import rebuild_course_cells
 
 
 @dataclass
@@ -349,5 +350,8 @@ def import_courses(path: Path) -> ImportReport:
     # pysqlite, releasing the outermost savepoint commits.)
     for spec, course, rows in changed:
         _write_course(spec, course, rows)
+        if course is not None:
+            # What finishing a module takes may have changed: the course report counts again.
+            rebuild_course_cells(course.id)
         (report.created if course is None else report.updated).append(spec.slug)
     return report

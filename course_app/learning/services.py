@@ -11,10 +11,11 @@ from sqlalchemy.orm import selectinload
 from course_app.accounts.models import Learner
 from course_app.certificates.models import Certificate
 from course_app.content.localize import content_language
-from course_app.content.models import Course, Lesson, Module, Quiz
+from course_app.content.models import Course, Lesson, Quiz
 from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.learning.models import Enrolment, LessonProgress
+from course_app.learning.rules import counted_lessons, counted_quizzes
 from course_app.quizzes.models import QuizAttempt
 from course_app.reports.rollup import refresh_learner, refresh_learner_course
 
@@ -87,21 +88,6 @@ def ensure_enrolment(learner: Learner, course: Course) -> Enrolment:
     return enrolment
 
 
-def counted_lessons():
-    """The lessons that count towards completion: required, active, in an active module."""
-    return (
-        Lesson.is_active.is_(True),
-        Lesson.required.is_(True),
-        Module.is_active.is_(True),
-        Module.id == Lesson.module_id,
-    )
-
-
-def counted_quizzes():
-    """The quizzes that count towards completion: active, in an active module."""
-    return (Quiz.is_active.is_(True), Module.is_active.is_(True), Module.id == Quiz.module_id)
-
-
 _REQUIRED_LESSON_IDS = select(Lesson.id).where(
     Lesson.course_id == bindparam("course_id"), *counted_lessons()
 )
@@ -140,7 +126,10 @@ def record_lesson_viewed(learner: Learner, course: Course, lesson_id: int) -> En
     """Remembers the lesson as the place "Continue" returns to."""
     enrolment = ensure_enrolment(learner, course)
     enrolment.last_lesson_id = lesson_id
-    enrolment.language = reading_language(course)
+    language = reading_language(course)
+    if enrolment.language != language:
+        enrolment.language = language
+        refresh_learner_course(learner.id, course.id)  # reports count them in this language
     enrolment.last_activity_at = utc_now()
     learner.last_active_at = enrolment.last_activity_at
     return enrolment

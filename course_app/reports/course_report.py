@@ -6,18 +6,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, Subquery, case, func, literal, select, union_all
+from sqlalchemy import Subquery, func, select, union_all
 from sqlalchemy.orm import selectinload
 
-from course_app.certificates.models import Certificate
-from course_app.content.models import Course, Lesson, Module, Question, Quiz
+from course_app.content.models import Course, Lesson, Module, Question
+from course_app.db import utc_now
 from course_app.extensions import db
-from course_app.learning.models import Enrolment, LessonProgress
-from course_app.learning.services import counted_lessons, counted_quizzes
-from course_app.quizzes.models import AttemptAnswer, QuizAttempt
+from course_app.learning.models import Enrolment
+from course_app.libraries.access import subtree_ids
 from course_app.reports import facts as F
+from course_app.reports.course_cells import (
+    CERTIFICATE,
+    ENROLMENT,
+    LESSON,
+    MODULE,
+    QUESTION,
+    cohort,
+    course_items,
+)
 from course_app.reports.filters import ReportFilter, ReportScope
-from course_app.reports.modules import finished, module_needs
+from course_app.reports.models import ITEM_COLUMNS, ReportCourseCell
+from course_app.reports.monthly import split_range
 
 
 @dataclass
@@ -92,86 +101,66 @@ def _cohort(course: Course, f: ReportFilter, scope: ReportScope) -> Subquery:
     return F.shaped(facts, columns, f.without_course(), scope, None).subquery("cohort")
 
 
-def _module_counts(course: Course, cohort: Subquery) -> dict[int, tuple[int, int]]:
-    """module id -> (learners who started it, learners who completed it)."""
-    lessons = (
-        select(
-            LessonProgress.learner_id,
-            Lesson.module_id,
-            func.count().label("lessons"),
-            literal(0).label("passed"),
+def _figures(course: Course, f: ReportFilter, scope: ReportScope) -> dict[tuple[str, int], tuple]:
+    """(kind, item) -> (learners, answers, correct, finished) for the learners who started the
+    course in the range: whole months from the cells, the days a range cuts out of a month
+    counted from the source tables, summed in one query."""
+    if f.topic is not None and f.topic != course.topic:
+        return {}
+    months, spans = split_range(f.start_at, f.end_before, utc_now())
+    parts = []
+
+    def filters(columns) -> list:
+        found = []
+        if f.organisation_id is not None:
+            found.append(columns.organisation_id.in_(subtree_ids(f.organisation_id)))
+        scope_ids = scope.organisation_ids()
+        if scope_ids is not None:
+            found.append(columns.organisation_id.in_(scope_ids))
+        if f.language is not None:
+            found.append(columns.language == f.language)
+        return found
+
+    if months:
+        cell = ReportCourseCell
+        parts.append(
+            select(cell.kind, cell.item_id, *[cell.__table__.c[n] for n in ITEM_COLUMNS]).where(
+                cell.course_id == course.id,
+                cell.month >= months[0],
+                cell.month <= months[-1],
+                *filters(cell),
+            )
         )
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .join(Module, Module.id == Lesson.module_id)
-        .join(cohort, cohort.c.learner_id == LessonProgress.learner_id)
-        .where(LessonProgress.course_id == course.id, *counted_lessons())
-        .group_by(LessonProgress.learner_id, Lesson.module_id)
-    )
-    quizzes = (
-        select(
-            QuizAttempt.learner_id,
-            Quiz.module_id,
-            literal(0).label("lessons"),
-            func.max(QuizAttempt.passed.cast(Integer)).label("passed"),
-        )
-        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .join(Module, Module.id == Quiz.module_id)
-        .join(cohort, cohort.c.learner_id == QuizAttempt.learner_id)
-        .where(QuizAttempt.course_id == course.id, *counted_quizzes())
-        .group_by(QuizAttempt.learner_id, Quiz.module_id)
-    )
-    steps = union_all(lessons, quizzes).subquery("steps")
-    per = (
-        select(
-            steps.c.module_id,
-            func.sum(steps.c.lessons).label("lessons"),
-            func.sum(steps.c.passed).label("passed"),
-        )
-        .group_by(steps.c.learner_id, steps.c.module_id)
-        .subquery("per")
-    )
-    need_lessons, need_quizzes = module_needs(course.id)
-    complete = finished(per, need_lessons, need_quizzes)
-    stmt = (
-        select(per.c.module_id, func.count(), func.sum(case((complete, 1), else_=0)))
-        .outerjoin(need_lessons, need_lessons.c.module_id == per.c.module_id)
-        .outerjoin(need_quizzes, need_quizzes.c.module_id == per.c.module_id)
-        .group_by(per.c.module_id)
-    )
+    for since, before in spans:
+        span = cohort(course_id=course.id, since=since, before=before).subquery("span")
+        chosen = select(span).where(*filters(span.c)).subquery("chosen")
+        items = course_items(chosen, ()).subquery("items")
+        parts.append(select(items.c.kind, items.c.item_id, *[items.c[n] for n in ITEM_COLUMNS]))
+    if not parts:
+        return {}
+    rows = union_all(*parts).subquery("rows") if len(parts) > 1 else parts[0].subquery("rows")
+    summed = select(
+        rows.c.kind, rows.c.item_id, *[func.sum(rows.c[n]) for n in ITEM_COLUMNS]
+    ).group_by(rows.c.kind, rows.c.item_id)
     return {
-        module_id: (started, completed or 0)
-        for module_id, started, completed in db.session.execute(stmt)
+        (kind, item): tuple(int(v or 0) for v in values)
+        for kind, item, *values in db.session.execute(summed)
     }
 
 
 def course_report(course: Course, f: ReportFilter, scope: ReportScope) -> CourseReport:
-    """The whole course report in seven queries, whatever the number of learners."""
-    cohort = _cohort(course, f, scope)
-    started, completed = db.session.execute(
-        select(func.count(), func.count(cohort.c.completed_at))
-    ).one()
-    certificates = db.session.scalar(
-        select(func.count())
-        .select_from(Certificate)
-        .join(cohort, cohort.c.learner_id == Certificate.learner_id)
-        .where(Certificate.course_id == course.id, Certificate.revoked_at.is_(None))
-    )
-    lessons_done = dict(
-        db.session.execute(
-            select(LessonProgress.lesson_id, func.count())
-            .join(cohort, cohort.c.learner_id == LessonProgress.learner_id)
-            .where(LessonProgress.course_id == course.id)
-            .group_by(LessonProgress.lesson_id)
-        ).all()
-    )
+    """The whole course report in four queries, whatever the number of learners."""
+    figures = _figures(course, f, scope)
+    zero = (0, 0, 0, 0)
+    enrolled = figures.get((ENROLMENT, 0), zero)
+    cohort_now = _cohort(course, f, scope)
     stopped = dict(
         db.session.execute(
-            select(cohort.c.last_lesson_id, func.count())
-            .where(cohort.c.completed_at.is_(None), cohort.c.last_lesson_id.is_not(None))
-            .group_by(cohort.c.last_lesson_id)
+            select(cohort_now.c.last_lesson_id, func.count())
+            .where(cohort_now.c.completed_at.is_(None), cohort_now.c.last_lesson_id.is_not(None))
+            .group_by(cohort_now.c.last_lesson_id)
         ).all()
     )
-    module_counts = _module_counts(course, cohort)
     modules = db.session.scalars(
         select(Module)
         .where(Module.course_id == course.id, Module.is_active.is_(True))
@@ -180,57 +169,48 @@ def course_report(course: Course, f: ReportFilter, scope: ReportScope) -> Course
     ).all()
     lines = []
     for module in modules:
-        started_module, completed_module = module_counts.get(module.id, (0, 0))
+        started_module, _, _, completed_module = figures.get((MODULE, module.id), zero)
         line = ModuleLine(module=module, started=started_module, completed=completed_module)
         line.lessons = [
-            LessonLine(lesson, lessons_done.get(lesson.id, 0), stopped.get(lesson.id, 0))
+            LessonLine(lesson, figures.get((LESSON, lesson.id), zero)[0], stopped.get(lesson.id, 0))
             for lesson in module.lessons
             if lesson.is_active
         ]
         lines.append(line)
     return CourseReport(
         course=course,
-        started=started,
-        completed=completed,
-        certificates=certificates or 0,
+        started=enrolled[0],
+        completed=enrolled[3],
+        certificates=figures.get((CERTIFICATE, 0), zero)[0],
         modules=lines,
-        questions=_questions(course, cohort, {m.id: m for m in modules}),
+        questions=_questions(figures, {m.id: m for m in modules}),
     )
 
 
-def _questions(course: Course, cohort: Subquery, modules: dict[int, Module]) -> list[QuestionLine]:
+def _questions(
+    figures: dict[tuple[str, int], tuple], modules: dict[int, Module]
+) -> list[QuestionLine]:
     """Quiz questions, most missed first (lowest share of right answers)."""
-    rows = db.session.execute(
-        select(
-            AttemptAnswer.question_id,
-            func.count(),
-            func.sum(AttemptAnswer.is_correct.cast(Integer)),
-            func.count(QuizAttempt.learner_id.distinct()),
-        )
-        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
-        .join(cohort, cohort.c.learner_id == QuizAttempt.learner_id)
-        .where(QuizAttempt.course_id == course.id)
-        .group_by(AttemptAnswer.question_id)
-    ).all()
-    if not rows:
+    answered = {
+        item: values for (kind, item), values in figures.items() if kind == QUESTION and values[1]
+    }
+    if not answered:
         return []
     questions = {
         q.id: q
         for q in db.session.scalars(
             select(Question)
-            .where(Question.id.in_([row[0] for row in rows]))
+            .where(Question.id.in_(list(answered)))
             .options(selectinload(Question.quiz))
         )
     }
     lines: list[QuestionLine] = []
-    for question_id, answers, correct, learners in rows:
+    for question_id, (learners, answers, correct, _) in answered.items():
         question = questions.get(question_id)
         if question is None or question.quiz is None or question.quiz.module_id not in modules:
             continue
         lines.append(
-            QuestionLine(
-                question, modules[question.quiz.module_id], answers, correct or 0, learners
-            )
+            QuestionLine(question, modules[question.quiz.module_id], answers, correct, learners)
         )
     lines.sort(
         key=lambda line: (line.percent_correct, line.module.position, line.question.position)

@@ -8,7 +8,7 @@ full by `flask reports rebuild`. The source tables stay the truth.
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Index, String
+from sqlalchemy import Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.extensions import db
@@ -67,3 +67,48 @@ class ReportMonth(db.Model):
     certificates: Mapped[int] = mapped_column(default=0)
     # Start to completion, for the enrolment completed in this month.
     seconds: Mapped[float | None] = mapped_column(Float)
+
+
+# What the course report counts per item: a lesson finished, a module started and finished,
+# a quiz question answered, a certificate held, an enrolment and its completion.
+ITEM_COLUMNS = ("learners", "answers", "correct", "finished")
+
+
+class ReportCourseCell(db.Model):
+    """The course report's figures per cohort cell: the learners who started a course in one
+    month, in one library, reading one language. Each learner is in one cell per course, so
+    cells add up across months, libraries and languages, distinct learners included.
+
+    Kinds: "E" enrolments (learners started, finished completed), "L" a lesson (learners who
+    finished it), "M" a module (learners started it, finished it), "Q" a question (learners
+    who answered, answers, correct answers), "C" certificates held (not revoked).
+    Library 0 and language "" stand for none (keys cannot be NULL).
+    """
+
+    __tablename__ = "report_course_cells"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # the start's "YYYY-MM"
+    organisation_id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    item_id: Mapped[int] = mapped_column(primary_key=True)
+    learners: Mapped[int] = mapped_column(default=0)
+    answers: Mapped[int] = mapped_column(default=0)
+    correct: Mapped[int] = mapped_column(default=0)
+    finished: Mapped[int] = mapped_column(default=0)
+
+
+class ReportCourseLearner(db.Model):
+    """One learner's share of the cells for one course, as last added: what a change must
+    take away before it adds the new share. `items` holds "kind:item:learners:answers:
+    correct:finished" tokens separated by spaces."""
+
+    __tablename__ = "report_course_learners"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    organisation_id: Mapped[int] = mapped_column()
+    language: Mapped[str] = mapped_column(String(8))
+    items: Mapped[str] = mapped_column(Text, default="")

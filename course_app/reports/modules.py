@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Subquery, func, select
 
 from course_app.content.models import Lesson, Module, Quiz
-from course_app.learning.services import counted_lessons, counted_quizzes
+from course_app.learning.rules import counted_lessons, counted_quizzes
 
 
 def module_needs(course_id: int | None = None) -> tuple[Subquery, Subquery]:

@@ -32,6 +32,11 @@ from course_app.certificates.models import Certificate
 from course_app.extensions import db
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.quizzes.models import QuizAttempt
+from course_app.reports.course_cells import (
+    rebuild_course_cells,
+    refresh_course_share,
+    refresh_learner_shares,
+)
 from course_app.reports.models import MEASURE_COLUMNS, ReportMonth
 from course_app.reports.sql import month_of, seconds_between
 
@@ -172,7 +177,8 @@ _INSERT_COLUMNS = [*EVENT_COLUMNS, "organisation_id", "language"]
 
 
 def refresh_learner_course(learner_id: int, course_id: int) -> None:
-    """Rebuilds one learner's rows for one course from the source tables (a handful of rows)."""
+    """Rebuilds one learner's rows for one course from the source tables (a handful of rows),
+    and their share of the course report's cells."""
     db.session.flush()
     db.session.execute(
         delete(ReportMonth).where(
@@ -182,6 +188,7 @@ def refresh_learner_course(learner_id: int, course_id: int) -> None:
     db.session.execute(
         insert(ReportMonth).from_select(_INSERT_COLUMNS, _grouped(learner_id, course_id))
     )
+    refresh_course_share(learner_id, course_id)
 
 
 def refresh_learner(learner_id: int) -> None:
@@ -189,6 +196,7 @@ def refresh_learner(learner_id: int) -> None:
     db.session.flush()
     db.session.execute(delete(ReportMonth).where(ReportMonth.learner_id == learner_id))
     db.session.execute(insert(ReportMonth).from_select(_INSERT_COLUMNS, _grouped(learner_id)))
+    refresh_learner_shares(learner_id)
 
 
 def rebuild_all() -> int:
@@ -196,4 +204,5 @@ def rebuild_all() -> int:
     db.session.flush()
     db.session.execute(delete(ReportMonth))
     db.session.execute(insert(ReportMonth).from_select(_INSERT_COLUMNS, _grouped()))
+    rebuild_course_cells()
     return db.session.scalar(select(func.count()).select_from(ReportMonth)) or 0

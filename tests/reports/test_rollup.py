@@ -12,6 +12,7 @@ from course_app.reports.models import ReportMonth
 from course_app.reports.rollup import rebuild_all
 from tests.conftest import sign_in
 from tests.factories import make_course, make_library_tree, quiz_form_data
+from tests.reports.kept import cells, shares
 
 
 def snapshot() -> list[tuple]:
@@ -40,9 +41,11 @@ def snapshot() -> list[tuple]:
 
 
 def assert_same_as_rebuild() -> list[tuple]:
-    kept = snapshot()
+    kept, kept_cells, kept_shares = snapshot(), cells(), shares()
     rebuild_all()
     assert snapshot() == kept, "the kept report rows differ from a rebuild"
+    assert cells() == kept_cells, "the kept course cells differ from a rebuild"
+    assert shares() == kept_shares
     db.session.rollback()
     return kept
 
