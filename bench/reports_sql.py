@@ -207,3 +207,18 @@ SELECT NULL, t.a, NULL, NULL, NULL, NULL, NULL, mt.m FROM t, mt
 
 def months_sql(key: str) -> str:
     return OVERVIEW_MONTHS.replace("{key}", key)
+
+
+# The course report as it is built now: the cells of the whole months of the range, summed
+# per item, and the unfinished learners per last lesson opened, from the enrolments.
+COURSE_CELLS = """
+SELECT kind, item_id, SUM(learners), SUM(answers), SUM(correct), SUM(finished)
+FROM report_course_cells
+WHERE course_id = :c AND month >= :m1 AND month <= :m2
+GROUP BY kind, item_id
+UNION ALL
+SELECT 'stopped', last_lesson_id, COUNT(*), 0, 0, 0 FROM enrolments
+WHERE course_id = :c AND started_at >= :s AND started_at < :e AND completed_at IS NULL
+  AND last_lesson_id IS NOT NULL
+GROUP BY last_lesson_id
+"""
