@@ -33,6 +33,8 @@ import reports_sql  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 PASSWORD = "bench password 1"  # noqa: S105
+# The database --keep reuses on that server unless --pg-database names another (a copy).
+KEPT_PG_DATABASE = "bench_reports_kept"
 PG_SERVER = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -54,12 +56,14 @@ def make_app(url: str):
     return create_app(BenchConfig)
 
 
-def new_database(kind: str, tmp: Path, keep: bool = False) -> tuple[str, callable]:
+def new_database(
+    kind: str, tmp: Path, keep: bool = False, pg_database: str = KEPT_PG_DATABASE
+) -> tuple[str, callable]:
     """A scratch database, or with `keep` one that outlives the run (reused when loaded)."""
     if kind == "sqlite":
         path = tmp / "reports-bench.db"
         return f"sqlite:///{path}", lambda: None
-    name = "bench_reports_kept" if keep else f"bench_reports_{os.getpid()}"
+    name = pg_database if keep else f"bench_reports_{os.getpid()}"
     admin = sa.create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
@@ -179,8 +183,9 @@ def bench_database(
     keep: bool = False,
     only: str | None = None,
     memory: bool = True,
+    pg_database: str = KEPT_PG_DATABASE,
 ) -> list[dict]:
-    url, drop = new_database(kind, tmp, keep)
+    url, drop = new_database(kind, tmp, keep, pg_database)
     try:
         app = make_app(url)
         facts = load(app, learners, seed)
@@ -357,7 +362,13 @@ def main() -> None:
     parser.add_argument(
         "--keep",
         metavar="DIR",
-        help="keep the data between runs: SQLite in DIR, PostgreSQL in bench_reports_kept",
+        help="keep the data between runs: SQLite in DIR, PostgreSQL in --pg-database",
+    )
+    parser.add_argument(
+        "--pg-database",
+        default=KEPT_PG_DATABASE,
+        metavar="NAME",
+        help=f"the PostgreSQL database --keep uses (default {KEPT_PG_DATABASE})",
     )
     parser.add_argument("--only", help="time only the cases whose name contains this")
     parser.add_argument("--no-memory", action="store_true", help="skip the CSV memory check")
@@ -381,6 +392,7 @@ def main() -> None:
                 keep=bool(args.keep),
                 only=args.only,
                 memory=not args.no_memory,
+                pg_database=args.pg_database,
             )
 
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, func, select
 
 from course_app.accounts.models import Role, User
 from course_app.audit.services import record_event
@@ -170,16 +170,20 @@ def organisation_tree(visible_ids: Select[tuple[int]], patrons: bool = True) -> 
             select(Organisation).where(Organisation.id.in_(visible_ids))
         ).all()
         return tree_order(list(organisations))
+    # Patrons are counted per organisation id before the join: grouping the joined rows by
+    # organisation made PostgreSQL hash-join every patron to their organisation first.
+    patron_counts = (
+        select(User.organisation_id, func.count().label("patrons"))
+        .where(User.role == Role.LEARNER.value, User.organisation_id.in_(visible_ids))
+        .group_by(User.organisation_id)
+        .subquery("patron_counts")
+    )
     rows = db.session.execute(
-        select(Organisation, func.count(User.id))
-        .outerjoin(
-            User,
-            and_(User.organisation_id == Organisation.id, User.role == Role.LEARNER.value),
-        )
+        select(Organisation, patron_counts.c.patrons)
+        .outerjoin(patron_counts, patron_counts.c.organisation_id == Organisation.id)
         .where(Organisation.id.in_(visible_ids))
-        .group_by(Organisation.id)
     ).all()
-    return tree_order([org for org, _ in rows], {org.id: count for org, count in rows})
+    return tree_order([org for org, _ in rows], {org.id: count or 0 for org, count in rows})
 
 
 def organisation_members(organisation: Organisation) -> list[User]:

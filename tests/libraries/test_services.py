@@ -251,3 +251,17 @@ def test_a_librarians_tree_starts_at_their_own_organisation(tree):
         ("south-a", 1),
         ("south-b", 1),
     ]
+
+
+def test_a_librarians_tree_counts_the_patrons_of_each_of_their_libraries(tree):
+    placed("patron-a", "learner", "south-a")
+    placed("patron-b1", "learner", "south-b")
+    placed("patron-b2", "learner", "south-b")
+    placed("patron-north", "learner", "north-a")
+    librarian = placed("lib", "librarian", "south-a", whole=True)
+    rows = organisation_tree(visible_organisation_ids(librarian))
+    assert [(r.organisation.code, r.patrons) for r in rows] == [
+        ("south", 0),
+        ("south-a", 1),
+        ("south-b", 2),
+    ]
