@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, Select, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.expression import Executable
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -122,3 +124,37 @@ class DriverRead:
             order = tuple(compiled.positiontup) if compiled.positional else None
             self._compiled[key] = (compiled, order)
         return self._compiled[key]
+
+
+class Prepared:
+    """A Core statement built and compiled once per kind of database, run on the session's
+    own connection (so it sees the transaction's writes, and statement counters see it).
+
+    For statements on a hot path whose size makes SQLAlchemy's per-call work (building the
+    statement, its cache key) cost more than the query: the report rows refreshed on every
+    lesson and quiz. Parameters are plain integers and strings (no type conversion happens);
+    rows come back as tuples.
+    """
+
+    def __init__(self, build: Callable[[], Executable]) -> None:
+        self._build = build  # called on first use, once the models are all mapped
+        self._compiled: dict[str, tuple[Any, tuple[str, ...] | None]] = {}
+
+    def execute(self, session: Any, params: dict[str, Any] | list[dict[str, Any]]) -> Any:
+        connection = session.connection()
+        compiled, order = self._compiled_for(connection.dialect)
+
+        def values(given: dict[str, Any]) -> Any:
+            found = compiled.construct_params(given)
+            return tuple(found[name] for name in order) if order is not None else found
+
+        if isinstance(params, list):
+            return connection.exec_driver_sql(compiled.string, [values(p) for p in params])
+        return connection.exec_driver_sql(compiled.string, values(params))
+
+    def _compiled_for(self, dialect: Any):
+        if dialect.name not in self._compiled:
+            compiled = self._build().compile(dialect=dialect)
+            order = tuple(compiled.positiontup) if compiled.positional else None
+            self._compiled[dialect.name] = (compiled, order)
+        return self._compiled[dialect.name]

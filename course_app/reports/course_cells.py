@@ -11,7 +11,7 @@ kept in `report_course_learners` so the difference can be taken.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Subquery,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -35,6 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from course_app.accounts.models import Learner, User
 from course_app.certificates.models import Certificate
 from course_app.content.models import Lesson, Module, Quiz
+from course_app.db import Prepared
 from course_app.extensions import db
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.learning.rules import counted_lessons, counted_quizzes
@@ -226,25 +228,75 @@ def _format(share: dict[tuple[str, int], Counts]) -> str:
     )
 
 
-def refresh_course_share(learner_id: int, course_id: int) -> None:
-    """Counts the learner's items in the course again and adds the change to the cells."""
-    db.session.flush()
-    kept = db.session.scalar(
-        select(ReportCourseLearner)
+def _upsert(model: Any, keys: Sequence[str], set_: Callable[[Any, Any], dict]) -> Any:
+    """INSERT of one row with ON CONFLICT (keys) DO UPDATE, for the session's database."""
+    columns = [column.name for column in model.__table__.columns]
+
+    def build(dialect: str) -> Any:
+        insert_into = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = insert_into(model).values({name: bindparam(name) for name in columns})
+        return stmt.on_conflict_do_update(
+            index_elements=list(keys), set_=set_(model.__table__.c, stmt.excluded)
+        )
+
+    return {dialect: Prepared(lambda d=dialect: build(d)) for dialect in ("sqlite", "postgresql")}
+
+
+_READ_SHARE = Prepared(
+    lambda: (
+        select(
+            ReportCourseLearner.month,
+            ReportCourseLearner.organisation_id,
+            ReportCourseLearner.language,
+            ReportCourseLearner.items,
+        )
         .where(
-            ReportCourseLearner.learner_id == learner_id,
-            ReportCourseLearner.course_id == course_id,
+            ReportCourseLearner.learner_id == bindparam("learner_id"),
+            ReportCourseLearner.course_id == bindparam("course_id"),
         )
         .with_for_update()
     )
-    mine = cohort(learner_id=learner_id, course_id=course_id).subquery("mine")
-    rows = db.session.execute(course_items(mine, CELL_KEYS)).all()
+)
+_MY_ITEMS = Prepared(
+    lambda: course_items(
+        cohort(learner_id=bindparam("learner_id"), course_id=bindparam("course_id")).subquery(
+            "mine"
+        ),
+        CELL_KEYS,
+    )
+)
+_ADD_TO_CELL = _upsert(
+    ReportCourseCell,
+    (*CELL_KEYS, "kind", "item_id"),
+    lambda table, excluded: {name: table[name] + excluded[name] for name in ITEM_COLUMNS},
+)
+_WRITE_SHARE = _upsert(
+    ReportCourseLearner,
+    ("learner_id", "course_id"),
+    lambda table, excluded: {
+        name: excluded[name] for name in ("month", "organisation_id", "language", "items")
+    },
+)
+_DELETE_SHARE = Prepared(
+    lambda: delete(ReportCourseLearner).where(
+        ReportCourseLearner.learner_id == bindparam("learner_id"),
+        ReportCourseLearner.course_id == bindparam("course_id"),
+    )
+)
+
+
+def refresh_course_share(learner_id: int, course_id: int) -> None:
+    """Counts the learner's items in the course again and adds the change to the cells."""
+    db.session.flush()
+    ids = {"learner_id": learner_id, "course_id": course_id}
+    kept = _READ_SHARE.execute(db.session, ids).first()
+    rows = _MY_ITEMS.execute(db.session, ids).all()
     new_key = tuple(rows[0][:4]) if rows else None
-    new = {(row.kind, row.item_id): tuple(int(v or 0) for v in row[6:]) for row in rows}
+    new = {(row[4], row[5]): tuple(int(v or 0) for v in row[6:]) for row in rows}
     changes: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     if kept is not None:
-        old_key = (kept.course_id, kept.month, kept.organisation_id, kept.language)
-        for (kind, item), values in _parse(kept.items).items():
+        old_key = (course_id, *kept[:3])
+        for (kind, item), values in _parse(kept[3]).items():
             change = changes[(*old_key, kind, item)]
             for i, value in enumerate(values):
                 change[i] -= value
@@ -256,35 +308,31 @@ def refresh_course_share(learner_id: int, course_id: int) -> None:
     add_to_cells((key, values) for key, values in changes.items() if any(values))
     if new_key is None:
         if kept is not None:
-            db.session.delete(kept)
+            _DELETE_SHARE.execute(db.session, ids)
         return
-    if kept is None:
-        kept = ReportCourseLearner(learner_id=learner_id, course_id=course_id)
-        db.session.add(kept)
-    _, kept.month, kept.organisation_id, kept.language = new_key
-    kept.items = _format(new)
-    db.session.flush()
+    _, month, organisation_id, language = new_key
+    dialect = db.session.get_bind().dialect.name
+    _WRITE_SHARE[dialect].execute(
+        db.session,
+        ids
+        | {
+            "month": month,
+            "organisation_id": organisation_id,
+            "language": language,
+            "items": _format(new),
+        },
+    )
 
 
 def add_to_cells(changes: Iterable[tuple[tuple, Sequence[int]]]) -> None:
-    """Adds each change to its cell, creating cells as needed, in one statement."""
+    """Adds each change to its cell, creating cells as needed."""
     rows = [
         dict(zip((*CELL_KEYS, "kind", "item_id"), key, strict=True))
         | dict(zip(ITEM_COLUMNS, values, strict=True))
         for key, values in changes
     ]
-    if not rows:
-        return
-    dialect = db.session.get_bind().dialect.name
-    upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ReportCourseCell)
-    upsert = upsert.values(rows)
-    table = ReportCourseCell.__table__
-    db.session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=[*CELL_KEYS, "kind", "item_id"],
-            set_={name: table.c[name] + upsert.excluded[name] for name in ITEM_COLUMNS},
-        )
-    )
+    if rows:
+        _ADD_TO_CELL[db.session.get_bind().dialect.name].execute(db.session, rows)
 
 
 def refresh_learner_shares(learner_id: int) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Select,
     Subquery,
     and_,
+    bindparam,
     cast,
     delete,
     func,
@@ -29,6 +30,7 @@ from sqlalchemy import (
 
 from course_app.accounts.models import Learner, User
 from course_app.certificates.models import Certificate
+from course_app.db import Prepared
 from course_app.extensions import db
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.quizzes.models import QuizAttempt
@@ -176,18 +178,26 @@ def _grouped(learner_id: int | None = None, course_id: int | None = None) -> Sel
 _INSERT_COLUMNS = [*EVENT_COLUMNS, "organisation_id", "language"]
 
 
+_DELETE_LEARNER_COURSE = Prepared(
+    lambda: delete(ReportMonth).where(
+        ReportMonth.learner_id == bindparam("learner_id"),
+        ReportMonth.course_id == bindparam("course_id"),
+    )
+)
+_INSERT_LEARNER_COURSE = Prepared(
+    lambda: insert(ReportMonth).from_select(
+        _INSERT_COLUMNS, _grouped(bindparam("learner_id"), bindparam("course_id"))
+    )
+)
+
+
 def refresh_learner_course(learner_id: int, course_id: int) -> None:
     """Rebuilds one learner's rows for one course from the source tables (a handful of rows),
     and their share of the course report's cells."""
     db.session.flush()
-    db.session.execute(
-        delete(ReportMonth).where(
-            ReportMonth.learner_id == learner_id, ReportMonth.course_id == course_id
-        )
-    )
-    db.session.execute(
-        insert(ReportMonth).from_select(_INSERT_COLUMNS, _grouped(learner_id, course_id))
-    )
+    ids = {"learner_id": learner_id, "course_id": course_id}
+    _DELETE_LEARNER_COURSE.execute(db.session, ids)
+    _INSERT_LEARNER_COURSE.execute(db.session, ids)
     refresh_course_share(learner_id, course_id)
 
 
