@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, func, literal, literal_column, null, select, union_all
+from sqlalchemy import Subquery, case, func, select
 
 from course_app.content.models import Course
 from course_app.extensions import db
@@ -50,30 +50,16 @@ def _counts(f: ReportFilter, scope: ReportScope, by: Breakdown, privacy: bool) -
 
 
 def _distinct_totals(f: ReportFilter, scope: ReportScope) -> dict[str, Any]:
-    """Learners active and learners who tried a quiz, over all groups: one row per learner
-    first (read in learner order), then counted."""
-    per_learner = (
-        grouped_rows(
-            f,
-            scope,
-            None,
-            lambda rows: [
-                rows.c.learner_id,
-                func.max(rows.c.lessons + rows.c.attempts).label("active"),
-                func.max(rows.c.attempts).label("tried"),
-            ],
-            index="learner",
-        )
-        .group_by(literal_column("learner_id"))
-        .subquery()
-    )
-    active, tried = db.session.execute(
-        select(
-            func.count(case((per_learner.c.active > 0, 1))),
-            func.count(case((per_learner.c.tried > 0, 1))),
-        )
-    ).one()
-    return {"active": active or 0, "attempt_learners": tried or 0}
+    """Learners active and learners who tried a quiz, over all groups (read in learner
+    order on SQLite, hashed on PostgreSQL)."""
+
+    def columns(rows):
+        active = case((rows.c.lessons + rows.c.attempts > 0, rows.c.learner_id))
+        tried = case((rows.c.attempts > 0, rows.c.learner_id))
+        return [func.count(active.distinct()), func.count(tried.distinct())]
+
+    row = db.session.execute(grouped_rows(f, scope, None, columns, index="learner")).one()
+    return {"active": row[1] or 0, "attempt_learners": row[2] or 0}
 
 
 # The key under which `median_seconds` gives the median over all groups.
@@ -81,8 +67,8 @@ TOTAL = "__all__"
 
 
 def median_seconds(f: ReportFilter, scope: ReportScope, by: Breakdown | None) -> dict[Any, float]:
-    """The median time from start to completion per group and, under TOTAL, over all groups:
-    window functions over one read of the completions, in one query."""
+    """The median time from start to completion per group and, under TOTAL, over all groups
+    (the mean of the two middle values for an even count)."""
     durations = grouped_rows(
         f,
         scope,
@@ -91,6 +77,28 @@ def median_seconds(f: ReportFilter, scope: ReportScope, by: Breakdown | None) ->
         only=lambda rows: rows.c.completed > 0,
         index="completions",
     ).subquery()
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _medians_postgresql(durations)
+    return _medians_by_rank(durations)
+
+
+def _medians_postgresql(durations: Subquery) -> dict[Any, float]:
+    """One ordered-set aggregate, grouped by the key and rolled up to the total: a third of
+    the time of ranking every row with window functions."""
+    median = func.percentile_cont(0.5).within_group(durations.c.seconds)
+    rows = db.session.execute(
+        select(func.grouping(durations.c.key), durations.c.key, median).group_by(
+            func.rollup(durations.c.key)
+        )
+    )
+    return {
+        TOTAL if whole else key: float(value) for whole, key, value in rows if value is not None
+    }
+
+
+def _medians_by_rank(durations: Subquery) -> dict[Any, float]:
+    """Per group, the middle rows by rank (window functions); over all groups, the middle of
+    the count the groups add up to, read in order with LIMIT and OFFSET."""
     ranked = select(
         durations.c.key,
         durations.c.seconds,
@@ -98,22 +106,27 @@ def median_seconds(f: ReportFilter, scope: ReportScope, by: Breakdown | None) ->
         .over(partition_by=durations.c.key, order_by=durations.c.seconds)
         .label("rn"),
         func.count().over(partition_by=durations.c.key).label("n"),
-        func.row_number().over(order_by=durations.c.seconds).label("rn_all"),
-        func.count().over().label("n_all"),
-    ).cte("ranked")
+    ).subquery("ranked")
     # The middle row, or the two middle rows of an even count: 2*rn is n, n+1 or n+2.
     per_group = (
-        select(literal(0).label("whole"), ranked.c.key, func.avg(ranked.c.seconds))
+        select(ranked.c.key, func.avg(ranked.c.seconds), func.max(ranked.c.n))
         .where((2 * ranked.c.rn).between(ranked.c.n, ranked.c.n + 2))
         .group_by(ranked.c.key)
     )
-    overall = select(literal(1), null(), func.avg(ranked.c.seconds)).where(
-        (2 * ranked.c.rn_all).between(ranked.c.n_all, ranked.c.n_all + 2)
-    )
     found: dict[Any, float] = {}
-    for whole, key, value in db.session.execute(union_all(per_group, overall)):
-        if value is not None:
-            found[TOTAL if whole else key] = float(value)
+    count = 0
+    for key, value, n in db.session.execute(per_group):
+        found[key] = float(value)
+        count += n
+    if count:
+        middle = (
+            select(durations.c.seconds)
+            .order_by(durations.c.seconds)
+            .limit(2 - count % 2)
+            .offset((count - 1) // 2)
+            .subquery("middle")
+        )
+        found[TOTAL] = float(db.session.scalar(select(func.avg(middle.c.seconds))))
     return found
 
 

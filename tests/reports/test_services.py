@@ -116,10 +116,12 @@ def test_filters_narrow_every_figure(data):
     north = q3(organisation_id=data.tree["north"])
     totals = overview_totals(north, WHOLE)
     assert (totals["active"], totals["enrolments"], totals["completions"]) == (7, 6, 4)
+    assert totals["median_days"] == 3.0  # p1 4, p3 2, p4 1, p6 49: (2 + 4) / 2
     spanish = overview_totals(q3(language="es"), WHOLE)
     assert (spanish["active"], spanish["certificates"]) == (1, 1)
     beta = overview_totals(q3(course_id=data.beta.id), WHOLE)
     assert (beta["active"], beta["enrolments"], beta["completions"]) == (3, 3, 2)
+    assert beta["median_days"] == 0.6  # an even count overall: (1 + 0.125) / 2
     digital = overview_totals(q3(topic="digital-literacy"), WHOLE)
     assert digital == beta
     august = overview_totals(ReportFilter(start=Q3[0].replace(month=8), end=Q3[1]), WHOLE)
