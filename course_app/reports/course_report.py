@@ -5,11 +5,12 @@ the date range (and match the other filters), so every figure is about the same 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import Subquery, func, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Subquery, and_, func, select, union_all
 
-from course_app.content.models import Course, Lesson, Module, Question
+from course_app.content.localize import localized
+from course_app.content.models import Course, Lesson, Module, Question, Quiz
 from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.learning.models import Enrolment
@@ -24,21 +25,44 @@ from course_app.reports.course_cells import (
     cohort,
     course_items,
 )
+from course_app.reports.courses import ReportCourse
 from course_app.reports.filters import ReportFilter, ReportScope
 from course_app.reports.models import ITEM_COLUMNS, ReportCourseCell
 from course_app.reports.monthly import split_range
 
+# What the report shows of the course's modules, lessons and questions: a few columns read
+# in the reader's language, never whole rows (a lesson's row carries its body in every
+# language).
+
+
+class ModuleItem(NamedTuple):
+    id: int
+    position: int
+    title: str
+
+
+class LessonItem(NamedTuple):
+    id: int
+    key: str
+    title: str
+
+
+class QuestionItem(NamedTuple):
+    id: int
+    position: int
+    prompt_html: str
+
 
 @dataclass
 class LessonLine:
-    lesson: Lesson
+    lesson: LessonItem
     completed: int = 0
     stopped_here: int = 0
 
 
 @dataclass
 class ModuleLine:
-    module: Module
+    module: ModuleItem
     started: int = 0
     completed: int = 0
     lessons: list[LessonLine] = field(default_factory=list)
@@ -46,8 +70,8 @@ class ModuleLine:
 
 @dataclass
 class QuestionLine:
-    question: Question
-    module: Module
+    question: QuestionItem
+    module: ModuleItem
     answers: int
     correct: int
     learners: int
@@ -59,7 +83,7 @@ class QuestionLine:
 
 @dataclass
 class CourseReport:
-    course: Course
+    course: Course | ReportCourse
     started: int
     completed: int
     certificates: int
@@ -80,7 +104,7 @@ class CourseReport:
         return worst if worst is not None and worst.stopped_here else None
 
 
-def _cohort(course: Course, f: ReportFilter, scope: ReportScope) -> Subquery:
+def _cohort(course: Course | ReportCourse, f: ReportFilter, scope: ReportScope) -> Subquery:
     facts = (
         select(
             Enrolment.learner_id,
@@ -101,7 +125,9 @@ def _cohort(course: Course, f: ReportFilter, scope: ReportScope) -> Subquery:
     return F.shaped(facts, columns, f.without_course(), scope, None).subquery("cohort")
 
 
-def _figures(course: Course, f: ReportFilter, scope: ReportScope) -> dict[tuple[str, int], tuple]:
+def _figures(
+    course: Course | ReportCourse, f: ReportFilter, scope: ReportScope
+) -> dict[tuple[str, int], tuple]:
     """(kind, item) -> (learners, answers, correct, finished) for the learners who started the
     course in the range: whole months from the cells, the days a range cuts out of a month
     counted from the source tables, summed in one query."""
@@ -148,7 +174,9 @@ def _figures(course: Course, f: ReportFilter, scope: ReportScope) -> dict[tuple[
     }
 
 
-def course_report(course: Course, f: ReportFilter, scope: ReportScope) -> CourseReport:
+def course_report(
+    course: Course | ReportCourse, f: ReportFilter, scope: ReportScope
+) -> CourseReport:
     """The whole course report in four queries, whatever the number of learners."""
     figures = _figures(course, f, scope)
     zero = (0, 0, 0, 0)
@@ -161,20 +189,13 @@ def course_report(course: Course, f: ReportFilter, scope: ReportScope) -> Course
             .group_by(cohort_now.c.last_lesson_id)
         ).all()
     )
-    modules = db.session.scalars(
-        select(Module)
-        .where(Module.course_id == course.id, Module.is_active.is_(True))
-        .options(selectinload(Module.lessons), selectinload(Module.quiz))
-        .order_by(Module.position)
-    ).all()
     lines = []
-    for module in modules:
+    for module, lessons in _modules(course.id):
         started_module, _, _, completed_module = figures.get((MODULE, module.id), zero)
         line = ModuleLine(module=module, started=started_module, completed=completed_module)
         line.lessons = [
             LessonLine(lesson, figures.get((LESSON, lesson.id), zero)[0], stopped.get(lesson.id, 0))
-            for lesson in module.lessons
-            if lesson.is_active
+            for lesson in lessons
         ]
         lines.append(line)
     return CourseReport(
@@ -183,12 +204,35 @@ def course_report(course: Course, f: ReportFilter, scope: ReportScope) -> Course
         completed=enrolled[3],
         certificates=figures.get((CERTIFICATE, 0), zero)[0],
         modules=lines,
-        questions=_questions(figures, {m.id: m for m in modules}),
+        questions=_questions(figures, {line.module.id: line.module for line in lines}),
     )
 
 
+def _modules(course_id: int) -> list[tuple[ModuleItem, list[LessonItem]]]:
+    """The active modules in order, each with its active lessons in order, in one query."""
+    rows = db.session.execute(
+        select(
+            Module.id,
+            Module.position,
+            localized(Module.title),
+            Lesson.id,
+            Lesson.key,
+            localized(Lesson.title),
+        )
+        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_active.is_(True)))
+        .where(Module.course_id == course_id, Module.is_active.is_(True))
+        .order_by(Module.position, Module.id, Lesson.position)
+    )
+    modules: dict[int, tuple[ModuleItem, list[LessonItem]]] = {}
+    for module_id, position, title, lesson_id, key, lesson_title in rows:
+        _, lessons = modules.setdefault(module_id, (ModuleItem(module_id, position, title), []))
+        if lesson_id is not None:
+            lessons.append(LessonItem(lesson_id, key, lesson_title))
+    return list(modules.values())
+
+
 def _questions(
-    figures: dict[tuple[str, int], tuple], modules: dict[int, Module]
+    figures: dict[tuple[str, int], tuple], modules: dict[int, ModuleItem]
 ) -> list[QuestionLine]:
     """Quiz questions, most missed first (lowest share of right answers)."""
     answered = {
@@ -197,21 +241,19 @@ def _questions(
     if not answered:
         return []
     questions = {
-        q.id: q
-        for q in db.session.scalars(
-            select(Question)
+        question_id: (QuestionItem(question_id, position, prompt_html), module_id)
+        for question_id, position, prompt_html, module_id in db.session.execute(
+            select(Question.id, Question.position, localized(Question.prompt_html), Quiz.module_id)
+            .join(Quiz, Quiz.id == Question.quiz_id)
             .where(Question.id.in_(list(answered)))
-            .options(selectinload(Question.quiz))
         )
     }
     lines: list[QuestionLine] = []
     for question_id, (learners, answers, correct, _) in answered.items():
-        question = questions.get(question_id)
-        if question is None or question.quiz is None or question.quiz.module_id not in modules:
+        question, module_id = questions.get(question_id, (None, None))
+        if question is None or module_id not in modules:
             continue
-        lines.append(
-            QuestionLine(question, modules[question.quiz.module_id], answers, correct, learners)
-        )
+        lines.append(QuestionLine(question, modules[module_id], answers, correct, learners))
     lines.sort(
         key=lambda line: (line.percent_correct, line.module.position, line.question.position)
     )
