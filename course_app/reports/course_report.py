@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import Subquery, and_, func, select, union_all
+from sqlalchemy import Select, Subquery, and_, func, literal, select, union_all
 
 from course_app.content.localize import localized
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
@@ -29,6 +29,10 @@ from course_app.reports.courses import ReportCourse
 from course_app.reports.filters import ReportFilter, ReportScope
 from course_app.reports.models import ITEM_COLUMNS, ReportCourseCell
 from course_app.reports.monthly import split_range
+
+# The kind of the rows counting where unfinished learners stopped (the cells' kinds are
+# single letters too).
+STOPPED = "S"
 
 # What the report shows of the course's modules, lessons and questions: a few columns read
 # in the reader's language, never whole rows (a lesson's row carries its body in every
@@ -130,7 +134,8 @@ def _figures(
 ) -> dict[tuple[str, int], tuple]:
     """(kind, item) -> (learners, answers, correct, finished) for the learners who started the
     course in the range: whole months from the cells, the days a range cuts out of a month
-    counted from the source tables, summed in one query."""
+    counted from the source tables, summed; and (STOPPED, lesson) -> (learners, 0, 0, 0) for
+    those of them who have not finished and opened that lesson last. One query."""
     if f.topic is not None and f.topic != course.topic:
         return {}
     months, spans = split_range(f.start_at, f.end_before, utc_now())
@@ -170,31 +175,39 @@ def _figures(
     ).group_by(rows.c.kind, rows.c.item_id)
     return {
         (kind, item): tuple(int(v or 0) for v in values)
-        for kind, item, *values in db.session.execute(summed)
+        for kind, item, *values in db.session.execute(union_all(summed, _stopped(course, f, scope)))
     }
+
+
+def _stopped(course: Course | ReportCourse, f: ReportFilter, scope: ReportScope) -> Select:
+    """(STOPPED, lesson id, learners, 0, 0, 0): the cohort's unfinished learners by the lesson
+    they opened last, counted now (the cells keep no last lesson)."""
+    cohort_now = _cohort(course, f, scope)
+    zeros = [literal(0) for _ in ITEM_COLUMNS[1:]]
+    return (
+        select(literal(STOPPED), cohort_now.c.last_lesson_id, func.count(), *zeros)
+        .where(cohort_now.c.completed_at.is_(None), cohort_now.c.last_lesson_id.is_not(None))
+        .group_by(cohort_now.c.last_lesson_id)
+    )
 
 
 def course_report(
     course: Course | ReportCourse, f: ReportFilter, scope: ReportScope
 ) -> CourseReport:
-    """The whole course report in four queries, whatever the number of learners."""
+    """The whole course report in three queries, whatever the number of learners."""
     figures = _figures(course, f, scope)
     zero = (0, 0, 0, 0)
     enrolled = figures.get((ENROLMENT, 0), zero)
-    cohort_now = _cohort(course, f, scope)
-    stopped = dict(
-        db.session.execute(
-            select(cohort_now.c.last_lesson_id, func.count())
-            .where(cohort_now.c.completed_at.is_(None), cohort_now.c.last_lesson_id.is_not(None))
-            .group_by(cohort_now.c.last_lesson_id)
-        ).all()
-    )
     lines = []
     for module, lessons in _modules(course.id):
         started_module, _, _, completed_module = figures.get((MODULE, module.id), zero)
         line = ModuleLine(module=module, started=started_module, completed=completed_module)
         line.lessons = [
-            LessonLine(lesson, figures.get((LESSON, lesson.id), zero)[0], stopped.get(lesson.id, 0))
+            LessonLine(
+                lesson,
+                figures.get((LESSON, lesson.id), zero)[0],
+                figures.get((STOPPED, lesson.id), zero)[0],
+            )
             for lesson in lessons
         ]
         lines.append(line)
