@@ -194,12 +194,13 @@ def _stopped(course: Course | ReportCourse, f: ReportFilter, scope: ReportScope)
 def course_report(
     course: Course | ReportCourse, f: ReportFilter, scope: ReportScope
 ) -> CourseReport:
-    """The whole course report in three queries, whatever the number of learners."""
+    """The whole course report in two queries, whatever the number of learners."""
     figures = _figures(course, f, scope)
+    modules, questions = _contents(course.id)
     zero = (0, 0, 0, 0)
     enrolled = figures.get((ENROLMENT, 0), zero)
     lines = []
-    for module, lessons in _modules(course.id):
+    for module, lessons in modules:
         started_module, _, _, completed_module = figures.get((MODULE, module.id), zero)
         line = ModuleLine(module=module, started=started_module, completed=completed_module)
         line.lessons = [
@@ -217,56 +218,73 @@ def course_report(
         completed=enrolled[3],
         certificates=figures.get((CERTIFICATE, 0), zero)[0],
         modules=lines,
-        questions=_questions(figures, {line.module.id: line.module for line in lines}),
+        questions=_questions(figures, questions),
     )
 
 
-def _modules(course_id: int) -> list[tuple[ModuleItem, list[LessonItem]]]:
-    """The active modules in order, each with its active lessons in order, in one query."""
-    rows = db.session.execute(
+def _contents(
+    course_id: int,
+) -> tuple[list[tuple[ModuleItem, list[LessonItem]]], list[tuple[QuestionItem, ModuleItem]]]:
+    """The active modules in order, each with its active lessons in order; and the questions
+    of their quizzes, each with its module. One query."""
+    module_columns = [
+        Module.id.label("module_id"),
+        Module.position.label("module_position"),
+        localized(Module.title),
+    ]
+    in_course = (Module.course_id == course_id, Module.is_active.is_(True))
+    lessons = (
         select(
-            Module.id,
-            Module.position,
-            localized(Module.title),
-            Lesson.id,
+            *module_columns,
+            literal(LESSON).label("kind"),
+            Lesson.id.label("item_id"),
+            Lesson.position.label("item_position"),
             Lesson.key,
-            localized(Lesson.title),
+            localized(Lesson.title).label("text"),
         )
         .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_active.is_(True)))
-        .where(Module.course_id == course_id, Module.is_active.is_(True))
-        .order_by(Module.position, Module.id, Lesson.position)
+        .where(*in_course)
+    )
+    questions = (
+        select(
+            *module_columns,
+            literal(QUESTION),
+            Question.id,
+            Question.position,
+            Question.key,
+            localized(Question.prompt_html),
+        )
+        .join(Quiz, Quiz.module_id == Module.id)
+        .join(Question, Question.quiz_id == Quiz.id)
+        .where(*in_course)
+    )
+    rows = db.session.execute(
+        union_all(lessons, questions).order_by(
+            "module_position", "module_id", "kind", "item_position"
+        )
     )
     modules: dict[int, tuple[ModuleItem, list[LessonItem]]] = {}
-    for module_id, position, title, lesson_id, key, lesson_title in rows:
-        _, lessons = modules.setdefault(module_id, (ModuleItem(module_id, position, title), []))
-        if lesson_id is not None:
-            lessons.append(LessonItem(lesson_id, key, lesson_title))
-    return list(modules.values())
+    found: list[tuple[QuestionItem, ModuleItem]] = []
+    for module_id, module_position, title, kind, item_id, position, key, text in rows:
+        module, lessons_in = modules.setdefault(
+            module_id, (ModuleItem(module_id, module_position, title), [])
+        )
+        if kind == QUESTION:
+            found.append((QuestionItem(item_id, position, text), module))
+        elif item_id is not None:
+            lessons_in.append(LessonItem(item_id, key, text))
+    return list(modules.values()), found
 
 
 def _questions(
-    figures: dict[tuple[str, int], tuple], modules: dict[int, ModuleItem]
+    figures: dict[tuple[str, int], tuple], questions: list[tuple[QuestionItem, ModuleItem]]
 ) -> list[QuestionLine]:
-    """Quiz questions, most missed first (lowest share of right answers)."""
-    answered = {
-        item: values for (kind, item), values in figures.items() if kind == QUESTION and values[1]
-    }
-    if not answered:
-        return []
-    questions = {
-        question_id: (QuestionItem(question_id, position, prompt_html), module_id)
-        for question_id, position, prompt_html, module_id in db.session.execute(
-            select(Question.id, Question.position, localized(Question.prompt_html), Quiz.module_id)
-            .join(Quiz, Quiz.id == Question.quiz_id)
-            .where(Question.id.in_(list(answered)))
-        )
-    }
+    """The answered quiz questions, most missed first (lowest share of right answers)."""
     lines: list[QuestionLine] = []
-    for question_id, (learners, answers, correct, _) in answered.items():
-        question, module_id = questions.get(question_id, (None, None))
-        if question is None or module_id not in modules:
-            continue
-        lines.append(QuestionLine(question, modules[module_id], answers, correct, learners))
+    for question, module in questions:
+        learners, answers, correct, _ = figures.get((QUESTION, question.id), (0, 0, 0, 0))
+        if answers:
+            lines.append(QuestionLine(question, module, answers, correct, learners))
     lines.sort(
         key=lambda line: (line.percent_correct, line.module.position, line.question.position)
     )
