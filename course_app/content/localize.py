@@ -6,9 +6,9 @@ the database, so `lesson.title` is simply Spanish for a Spanish reader. The valu
 "committed", never dirty: nothing is written back, and the session ends with the request.
 Outside a request (the CLI, the importer) rows keep the course's main language.
 
-Pages that need a few texts, not the rows, select `localized(Lesson.title)`: the same value
-computed in SQL, so neither the row nor its `translations` (which hold whole lesson bodies)
-is loaded and parsed.
+Pages that need a few texts, not the rows, select `localized(Lesson.title, language)`: the
+same value computed in SQL, so neither the row nor its `translations` (which hold whole lesson
+bodies) is loaded and parsed.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ def use_content_language(language: str) -> None:
     g.content_language = language
 
 
-def localized(column: InstrumentedAttribute[str]) -> ColumnElement[str]:
-    """A translated text column as this request reads it: its translation where the row has
-    one in the content language, else its own value (what a loaded row would show)."""
-    language = content_language()
+def localized(column: InstrumentedAttribute[str], language: str | None) -> ColumnElement[str]:
+    """A translated text column as read in `language` (pass `content_language()`): its
+    translation where the row has one, else its own value (what a loaded row would show).
+    The language is an argument so that a statement can be built once per language."""
     if not language:
         return column
     translation = column.class_.translations[(language, column.key)].as_string()

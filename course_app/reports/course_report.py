@@ -5,11 +5,22 @@ the date range (and match the other filters), so every figure is about the same 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import Select, Subquery, and_, func, literal, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    func,
+    literal,
+    select,
+    union_all,
+)
 
-from course_app.content.localize import localized
+from course_app.content.localize import content_language, localized
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
 from course_app.db import utc_now
 from course_app.extensions import db
@@ -227,42 +238,7 @@ def _contents(
 ) -> tuple[list[tuple[ModuleItem, list[LessonItem]]], list[tuple[QuestionItem, ModuleItem]]]:
     """The active modules in order, each with its active lessons in order; and the questions
     of their quizzes, each with its module. One query."""
-    module_columns = [
-        Module.id.label("module_id"),
-        Module.position.label("module_position"),
-        localized(Module.title),
-    ]
-    in_course = (Module.course_id == course_id, Module.is_active.is_(True))
-    lessons = (
-        select(
-            *module_columns,
-            literal(LESSON).label("kind"),
-            Lesson.id.label("item_id"),
-            Lesson.position.label("item_position"),
-            Lesson.key,
-            localized(Lesson.title).label("text"),
-        )
-        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_active.is_(True)))
-        .where(*in_course)
-    )
-    questions = (
-        select(
-            *module_columns,
-            literal(QUESTION),
-            Question.id,
-            Question.position,
-            Question.key,
-            localized(Question.prompt_html),
-        )
-        .join(Quiz, Quiz.module_id == Module.id)
-        .join(Question, Question.quiz_id == Quiz.id)
-        .where(*in_course)
-    )
-    rows = db.session.execute(
-        union_all(lessons, questions).order_by(
-            "module_position", "module_id", "kind", "item_position"
-        )
-    )
+    rows = db.session.execute(_contents_statement(content_language()), {"course_id": course_id})
     modules: dict[int, tuple[ModuleItem, list[LessonItem]]] = {}
     found: list[tuple[QuestionItem, ModuleItem]] = []
     for module_id, module_position, title, kind, item_id, position, key, text in rows:
@@ -274,6 +250,45 @@ def _contents(
         elif item_id is not None:
             lessons_in.append(LessonItem(item_id, key, text))
     return list(modules.values()), found
+
+
+# Built once per language: building and keying this union costs about as much as running it.
+@lru_cache(maxsize=8)
+def _contents_statement(language: str | None) -> CompoundSelect:
+    module_columns = [
+        Module.id.label("module_id"),
+        Module.position.label("module_position"),
+        localized(Module.title, language),
+    ]
+    in_course = (Module.course_id == bindparam("course_id"), Module.is_active.is_(True))
+    lessons = (
+        select(
+            *module_columns,
+            literal(LESSON).label("kind"),
+            Lesson.id.label("item_id"),
+            Lesson.position.label("item_position"),
+            Lesson.key,
+            localized(Lesson.title, language).label("text"),
+        )
+        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_active.is_(True)))
+        .where(*in_course)
+    )
+    questions = (
+        select(
+            *module_columns,
+            literal(QUESTION),
+            Question.id,
+            Question.position,
+            Question.key,
+            localized(Question.prompt_html, language),
+        )
+        .join(Quiz, Quiz.module_id == Module.id)
+        .join(Question, Question.quiz_id == Quiz.id)
+        .where(*in_course)
+    )
+    return union_all(lessons, questions).order_by(
+        "module_position", "module_id", "kind", "item_position"
+    )
 
 
 def _questions(

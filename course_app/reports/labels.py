@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from course_app.content.localize import localized
+from course_app.content.localize import content_language, localized
 from course_app.content.models import Course
 from course_app.extensions import db
 from course_app.learning.topics import LANGUAGE_NAMES, topic_name
@@ -25,7 +25,9 @@ def key_labels(by: Breakdown, keys: Iterable[Any]) -> dict[Any, str]:
             return {}
         return dict(
             db.session.execute(
-                select(Course.id, localized(Course.title)).where(Course.id.in_(ids))
+                select(Course.id, localized(Course.title, content_language())).where(
+                    Course.id.in_(ids)
+                )
             ).all()
         )
     if by in LIBRARY_BREAKDOWNS:
