@@ -55,9 +55,12 @@ def _scope() -> ReportScope:
     return scope
 
 
-def _filter_form(scope: ReportScope, courses: list[ReportCourse] | None = None) -> ReportFilterForm:
+def _filter_form(
+    scope: ReportScope, courses: list[ReportCourse] | None = None, own_libraries: bool = False
+) -> ReportFilterForm:
     """The filter form from the address, with the choices this viewer may pick from
-    (`courses`: the list from `report_courses`, when the view has loaded it already)."""
+    (`courses`: the list from `report_courses`, when the view has loaded it already;
+    `own_libraries`: only the libraries whose patrons the viewer may name)."""
     # A bare address shows the last year: missing dates are filled before the form reads them.
     args = request.args.copy()
     default = default_filter(_today())
@@ -73,10 +76,11 @@ def _filter_form(scope: ReportScope, courses: list[ReportCourse] | None = None) 
     topics = sorted({c.topic for c in courses})
     form.topic.choices = [("", _("All topics"))] + [(t, topic_name(t)) for t in topics]
     ids = scope.organisation_ids()
-    tree = organisation_tree(
-        ids if ids is not None else visible_organisation_ids(current_user), patrons=False
-    )
-    form.organisation_id.choices = [(0, _("All libraries"))] + [
+    if own_libraries or ids is None:
+        ids = visible_organisation_ids(current_user)
+    tree = organisation_tree(ids, patrons=False)
+    everything = _("All my libraries") if own_libraries else _("All libraries")
+    form.organisation_id.choices = [(0, everything)] + [
         (row.organisation.id, "— " * row.depth + row.organisation.name) for row in tree
     ]
     form.language.choices = [("", _("All languages"))] + [
@@ -308,12 +312,7 @@ def _learners_query(form: ReportFilterForm):
 
 def _learners_form() -> ReportFilterForm:
     """The filters, with the libraries limited to the librarian's own (the names rule)."""
-    form = _filter_form(_scope())
-    form.organisation_id.choices = [(0, _("All my libraries"))] + [
-        (row.organisation.id, "— " * row.depth + row.organisation.name)
-        for row in organisation_tree(visible_organisation_ids(current_user), patrons=False)
-    ]
-    return form
+    return _filter_form(_scope(), own_libraries=True)
 
 
 @bp.get("/learners")
