@@ -76,6 +76,14 @@ class Table:
             return _number_pattern(column.decimals).apply(value, self._locale) + column.suffix
         return str(value)
 
+    def screen_rows(self) -> list[tuple[dict[str, Any], list[tuple[str, bool]]]]:
+        """Each row with its cells as the page shows them, (text, numeric) per column: one
+        call from the template per table rather than one per cell."""
+        return [
+            (row, [(self.screen_cell(row, column), column.numeric) for column in self.columns])
+            for row in self.rows
+        ]
+
     def csv_cell(self, row: dict[str, Any], column: Column) -> object:
         value = row.get(column.key)
         if value is HIDDEN:
