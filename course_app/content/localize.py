@@ -5,6 +5,10 @@ row is loaded or refreshed in that request, its translated fields are set as if 
 the database, so `lesson.title` is simply Spanish for a Spanish reader. The values are
 "committed", never dirty: nothing is written back, and the session ends with the request.
 Outside a request (the CLI, the importer) rows keep the course's main language.
+
+Pages that need a few texts, not the rows, select `localized(Lesson.title, language)`: the
+same value computed in SQL, so neither the row nor its `translations` (which hold whole lesson
+bodies) is loaded and parsed.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from typing import Any
 
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale
-from sqlalchemy import event
+from sqlalchemy import ColumnElement, event, func
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.attributes import set_committed_value
 
 from course_app.content.models import Translated
@@ -26,6 +31,16 @@ def content_language() -> str | None:
 def use_content_language(language: str) -> None:
     """Rows loaded from now on in this request read in `language` where a translation exists."""
     g.content_language = language
+
+
+def localized(column: InstrumentedAttribute[str], language: str | None) -> ColumnElement[str]:
+    """A translated text column as read in `language` (pass `content_language()`): its
+    translation where the row has one, else its own value (what a loaded row would show).
+    The language is an argument so that a statement can be built once per language."""
+    if not language:
+        return column
+    translation = column.class_.translations[(language, column.key)].as_string()
+    return func.coalesce(translation, column).label(column.key)
 
 
 def _localize(target: Any, *_args: Any) -> None:

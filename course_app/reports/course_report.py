@@ -5,16 +5,26 @@ the date range (and match the other filters), so every figure is about the same 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import Subquery, func, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy import (
+    CompoundSelect,
+    and_,
+    bindparam,
+    func,
+    literal,
+    select,
+    union_all,
+)
 
-from course_app.content.models import Course, Lesson, Module, Question
+from course_app.accounts.models import Learner, User
+from course_app.content.localize import content_language, localized
+from course_app.content.models import Course, Lesson, Module, Question, Quiz
 from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.learning.models import Enrolment
 from course_app.libraries.access import subtree_ids
-from course_app.reports import facts as F
 from course_app.reports.course_cells import (
     CERTIFICATE,
     ENROLMENT,
@@ -24,21 +34,48 @@ from course_app.reports.course_cells import (
     cohort,
     course_items,
 )
+from course_app.reports.courses import ReportCourse
 from course_app.reports.filters import ReportFilter, ReportScope
 from course_app.reports.models import ITEM_COLUMNS, ReportCourseCell
 from course_app.reports.monthly import split_range
 
+# The kind of the rows counting where unfinished learners stopped (the cells' kinds are
+# single letters too).
+STOPPED = "S"
+
+# What the report shows of the course's modules, lessons and questions: a few columns read
+# in the reader's language, never whole rows (a lesson's row carries its body in every
+# language).
+
+
+class ModuleItem(NamedTuple):
+    id: int
+    position: int
+    title: str
+
+
+class LessonItem(NamedTuple):
+    id: int
+    key: str
+    title: str
+
+
+class QuestionItem(NamedTuple):
+    id: int
+    position: int
+    prompt_html: str
+
 
 @dataclass
 class LessonLine:
-    lesson: Lesson
+    lesson: LessonItem
     completed: int = 0
     stopped_here: int = 0
 
 
 @dataclass
 class ModuleLine:
-    module: Module
+    module: ModuleItem
     started: int = 0
     completed: int = 0
     lessons: list[LessonLine] = field(default_factory=list)
@@ -46,8 +83,8 @@ class ModuleLine:
 
 @dataclass
 class QuestionLine:
-    question: Question
-    module: Module
+    question: QuestionItem
+    module: ModuleItem
     answers: int
     correct: int
     learners: int
@@ -59,7 +96,7 @@ class QuestionLine:
 
 @dataclass
 class CourseReport:
-    course: Course
+    course: Course | ReportCourse
     started: int
     completed: int
     certificates: int
@@ -80,101 +117,123 @@ class CourseReport:
         return worst if worst is not None and worst.stopped_here else None
 
 
-def _cohort(course: Course, f: ReportFilter, scope: ReportScope) -> Subquery:
-    facts = (
-        select(
-            Enrolment.learner_id,
-            Enrolment.course_id,
-            Enrolment.started_at.label("at"),
-            Enrolment.language,
-            Enrolment.completed_at,
-            Enrolment.last_lesson_id,
-        )
-        .where(
-            Enrolment.course_id == course.id,
-            Enrolment.started_at >= f.start_at,
-            Enrolment.started_at < f.end_before,
-        )
-        .subquery("facts")
-    )
-    columns = [facts.c.learner_id, facts.c.completed_at, facts.c.last_lesson_id]
-    return F.shaped(facts, columns, f.without_course(), scope, None).subquery("cohort")
-
-
-def _figures(course: Course, f: ReportFilter, scope: ReportScope) -> dict[tuple[str, int], tuple]:
+def _figures(
+    course: Course | ReportCourse, f: ReportFilter, scope: ReportScope
+) -> dict[tuple[str, int], tuple]:
     """(kind, item) -> (learners, answers, correct, finished) for the learners who started the
     course in the range: whole months from the cells, the days a range cuts out of a month
-    counted from the source tables, summed in one query."""
+    counted from the source tables, summed; and (STOPPED, lesson) -> (learners, 0, 0, 0) for
+    those of them who have not finished and opened that lesson last. One query."""
     if f.topic is not None and f.topic != course.topic:
-        return {}
+        return {}  # the course is not in the chosen topic: nobody is counted
     months, spans = split_range(f.start_at, f.end_before, utc_now())
-    parts = []
+    params = {"course_id": course.id, "start_at": f.start_at, "end_before": f.end_before}
+    if months:
+        params |= {"first_month": months[0], "last_month": months[-1]}
+    for n, (since, before) in enumerate(spans):
+        params |= {f"since_{n}": since, f"before_{n}": before}
+    if f.organisation_id is not None:
+        params["organisation_id"] = f.organisation_id
+    if scope.system is not None:
+        params["system_id"] = scope.system.id
+    if f.language is not None:
+        params["language"] = f.language
+    statement = _figures_statement(
+        bool(months),
+        len(spans),
+        f.organisation_id is not None,
+        scope.system is not None,
+        f.language is not None,
+    )
+    return {
+        (kind, item): tuple(int(v or 0) for v in values)
+        for kind, item, *values in db.session.execute(statement, params)
+    }
 
-    def filters(columns) -> list:
+
+# Built once per shape of filter, the values bound at run time: building and keying this
+# statement costs about a millisecond, on every course report.
+@lru_cache(maxsize=64)
+def _figures_statement(
+    months: bool, spans: int, library: bool, system: bool, language: bool
+) -> CompoundSelect:
+    def filters(organisation_id: Any, language_column: Any) -> list:
         found = []
-        if f.organisation_id is not None:
-            found.append(columns.organisation_id.in_(subtree_ids(f.organisation_id)))
-        scope_ids = scope.organisation_ids()
-        if scope_ids is not None:
-            found.append(columns.organisation_id.in_(scope_ids))
-        if f.language is not None:
-            found.append(columns.language == f.language)
+        if library:
+            found.append(organisation_id.in_(subtree_ids(bindparam("organisation_id"))))
+        if system:
+            # The viewer's library system: what `ReportScope.organisation_ids` selects.
+            found.append(organisation_id.in_(subtree_ids(bindparam("system_id"))))
+        if language:
+            found.append(language_column == bindparam("language"))
         return found
 
+    parts = []
     if months:
         cell = ReportCourseCell
         parts.append(
             select(cell.kind, cell.item_id, *[cell.__table__.c[n] for n in ITEM_COLUMNS]).where(
-                cell.course_id == course.id,
-                cell.month >= months[0],
-                cell.month <= months[-1],
-                *filters(cell),
+                cell.course_id == bindparam("course_id"),
+                cell.month >= bindparam("first_month"),
+                cell.month <= bindparam("last_month"),
+                *filters(cell.organisation_id, cell.language),
             )
         )
-    for since, before in spans:
-        span = cohort(course_id=course.id, since=since, before=before).subquery("span")
-        chosen = select(span).where(*filters(span.c)).subquery("chosen")
-        items = course_items(chosen, ()).subquery("items")
+    for i in range(spans):
+        span = cohort(
+            course_id=bindparam("course_id"),
+            since=bindparam(f"since_{i}"),
+            before=bindparam(f"before_{i}"),
+        ).subquery("span")
+        chosen = select(span).where(*filters(span.c.organisation_id, span.c.language))
+        items = course_items(chosen.subquery("chosen"), ()).subquery("items")
         parts.append(select(items.c.kind, items.c.item_id, *[items.c[n] for n in ITEM_COLUMNS]))
-    if not parts:
-        return {}
     rows = union_all(*parts).subquery("rows") if len(parts) > 1 else parts[0].subquery("rows")
     summed = select(
         rows.c.kind, rows.c.item_id, *[func.sum(rows.c[n]) for n in ITEM_COLUMNS]
     ).group_by(rows.c.kind, rows.c.item_id)
-    return {
-        (kind, item): tuple(int(v or 0) for v in values)
-        for kind, item, *values in db.session.execute(summed)
-    }
+
+    # Where unfinished learners stopped: counted now from their enrolments (the cells keep
+    # no last lesson); the library filters read the learner's library as the cells do.
+    stopped = select(
+        literal(STOPPED),
+        Enrolment.last_lesson_id,
+        func.count(),
+        *[literal(0) for _ in ITEM_COLUMNS[1:]],
+    ).where(
+        Enrolment.course_id == bindparam("course_id"),
+        Enrolment.started_at >= bindparam("start_at"),
+        Enrolment.started_at < bindparam("end_before"),
+        Enrolment.completed_at.is_(None),
+        Enrolment.last_lesson_id.is_not(None),
+    )
+    if library or system:
+        stopped = stopped.outerjoin(Learner, Learner.id == Enrolment.learner_id).outerjoin(
+            User, User.id == Learner.user_id
+        )
+    stopped = stopped.where(*filters(User.organisation_id, Enrolment.language))
+    return union_all(summed, stopped.group_by(Enrolment.last_lesson_id))
 
 
-def course_report(course: Course, f: ReportFilter, scope: ReportScope) -> CourseReport:
-    """The whole course report in four queries, whatever the number of learners."""
+def course_report(
+    course: Course | ReportCourse, f: ReportFilter, scope: ReportScope
+) -> CourseReport:
+    """The whole course report in two queries, whatever the number of learners."""
     figures = _figures(course, f, scope)
+    modules, questions = _contents(course.id)
     zero = (0, 0, 0, 0)
     enrolled = figures.get((ENROLMENT, 0), zero)
-    cohort_now = _cohort(course, f, scope)
-    stopped = dict(
-        db.session.execute(
-            select(cohort_now.c.last_lesson_id, func.count())
-            .where(cohort_now.c.completed_at.is_(None), cohort_now.c.last_lesson_id.is_not(None))
-            .group_by(cohort_now.c.last_lesson_id)
-        ).all()
-    )
-    modules = db.session.scalars(
-        select(Module)
-        .where(Module.course_id == course.id, Module.is_active.is_(True))
-        .options(selectinload(Module.lessons), selectinload(Module.quiz))
-        .order_by(Module.position)
-    ).all()
     lines = []
-    for module in modules:
+    for module, lessons in modules:
         started_module, _, _, completed_module = figures.get((MODULE, module.id), zero)
         line = ModuleLine(module=module, started=started_module, completed=completed_module)
         line.lessons = [
-            LessonLine(lesson, figures.get((LESSON, lesson.id), zero)[0], stopped.get(lesson.id, 0))
-            for lesson in module.lessons
-            if lesson.is_active
+            LessonLine(
+                lesson,
+                figures.get((LESSON, lesson.id), zero)[0],
+                figures.get((STOPPED, lesson.id), zero)[0],
+            )
+            for lesson in lessons
         ]
         lines.append(line)
     return CourseReport(
@@ -183,35 +242,77 @@ def course_report(course: Course, f: ReportFilter, scope: ReportScope) -> Course
         completed=enrolled[3],
         certificates=figures.get((CERTIFICATE, 0), zero)[0],
         modules=lines,
-        questions=_questions(figures, {m.id: m for m in modules}),
+        questions=_questions(figures, questions),
+    )
+
+
+def _contents(
+    course_id: int,
+) -> tuple[list[tuple[ModuleItem, list[LessonItem]]], list[tuple[QuestionItem, ModuleItem]]]:
+    """The active modules in order, each with its active lessons in order; and the questions
+    of their quizzes, each with its module. One query."""
+    rows = db.session.execute(_contents_statement(content_language()), {"course_id": course_id})
+    modules: dict[int, tuple[ModuleItem, list[LessonItem]]] = {}
+    found: list[tuple[QuestionItem, ModuleItem]] = []
+    for module_id, module_position, title, kind, item_id, position, key, text in rows:
+        module, lessons_in = modules.setdefault(
+            module_id, (ModuleItem(module_id, module_position, title), [])
+        )
+        if kind == QUESTION:
+            found.append((QuestionItem(item_id, position, text), module))
+        elif item_id is not None:
+            lessons_in.append(LessonItem(item_id, key, text))
+    return list(modules.values()), found
+
+
+# Built once per language: building and keying this union costs about as much as running it.
+@lru_cache(maxsize=8)
+def _contents_statement(language: str | None) -> CompoundSelect:
+    module_columns = [
+        Module.id.label("module_id"),
+        Module.position.label("module_position"),
+        localized(Module.title, language),
+    ]
+    in_course = (Module.course_id == bindparam("course_id"), Module.is_active.is_(True))
+    lessons = (
+        select(
+            *module_columns,
+            literal(LESSON).label("kind"),
+            Lesson.id.label("item_id"),
+            Lesson.position.label("item_position"),
+            Lesson.key,
+            localized(Lesson.title, language).label("text"),
+        )
+        .outerjoin(Lesson, and_(Lesson.module_id == Module.id, Lesson.is_active.is_(True)))
+        .where(*in_course)
+    )
+    questions = (
+        select(
+            *module_columns,
+            literal(QUESTION),
+            Question.id,
+            Question.position,
+            Question.key,
+            localized(Question.prompt_html, language),
+        )
+        .join(Quiz, Quiz.module_id == Module.id)
+        .join(Question, Question.quiz_id == Quiz.id)
+        .where(*in_course)
+    )
+    return union_all(lessons, questions).order_by(
+        "module_position", "module_id", "kind", "item_position"
     )
 
 
 def _questions(
-    figures: dict[tuple[str, int], tuple], modules: dict[int, Module]
+    figures: dict[tuple[str, int], tuple], questions: list[tuple[QuestionItem, ModuleItem]]
 ) -> list[QuestionLine]:
-    """Quiz questions, most missed first (lowest share of right answers)."""
-    answered = {
-        item: values for (kind, item), values in figures.items() if kind == QUESTION and values[1]
-    }
-    if not answered:
-        return []
-    questions = {
-        q.id: q
-        for q in db.session.scalars(
-            select(Question)
-            .where(Question.id.in_(list(answered)))
-            .options(selectinload(Question.quiz))
-        )
-    }
+    """The answered quiz questions, most missed first (lowest share of right answers)."""
     lines: list[QuestionLine] = []
-    for question_id, (learners, answers, correct, _) in answered.items():
-        question = questions.get(question_id)
-        if question is None or question.quiz is None or question.quiz.module_id not in modules:
-            continue
-        lines.append(
-            QuestionLine(question, modules[question.quiz.module_id], answers, correct, learners)
-        )
+    for question, module in questions:
+        learners, answers, correct, _ = figures.get((QUESTION, question.id), (0, 0, 0, 0))
+        if answers:
+            lines.append(QuestionLine(question, module, answers, correct, learners))
     lines.sort(
         key=lambda line: (line.percent_correct, line.module.position, line.question.position)
     )

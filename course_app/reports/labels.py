@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from course_app.content.localize import content_language, localized
 from course_app.content.models import Course
 from course_app.extensions import db
 from course_app.learning.topics import LANGUAGE_NAMES, topic_name
@@ -20,11 +21,20 @@ def key_labels(by: Breakdown, keys: Iterable[Any]) -> dict[Any, str]:
     keys = list(keys)
     ids = [key for key in keys if key is not None]
     if by == Breakdown.COURSE:
-        rows = db.session.scalars(select(Course).where(Course.id.in_(ids))) if ids else []
-        return {course.id: course.title for course in rows}
+        if not ids:
+            return {}
+        return dict(
+            db.session.execute(
+                select(Course.id, localized(Course.title, content_language())).where(
+                    Course.id.in_(ids)
+                )
+            ).all()
+        )
     if by in LIBRARY_BREAKDOWNS:
-        rows = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
-        labels: dict[Any, str] = {org.id: org.name for org in rows} if ids else {}
+        rows = db.session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+        )
+        labels: dict[Any, str] = dict(rows.all()) if ids else {}
         labels[None] = _("No library (guests)")
         return labels
     if by == Breakdown.TOPIC:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from flask_babel import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
+from flask_babel import get_locale
 
 from course_app.reports.privacy import HIDDEN, sort_key, suppress_row
 
@@ -26,6 +29,11 @@ class Column:
     learners: str | None = None
 
 
+@lru_cache(maxsize=8)
+def _number_pattern(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
 @dataclass
 class Table:
     id: str
@@ -36,6 +44,8 @@ class Table:
     threshold: int = 5
     sort: str | None = None
     descending: bool = False
+    # The reader's locale, looked up once: a page formats hundreds of numbers.
+    _locale: Locale | None = field(default=None, init=False, repr=False, compare=False)
 
     def finish(self, hide_small: bool, threshold: int, sort: str | None, descending: bool):
         """Hides small counts (when asked) and sorts; sorting by a hidden value tells nothing."""
@@ -60,9 +70,19 @@ class Table:
         if value is None:
             return "—" if column.numeric else ""
         if column.numeric:
-            pattern = "#,##0" + ("." + "0" * column.decimals if column.decimals else "")
-            return format_decimal(value, format=pattern) + column.suffix
+            if self._locale is None:
+                self._locale = get_locale()
+            # What flask_babel.format_decimal does, without parsing the pattern every time.
+            return _number_pattern(column.decimals).apply(value, self._locale) + column.suffix
         return str(value)
+
+    def screen_rows(self) -> list[tuple[dict[str, Any], list[tuple[str, bool]]]]:
+        """Each row with its cells as the page shows them, (text, numeric) per column: one
+        call from the template per table rather than one per cell."""
+        return [
+            (row, [(self.screen_cell(row, column), column.numeric) for column in self.columns])
+            for row in self.rows
+        ]
 
     def csv_cell(self, row: dict[str, Any], column: Column) -> object:
         value = row.get(column.key)

@@ -16,12 +16,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from course_app.accounts.access import STAFF_ROLES, role_required
 from course_app.accounts.models import Role
 from course_app.classes.csv_cells import csv_lines
-from course_app.content.models import Course
 from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.learning.topics import LANGUAGE_NAMES, topic_name
@@ -29,6 +27,7 @@ from course_app.libraries.access import visible_organisation_ids
 from course_app.libraries.services import organisation_tree
 from course_app.reports import screens
 from course_app.reports.course_report import course_report
+from course_app.reports.courses import ReportCourse, report_courses
 from course_app.reports.facts import Breakdown
 from course_app.reports.filters import ReportScope, default_filter, report_scope
 from course_app.reports.forms import ReportFilterForm
@@ -56,8 +55,12 @@ def _scope() -> ReportScope:
     return scope
 
 
-def _filter_form(scope: ReportScope) -> ReportFilterForm:
-    """The filter form from the address, with the choices this viewer may pick from."""
+def _filter_form(
+    scope: ReportScope, courses: list[ReportCourse] | None = None, own_libraries: bool = False
+) -> ReportFilterForm:
+    """The filter form from the address, with the choices this viewer may pick from
+    (`courses`: the list from `report_courses`, when the view has loaded it already;
+    `own_libraries`: only the libraries whose patrons the viewer may name)."""
     # A bare address shows the last year: missing dates are filled before the form reads them.
     args = request.args.copy()
     default = default_filter(_today())
@@ -65,17 +68,19 @@ def _filter_form(scope: ReportScope) -> ReportFilterForm:
         if not args.get(name):
             args[name] = value.isoformat()
     form = ReportFilterForm(formdata=args)
-    courses = db.session.scalars(select(Course).order_by(Course.slug)).all()
+    if courses is None:
+        courses = report_courses()
     form.course_id.choices = [(0, _("All courses"))] + sorted(
         ((c.id, c.title) for c in courses), key=lambda choice: choice[1].casefold()
     )
     topics = sorted({c.topic for c in courses})
     form.topic.choices = [("", _("All topics"))] + [(t, topic_name(t)) for t in topics]
     ids = scope.organisation_ids()
-    tree = organisation_tree(
-        ids if ids is not None else visible_organisation_ids(current_user), patrons=False
-    )
-    form.organisation_id.choices = [(0, _("All libraries"))] + [
+    if own_libraries or ids is None:
+        ids = visible_organisation_ids(current_user)
+    tree = organisation_tree(ids, patrons=False)
+    everything = _("All my libraries") if own_libraries else _("All libraries")
+    form.organisation_id.choices = [(0, everything)] + [
         (row.organisation.id, "— " * row.depth + row.organisation.name) for row in tree
     ]
     form.language.choices = [("", _("All languages"))] + [
@@ -206,8 +211,8 @@ def overview_csv():
     return _csv(breakdown, f"report-by-{form.by.data}.csv")
 
 
-def _course_or_404(slug: str) -> Course:
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
+def _course_or_404(slug: str, courses: list[ReportCourse]) -> ReportCourse:
+    course = next((c for c in courses if c.slug == slug), None)
     if course is None:
         abort(404)
     return course
@@ -217,8 +222,9 @@ def _course_or_404(slug: str) -> Course:
 @role_required(*REPORT_ROLES)
 def course(slug: str):
     scope = _scope()
-    course = _course_or_404(slug)
-    form = _filter_form(scope)
+    courses = report_courses()
+    course = _course_or_404(slug, courses)
+    form = _filter_form(scope, courses)
     if not form.validate():
         return render_template("reports/course.html", form=form, course=course, scope=scope), 400
     f = form.to_filter()
@@ -247,10 +253,11 @@ COURSE_TABLES = ("funnel", "lessons", "questions")
 @role_required(*REPORT_ROLES)
 def course_csv(slug: str, table: str):
     scope = _scope()
-    course = _course_or_404(slug)
+    courses = report_courses()
+    course = _course_or_404(slug, courses)
     if table not in COURSE_TABLES:
         abort(404)
-    form = _filter_form(scope)
+    form = _filter_form(scope, courses)
     if not form.validate():
         return _bad_filters_csv(form)
     f = form.to_filter()
@@ -305,12 +312,7 @@ def _learners_query(form: ReportFilterForm):
 
 def _learners_form() -> ReportFilterForm:
     """The filters, with the libraries limited to the librarian's own (the names rule)."""
-    form = _filter_form(_scope())
-    form.organisation_id.choices = [(0, _("All my libraries"))] + [
-        (row.organisation.id, "— " * row.depth + row.organisation.name)
-        for row in organisation_tree(visible_organisation_ids(current_user), patrons=False)
-    ]
-    return form
+    return _filter_form(_scope(), own_libraries=True)
 
 
 @bp.get("/learners")

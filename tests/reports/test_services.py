@@ -162,6 +162,22 @@ def test_course_report_filtered_to_a_branch(data):
     assert (report.started, report.completed) == (4, 2)  # p1 p2 p3 p5
 
 
+def test_course_reports_of_the_same_shape_each_count_their_own_filters(data):
+    # The statement is built once per shape of filter; the values change from call to call.
+    north, south = data.tree["north-a"], data.tree["south-a"]
+    started = [
+        course_report(data.alpha, q3(organisation_id=org), WHOLE).started
+        for org in (north, south, north)
+    ]
+    assert started == [4, 1, 4]  # p1 p2 p3 p5; p9
+    south_system = db.session.get(Organisation, data.tree["south"])
+    scoped = course_report(data.alpha, q3(), ReportScope(system=south_system))
+    assert (scoped.started, [line.stopped_here for line in scoped.modules[0].lessons]) == (
+        1,
+        [0, 1],
+    )
+
+
 def test_library_report_rolls_branches_up_and_measures_on_time_work(data):
     lines = {line.organisation.code: line for line in library_report(q3(), WHOLE, TODAY)}
     north_a = lines["north-a"]

@@ -169,6 +169,35 @@ def test_course_report_page_and_funnel(staff, data):
     assert questions[1][2:] == ["4", "75"]
 
 
+def test_course_report_reads_in_spanish_where_the_course_has_it(app, staff, data):
+    with app.app_context():
+        from sqlalchemy import select
+
+        from course_app.content.models import Course, Lesson, Module, Question
+
+        alpha = db.session.scalar(select(Course).where(Course.slug == "alpha"))
+        alpha.translations = {"es": {"title": "Alfa"}}
+        for row in db.session.scalars(select(Module).where(Module.course_id == alpha.id)):
+            row.translations = {"es": {"title": f"Módulo {row.position}"}}
+        for row in db.session.scalars(select(Lesson).where(Lesson.course_id == alpha.id)):
+            row.translations = {"es": {"title": f"Lección {row.key}", "body_html": "<p>…</p>"}}
+        for row in db.session.scalars(select(Question).where(Question.course_id == alpha.id)):
+            row.translations = {"es": {"prompt_html": f"<p>¿Pregunta {row.key}?</p>"}}
+        db.session.commit()
+    with staff.session_transaction() as session:
+        session["language"] = "es"
+    html = staff.get(f"/reports/courses/alpha?{Q3}").get_data(as_text=True)
+    assert "Informe del curso: Alfa" in html and "«Lección m1-l2»" in html
+    lessons = csv_rows(staff.get(f"/reports/courses/alpha/lessons.csv?{Q3}").data)
+    assert lessons[1][0] == "Módulo 1" and lessons[2][1] == "Lección m1-l1"
+    questions = csv_rows(staff.get(f"/reports/courses/alpha/questions.csv?{Q3}").data)
+    assert all(row[1].startswith("¿Pregunta ") for row in questions[1:])
+    with staff.session_transaction() as session:
+        session["language"] = "en"
+    lessons = csv_rows(staff.get(f"/reports/courses/alpha/lessons.csv?{Q3}").data)
+    assert lessons[2][:2] == ["Module 1", "Lesson m1-l1"]
+
+
 def test_course_report_filtered_to_a_branch_hides_small_counts(staff, data):
     north_a = data.tree["north-a"]
     html = staff.get(f"/reports/courses/alpha?{Q3}&organisation_id={north_a}").get_data(
