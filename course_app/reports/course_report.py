@@ -220,7 +220,7 @@ def course_report(
 ) -> CourseReport:
     """The whole course report in two queries, whatever the number of learners."""
     figures = _figures(course, f, scope)
-    modules, questions = _contents(course.id)
+    modules, questions = _contents(course)
     zero = (0, 0, 0, 0)
     enrolled = figures.get((ENROLMENT, 0), zero)
     lines = []
@@ -246,12 +246,23 @@ def course_report(
     )
 
 
-def _contents(
-    course_id: int,
-) -> tuple[list[tuple[ModuleItem, list[LessonItem]]], list[tuple[QuestionItem, ModuleItem]]]:
+Contents = tuple[
+    tuple[tuple[ModuleItem, tuple[LessonItem, ...]], ...],
+    tuple[tuple[QuestionItem, ModuleItem], ...],
+]
+
+
+def _contents(course: Course | ReportCourse) -> Contents:
     """The active modules in order, each with its active lessons in order; and the questions
-    of their quizzes, each with its module. One query."""
-    rows = db.session.execute(_contents_statement(content_language()), {"course_id": course_id})
+    of their quizzes, each with its module."""
+    return _contents_of(course.id, course.content_hash, content_language())
+
+
+# Kept per course, content and language: only an import changes a course's modules, lessons
+# and questions, and it changes the course's content hash with them.
+@lru_cache(maxsize=64)
+def _contents_of(course_id: int, content_hash: str, language: str | None) -> Contents:
+    rows = db.session.execute(_contents_statement(language), {"course_id": course_id})
     modules: dict[int, tuple[ModuleItem, list[LessonItem]]] = {}
     found: list[tuple[QuestionItem, ModuleItem]] = []
     for module_id, module_position, title, kind, item_id, position, key, text in rows:
@@ -262,7 +273,7 @@ def _contents(
             found.append((QuestionItem(item_id, position, text), module))
         elif item_id is not None:
             lessons_in.append(LessonItem(item_id, key, text))
-    return list(modules.values()), found
+    return tuple((module, tuple(lessons)) for module, lessons in modules.values()), tuple(found)
 
 
 # Built once per language: building and keying this union costs about as much as running it.
@@ -304,8 +315,13 @@ def _contents_statement(language: str | None) -> CompoundSelect:
     )
 
 
+def clear_contents_cache() -> None:
+    """Forgets every course's kept contents (tests empty the tables, and ids come back)."""
+    _contents_of.cache_clear()
+
+
 def _questions(
-    figures: dict[tuple[str, int], tuple], questions: list[tuple[QuestionItem, ModuleItem]]
+    figures: dict[tuple[str, int], tuple], questions: tuple[tuple[QuestionItem, ModuleItem], ...]
 ) -> list[QuestionLine]:
     """The answered quiz questions, most missed first (lowest share of right answers)."""
     lines: list[QuestionLine] = []

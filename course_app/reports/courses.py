@@ -18,6 +18,7 @@ class ReportCourse(NamedTuple):
     slug: str
     title: str  # in the reader's language
     topic: str
+    content_hash: str  # changes whenever an import changes the course's content
 
 
 def report_courses() -> list[ReportCourse]:
@@ -28,6 +29,6 @@ def report_courses() -> list[ReportCourse]:
 # Built once per language: every report page runs it.
 @lru_cache(maxsize=8)
 def _courses(language: str | None) -> Select:
-    return select(Course.id, Course.slug, localized(Course.title, language), Course.topic).order_by(
-        Course.slug
-    )
+    return select(
+        Course.id, Course.slug, localized(Course.title, language), Course.topic, Course.content_hash
+    ).order_by(Course.slug)

@@ -47,11 +47,14 @@ def _today() -> date:
     return utc_now().date()
 
 
-def _scope() -> ReportScope:
+def _scope(large_sorts: bool = True) -> ReportScope:
+    """The viewer's scope (403 for those who see no reports). Reports that sort or hash a
+    year of rows get more working memory; the course report sums a few thousand cells."""
     scope = report_scope(current_user)
     if scope is None:
         abort(403)
-    prepare_report_session(db.session, current_app.config["REPORT_WORK_MEM"])
+    if large_sorts:
+        prepare_report_session(db.session, current_app.config["REPORT_WORK_MEM"])
     return scope
 
 
@@ -221,7 +224,7 @@ def _course_or_404(slug: str, courses: list[ReportCourse]) -> ReportCourse:
 @bp.get("/courses/<slug>")
 @role_required(*REPORT_ROLES)
 def course(slug: str):
-    scope = _scope()
+    scope = _scope(large_sorts=False)
     courses = report_courses()
     course = _course_or_404(slug, courses)
     form = _filter_form(scope, courses)
@@ -252,7 +255,7 @@ COURSE_TABLES = ("funnel", "lessons", "questions")
 @bp.get("/courses/<slug>/<table>.csv")
 @role_required(*REPORT_ROLES)
 def course_csv(slug: str, table: str):
-    scope = _scope()
+    scope = _scope(large_sorts=False)
     courses = report_courses()
     course = _course_or_404(slug, courses)
     if table not in COURSE_TABLES:

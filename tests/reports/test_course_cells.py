@@ -133,3 +133,24 @@ def test_a_course_whose_content_changes_is_counted_again(app_ctx, tmp_path):
     report = course_report(course, ReportFilter(start=date(2026, 1, 1), end=date.today()), WHOLE)
     assert (report.modules[0].started, report.modules[0].completed) == (1, 1)
     assert_cells_same_as_rebuild()
+
+
+def test_a_reimported_course_reports_its_new_lesson_titles(app_ctx, tmp_path):
+    from course_app.content.importer import import_courses
+    from course_app.content.models import Course
+
+    assert import_courses(write_course(tmp_path / "v1")).ok
+    db.session.commit()
+    course = db.session.scalar(select(Course).where(Course.slug == "tiny-course"))
+    period = ReportFilter(start=date(2026, 1, 1), end=date.today())
+    report = course_report(course, period, WHOLE)
+    assert report.modules[0].lessons[0].lesson.title == "The first lesson"
+    renamed = {
+        "m1/01-first.md": (
+            "---\nkey: first-lesson\ntitle: Your first lesson\nminutes: 3\n---\n\nHello, reader.\n"
+        )
+    }
+    assert import_courses(write_course(tmp_path / "v2", renamed)).updated == ["tiny-course"]
+    db.session.commit()
+    report = course_report(course, period, WHOLE)
+    assert report.modules[0].lessons[0].lesson.title == "Your first lesson"
