@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from fpdf import FPDF
 
 from course_app.certificates.models import Certificate
 from course_app.certificates.qr import qr_png
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -36,6 +39,8 @@ def render_certificate_pdf(
 
 
 def _build(cert: Certificate, verify_url: str, site_name: str, paper: str) -> bytes:
+    from fpdf import FPDF  # loaded on the first certificate: about 20 MB a worker may never need
+
     pdf = FPDF(orientation="landscape", unit="mm", format=paper)
     pdf.add_font(FONT, "", str(FONTS_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS_DIR / "DejaVuSans-Bold.ttf"))

