@@ -305,7 +305,9 @@ def refresh_course_share(learner_id: int, course_id: int) -> None:
             change = changes[(*new_key, kind, item)]
             for i, value in enumerate(values):
                 change[i] += value
-    add_to_cells((key, values) for key, values in changes.items() if any(values))
+    # In key order, so that two learners' changes to the same cells lock them in the same
+    # order on PostgreSQL (no deadlock between them).
+    add_to_cells((key, values) for key, values in sorted(changes.items()) if any(values))
     if new_key is None:
         if kept is not None:
             _DELETE_SHARE.execute(db.session, ids)
