@@ -86,46 +86,6 @@ def _sqlite_begin_before_writing(conn, cursor, statement, parameters, context, e
         dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
-class DriverRead:
-    """A Core select compiled once per kind of database and run on a pooled driver connection.
-
-    For the read on the hottest path only (the course version behind every lesson page):
-    there SQLAlchemy's connection, execution and result layers cost four to five times the
-    query itself. The statement is still built with select() and compiled by SQLAlchemy for
-    the engine's dialect, so it runs on SQLite and PostgreSQL alike. Rows come back as the
-    driver gives them: use it for plain integers and strings, never ORM objects. It bypasses
-    execution events, so statement counters (and echo) do not see it.
-    """
-
-    def __init__(self, statement: Select) -> None:
-        self.statement = statement
-        self._compiled: dict[str, tuple[Any, tuple[str, ...] | None]] = {}
-
-    def first(self, engine: Engine, params: dict[str, Any]) -> tuple | None:
-        compiled, order = self._compiled_for(engine)
-        values = compiled.construct_params(params)
-        if order is not None:  # positional paramstyles (SQLite's "?")
-            values = tuple(values[name] for name in order)
-        connection = engine.raw_connection()  # through the pool: checked out, reset, returned
-        try:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(compiled.string, values)
-                return cursor.fetchone()
-            finally:
-                cursor.close()
-        finally:
-            connection.close()
-
-    def _compiled_for(self, engine: Engine):
-        key = engine.dialect.name
-        if key not in self._compiled:
-            compiled = self.statement.compile(dialect=engine.dialect)
-            order = tuple(compiled.positiontup) if compiled.positional else None
-            self._compiled[key] = (compiled, order)
-        return self._compiled[key]
-
-
 class Prepared:
     """A Core statement built and compiled once per kind of database, run on the session's
     own connection (so it sees the transaction's writes, and statement counters see it).
@@ -136,25 +96,59 @@ class Prepared:
     rows come back as tuples.
     """
 
-    def __init__(self, build: Callable[[], Executable]) -> None:
-        self._build = build  # called on first use, once the models are all mapped
+    def __init__(self, build: Callable[[str], Executable]) -> None:
+        # Called with the database's dialect name ("sqlite", "postgresql") on first use there,
+        # once the models are all mapped.
+        self._build = build
         self._compiled: dict[str, tuple[Any, tuple[str, ...] | None]] = {}
 
     def execute(self, session: Any, params: dict[str, Any] | list[dict[str, Any]]) -> Any:
         connection = session.connection()
         compiled, order = self._compiled_for(connection.dialect)
-
-        def values(given: dict[str, Any]) -> Any:
-            found = compiled.construct_params(given)
-            return tuple(found[name] for name in order) if order is not None else found
-
         if isinstance(params, list):
-            return connection.exec_driver_sql(compiled.string, [values(p) for p in params])
-        return connection.exec_driver_sql(compiled.string, values(params))
+            values = [self._values(compiled, order, p) for p in params]
+            return connection.exec_driver_sql(compiled.string, values)
+        return connection.exec_driver_sql(compiled.string, self._values(compiled, order, params))
+
+    @staticmethod
+    def _values(compiled: Any, order: tuple[str, ...] | None, given: dict[str, Any]) -> Any:
+        found = compiled.construct_params(given)
+        # Positional paramstyles (SQLite's "?") take the values in the statement's order.
+        return tuple(found[name] for name in order) if order is not None else found
 
     def _compiled_for(self, dialect: Any):
         if dialect.name not in self._compiled:
-            compiled = self._build().compile(dialect=dialect)
+            compiled = self._build(dialect.name).compile(dialect=dialect)
             order = tuple(compiled.positiontup) if compiled.positional else None
             self._compiled[dialect.name] = (compiled, order)
         return self._compiled[dialect.name]
+
+
+class DriverRead(Prepared):
+    """A Core select compiled once per kind of database and run on a pooled driver connection.
+
+    For the read on the hottest path only (the course version behind every lesson page):
+    there SQLAlchemy's connection, execution and result layers cost four to five times the
+    query itself. The statement is still built with select() and compiled by SQLAlchemy for
+    the engine's dialect, so it runs on SQLite and PostgreSQL alike. Rows come back as the
+    driver gives them: use it for plain integers and strings, never ORM objects. It bypasses
+    execution events, so statement counters (and echo) do not see it, and it runs outside
+    the session's transaction.
+    """
+
+    def __init__(self, statement: Select) -> None:
+        super().__init__(lambda _dialect: statement)
+
+    def first(self, engine: Engine, params: dict[str, Any]) -> tuple | None:
+        compiled, order = self._compiled_for(engine.dialect)
+        values = self._values(compiled, order, params)
+        connection = engine.raw_connection()  # through the pool: checked out, reset, returned
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(compiled.string, values)
+                return cursor.fetchone()
+            finally:
+                cursor.close()
+        finally:
+            connection.close()

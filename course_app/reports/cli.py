@@ -15,8 +15,9 @@ reports_cli = AppGroup("reports", help="Report data.")
 
 @reports_cli.command("rebuild")
 def rebuild_command() -> None:
-    """Rebuild the per-month report rows from lessons, quiz attempts, enrolments and
-    certificates (after loading history straight into the database, for example)."""
+    """Rebuild the report tables (per-month rows and the course report's cells) from
+    lessons, quiz attempts, enrolments and certificates (after loading history straight into
+    the database, for example)."""
     started = time.perf_counter()
     count = rebuild_all()
     db.session.commit()

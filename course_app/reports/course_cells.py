@@ -87,9 +87,6 @@ def course_items(enrolments: Subquery, keys: Sequence[str]) -> Select:
     enrolments, grouped by the keys (columns of `enrolments`) and the item."""
     en = enrolments
     key_columns = [en.c[name] for name in keys]
-    on_enrolment = lambda table: and_(  # noqa: E731 - one join condition, four tables
-        table.learner_id == en.c.learner_id, table.course_id == en.c.course_id
-    )
 
     def part(kind: str, item: Any, learners: Any, answers: Any = 0, correct: Any = 0, done=0):
         values = [learners, answers, correct, done]
@@ -111,7 +108,7 @@ def course_items(enrolments: Subquery, keys: Sequence[str]) -> Select:
     lessons = (
         select(*part(LESSON, LessonProgress.lesson_id, func.count()))
         .select_from(en)
-        .join(LessonProgress, on_enrolment(LessonProgress))
+        .join(LessonProgress, _of_enrolment(en, LessonProgress))
         .group_by(*key_columns, LessonProgress.lesson_id)
     )
     questions = (
@@ -125,18 +122,24 @@ def course_items(enrolments: Subquery, keys: Sequence[str]) -> Select:
             )
         )
         .select_from(en)
-        .join(QuizAttempt, on_enrolment(QuizAttempt))
+        .join(QuizAttempt, _of_enrolment(en, QuizAttempt))
         .join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
         .group_by(*key_columns, AttemptAnswer.question_id)
     )
     certificates = (
         select(*part(CERTIFICATE, 0, func.count()))
         .select_from(en)
-        .join(Certificate, on_enrolment(Certificate))
+        .join(Certificate, _of_enrolment(en, Certificate))
         .where(Certificate.revoked_at.is_(None))
         .group_by(*key_columns)
     )
     return union_all(enrolled, lessons, _modules(en, keys, part), questions, certificates)
+
+
+def _of_enrolment(en: Subquery, table: Any) -> ColumnElement[bool]:
+    """The join of a learner's rows in a course (lessons, attempts, certificates) to their
+    enrolment."""
+    return and_(table.learner_id == en.c.learner_id, table.course_id == en.c.course_id)
 
 
 def _modules(en: Subquery, keys: Sequence[str], part) -> Select:
@@ -151,13 +154,7 @@ def _modules(en: Subquery, keys: Sequence[str], part) -> Select:
             literal(0).label("passed"),
         )
         .select_from(en)
-        .join(
-            LessonProgress,
-            and_(
-                LessonProgress.learner_id == en.c.learner_id,
-                LessonProgress.course_id == en.c.course_id,
-            ),
-        )
+        .join(LessonProgress, _of_enrolment(en, LessonProgress))
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .join(Module, Module.id == Lesson.module_id)
         .where(*counted_lessons())
@@ -170,12 +167,7 @@ def _modules(en: Subquery, keys: Sequence[str], part) -> Select:
             func.max(QuizAttempt.passed.cast(Integer)).label("passed"),
         )
         .select_from(en)
-        .join(
-            QuizAttempt,
-            and_(
-                QuizAttempt.learner_id == en.c.learner_id, QuizAttempt.course_id == en.c.course_id
-            ),
-        )
+        .join(QuizAttempt, _of_enrolment(en, QuizAttempt))
         .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
         .join(Module, Module.id == Quiz.module_id)
         .where(*counted_quizzes())
@@ -228,8 +220,8 @@ def _format(share: dict[tuple[str, int], Counts]) -> str:
     )
 
 
-def _upsert(model: Any, keys: Sequence[str], set_: Callable[[Any, Any], dict]) -> Any:
-    """INSERT of one row with ON CONFLICT (keys) DO UPDATE, for the session's database."""
+def _upsert(model: Any, keys: Sequence[str], set_: Callable[[Any, Any], dict]) -> Prepared:
+    """INSERT of one row with ON CONFLICT (keys) DO UPDATE, in each database's own words."""
     columns = [column.name for column in model.__table__.columns]
 
     def build(dialect: str) -> Any:
@@ -239,11 +231,11 @@ def _upsert(model: Any, keys: Sequence[str], set_: Callable[[Any, Any], dict]) -
             index_elements=list(keys), set_=set_(model.__table__.c, stmt.excluded)
         )
 
-    return {dialect: Prepared(lambda d=dialect: build(d)) for dialect in ("sqlite", "postgresql")}
+    return Prepared(build)
 
 
 _READ_SHARE = Prepared(
-    lambda: (
+    lambda _dialect: (
         select(
             ReportCourseLearner.month,
             ReportCourseLearner.organisation_id,
@@ -258,7 +250,7 @@ _READ_SHARE = Prepared(
     )
 )
 _MY_ITEMS = Prepared(
-    lambda: course_items(
+    lambda _dialect: course_items(
         cohort(learner_id=bindparam("learner_id"), course_id=bindparam("course_id")).subquery(
             "mine"
         ),
@@ -278,7 +270,7 @@ _WRITE_SHARE = _upsert(
     },
 )
 _DELETE_SHARE = Prepared(
-    lambda: delete(ReportCourseLearner).where(
+    lambda _dialect: delete(ReportCourseLearner).where(
         ReportCourseLearner.learner_id == bindparam("learner_id"),
         ReportCourseLearner.course_id == bindparam("course_id"),
     )
@@ -313,8 +305,7 @@ def refresh_course_share(learner_id: int, course_id: int) -> None:
             _DELETE_SHARE.execute(db.session, ids)
         return
     _, month, organisation_id, language = new_key
-    dialect = db.session.get_bind().dialect.name
-    _WRITE_SHARE[dialect].execute(
+    _WRITE_SHARE.execute(
         db.session,
         ids
         | {
@@ -334,7 +325,7 @@ def add_to_cells(changes: Iterable[tuple[tuple, Sequence[int]]]) -> None:
         for key, values in changes
     ]
     if rows:
-        _ADD_TO_CELL[db.session.get_bind().dialect.name].execute(db.session, rows)
+        _ADD_TO_CELL.execute(db.session, rows)
 
 
 def refresh_learner_shares(learner_id: int) -> None:

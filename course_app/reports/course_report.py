@@ -162,8 +162,7 @@ def _figures_statement(
         if library:
             found.append(organisation_id.in_(subtree_ids(bindparam("organisation_id"))))
         if system:
-            # The viewer's library system: what `ReportScope.organisation_ids` selects.
-            found.append(organisation_id.in_(subtree_ids(bindparam("system_id"))))
+            found.append(organisation_id.in_(ReportScope.ids_under(bindparam("system_id"))))
         if language:
             found.append(language_column == bindparam("language"))
         return found

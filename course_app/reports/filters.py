@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
 
 from course_app.accounts.access import STAFF_ROLES
 from course_app.accounts.models import Role, User
@@ -66,7 +66,13 @@ class ReportScope:
         return self.system is None
 
     def organisation_ids(self) -> Select[tuple[int]] | None:
-        return None if self.system is None else subtree_ids(self.system.id)
+        return None if self.system is None else self.ids_under(self.system.id)
+
+    @staticmethod
+    def ids_under(system_id: int | ColumnElement[int]) -> Select[tuple[int]]:
+        """The libraries a system's scope covers: the system and everything under it. Takes a
+        bound parameter too, for statements built once and run for any viewer."""
+        return subtree_ids(system_id)
 
 
 def report_scope(user: User) -> ReportScope | None:

@@ -179,13 +179,13 @@ _INSERT_COLUMNS = [*EVENT_COLUMNS, "organisation_id", "language"]
 
 
 _DELETE_LEARNER_COURSE = Prepared(
-    lambda: delete(ReportMonth).where(
+    lambda _dialect: delete(ReportMonth).where(
         ReportMonth.learner_id == bindparam("learner_id"),
         ReportMonth.course_id == bindparam("course_id"),
     )
 )
 _INSERT_LEARNER_COURSE = Prepared(
-    lambda: insert(ReportMonth).from_select(
+    lambda _dialect: insert(ReportMonth).from_select(
         _INSERT_COLUMNS, _grouped(bindparam("learner_id"), bindparam("course_id"))
     )
 )
