@@ -15,7 +15,6 @@ See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gzip
 import http.client
 import os
@@ -25,7 +24,6 @@ import secrets
 import shutil
 import signal
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -41,6 +39,8 @@ from http.cookies import SimpleCookie
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
+
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -68,7 +68,18 @@ class Client:
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, form: list[tuple[str, str]] | None = None):
-        headers = {"Accept": "text/html"}
+        status, _, data = self.exchange(method, path, form)
+        return status, data
+
+    def exchange(
+        self,
+        method: str,
+        path: str,
+        form: list[tuple[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """One request; returns the status, the response headers and the body."""
+        headers = {"Accept": "text/html", **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -91,7 +102,7 @@ class Client:
                 else:
                     self.cookies.pop(name, None)
         # http.client reconnects by itself after "Connection: close" (gunicorn's sync workers).
-        return response.status, data
+        return response.status, response.headers, data
 
     def close(self) -> None:
         self.conn.close()
@@ -326,16 +337,25 @@ class Server:
             return ""
 
 
-def start_gunicorn(name: str, app: str, port: int, env: dict, tmp: Path, extra=()) -> Server:
+def start_gunicorn(
+    name: str,
+    app: str,
+    port: int,
+    env: dict,
+    tmp: Path,
+    extra=(),
+    workers: int = WORKERS,
+    worker_class: str = WORKER_CLASS,
+) -> Server:
     log = tmp / f"{name}.log"
     cmd = [
         str(BIN / "gunicorn"),
         "--bind",
         f"{HOST}:{port}",
         "--workers",
-        str(WORKERS),
+        str(workers),
         "--worker-class",
-        WORKER_CLASS,
+        worker_class,
         *extra,
         app,
     ]
@@ -387,23 +407,27 @@ def flask_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def course_imported(db_path: Path) -> bool:
+def course_imported(database_url: str) -> bool:
+    engine = sa.create_engine(database_url)
     try:
-        with contextlib.closing(sqlite3.connect(db_path)) as conn:
-            row = conn.execute("SELECT 1 FROM courses WHERE slug = ?", (COURSE,)).fetchone()
-        return row is not None
-    except sqlite3.Error:
+        with engine.connect() as conn:
+            query = sa.text("SELECT 1 FROM courses WHERE slug = :slug")
+            return conn.execute(query, {"slug": COURSE}).first() is not None
+    except sa.exc.SQLAlchemyError:
         return False
+    finally:
+        engine.dispose()
 
 
-def prepare_database(env: dict, db_path: Path, import_wait: float) -> None:
+def prepare_database(env: dict, import_wait: float) -> None:
+    """Migrations and `flask courses import` on env's DATABASE_URL (SQLite or PostgreSQL)."""
     done = flask_cli(env, "db", "upgrade")
     if done.returncode != 0:
         raise SetupError(f"flask db upgrade failed:\n{done.stderr[-2000:]}")
     deadline = time.monotonic() + import_wait
     while True:
         done = flask_cli(env, "courses", "import")
-        if done.returncode == 0 and course_imported(db_path):
+        if done.returncode == 0 and course_imported(env["DATABASE_URL"]):
             return
         why = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["course not in database"]
         if time.monotonic() >= deadline:
@@ -540,7 +564,7 @@ def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> Non
     }
     print(f"database  {env['DATABASE_URL']}")
     print("preparing: flask db upgrade, flask courses import ...", flush=True)
-    prepare_database(env, db_path, args.import_wait)
+    prepare_database(env, args.import_wait)
 
     app_port, hello_port = free_port(), free_port()
     while hello_port == app_port:
