@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-postgres setup setup-dev migrate courses translations messages lint bench clean
+.PHONY: run test test-postgres setup setup-dev migrate courses translations messages lint bench bench-capacity clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ lint: setup-dev
 
 bench: setup-dev
 	$(BIN)/python bench/http_bench.py
+
+# Learners using the app, step by step; options in ARGS, e.g. ARGS="--database postgresql".
+bench-capacity: setup-dev
+	$(BIN)/python bench/capacity.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
