@@ -230,10 +230,13 @@ class VirtualLearner:
         while True:
             try:
                 self.take_a_course()
-            except JourneyBroken:
-                time.sleep(0.05)  # counted; begin again at the catalogue
             except StepOver:
                 return
+            except JourneyBroken:
+                time.sleep(0.05)  # counted; begin again at the catalogue
+            except Exception as exc:  # a page the client cannot follow: counted, not fatal
+                self.errors.append(("client", f"{type(exc).__name__}: {exc}"))
+                time.sleep(0.05)
 
     def take_a_course(self) -> None:
         courses = sorted(set(Page(self.get("/")[1]).links_to("course page")))
