@@ -23,6 +23,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = True  # production is served over HTTPS only
     check_production(app.config)
     register_extensions(app)
+    register_subscribers()
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -32,6 +33,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from course_app import models  # noqa: F401 - every table known to Alembic
     from course_app.accounts.identity import init_identity
+    from course_app.caching import init_caching
     from course_app.content.localize import init_localize
     from course_app.desk.password_views import init_password_help
     from course_app.extensions import csrf, db, limiter, login_manager, migrate
@@ -43,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     from course_app.templating import init_templating
 
     db.init_app(app)
+    init_caching(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
     csrf.init_app(app)
     init_signing(app)
@@ -56,6 +59,17 @@ def register_extensions(app: Flask) -> None:
     init_templating(app)
     init_site_header(app)
     init_security_headers(app)
+
+
+def register_subscribers() -> None:
+    """Each package that keeps rows in step with progress listens to the progress event."""
+    from course_app.certificates import subscribers as certificates
+    from course_app.learning import subscribers as learning
+    from course_app.quizzes import subscribers as quizzes
+    from course_app.reports import kept as reports
+
+    for package in (learning, quizzes, certificates, reports):
+        package.connect()
 
 
 def _migrations_dir() -> str:

@@ -1,16 +1,15 @@
-"""Declarative base with a naming convention, shared column helpers, and a driver-level read."""
+"""Declarative base with a naming convention, shared column helpers, dialect-specific inserts."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, Select, event
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.sql.expression import Executable
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -86,69 +85,8 @@ def _sqlite_begin_before_writing(conn, cursor, statement, parameters, context, e
         dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
-class Prepared:
-    """A Core statement built and compiled once per kind of database, run on the session's
-    own connection (so it sees the transaction's writes, and statement counters see it).
-
-    For statements on a hot path whose size makes SQLAlchemy's per-call work (building the
-    statement, its cache key) cost more than the query: the report rows refreshed on every
-    lesson and quiz. Parameters are plain integers and strings (no type conversion happens);
-    rows come back as tuples.
-    """
-
-    def __init__(self, build: Callable[[str], Executable]) -> None:
-        # Called with the database's dialect name ("sqlite", "postgresql") on first use there,
-        # once the models are all mapped.
-        self._build = build
-        self._compiled: dict[str, tuple[Any, tuple[str, ...] | None]] = {}
-
-    def execute(self, session: Any, params: dict[str, Any] | list[dict[str, Any]]) -> Any:
-        connection = session.connection()
-        compiled, order = self._compiled_for(connection.dialect)
-        if isinstance(params, list):
-            values = [self._values(compiled, order, p) for p in params]
-            return connection.exec_driver_sql(compiled.string, values)
-        return connection.exec_driver_sql(compiled.string, self._values(compiled, order, params))
-
-    @staticmethod
-    def _values(compiled: Any, order: tuple[str, ...] | None, given: dict[str, Any]) -> Any:
-        found = compiled.construct_params(given)
-        # Positional paramstyles (SQLite's "?") take the values in the statement's order.
-        return tuple(found[name] for name in order) if order is not None else found
-
-    def _compiled_for(self, dialect: Any):
-        if dialect.name not in self._compiled:
-            compiled = self._build(dialect.name).compile(dialect=dialect)
-            order = tuple(compiled.positiontup) if compiled.positional else None
-            self._compiled[dialect.name] = (compiled, order)
-        return self._compiled[dialect.name]
-
-
-class DriverRead(Prepared):
-    """A Core select compiled once per kind of database and run on a pooled driver connection.
-
-    For the read on the hottest path only (the course version behind every lesson page):
-    there SQLAlchemy's connection, execution and result layers cost four to five times the
-    query itself. The statement is still built with select() and compiled by SQLAlchemy for
-    the engine's dialect, so it runs on SQLite and PostgreSQL alike. Rows come back as the
-    driver gives them: use it for plain integers and strings, never ORM objects. It bypasses
-    execution events, so statement counters (and echo) do not see it, and it runs outside
-    the session's transaction.
-    """
-
-    def __init__(self, statement: Select) -> None:
-        super().__init__(lambda _dialect: statement)
-
-    def first(self, engine: Engine, params: dict[str, Any]) -> tuple | None:
-        compiled, order = self._compiled_for(engine.dialect)
-        values = self._values(compiled, order, params)
-        connection = engine.raw_connection()  # through the pool: checked out, reset, returned
-        try:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(compiled.string, values)
-                return cursor.fetchone()
-            finally:
-                cursor.close()
-        finally:
-            connection.close()
+def insert_for(session: Any, model: Any) -> Any:
+    """An INSERT in the session's database's own dialect, for ON CONFLICT clauses (SQLite and
+    PostgreSQL spell them alike; SQLAlchemy has one construct per dialect)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

@@ -91,14 +91,10 @@ def _table_names() -> list[str]:
 def _clean_tables(request):
     """Every test starts with empty tables, on both databases."""
     yield
-    from course_app.learning.lesson_cache import clear_lesson_caches
-    from course_app.reports.course_report import clear_contents_cache
-
-    clear_lesson_caches()
-    clear_contents_cache()
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    app.extensions["caches"].clear()  # each test counts its own cache entries
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:

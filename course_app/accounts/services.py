@@ -11,6 +11,7 @@ from course_app.accounts.identity import token_digest
 from course_app.accounts.models import Learner, Role, User, UserSession
 from course_app.accounts.passwords import DUMMY_HASH, hash_password, verify_password
 from course_app.db import utc_now
+from course_app.events import Change, ProgressChange, announce
 from course_app.extensions import db
 
 USERNAME_MAX = 40
@@ -143,3 +144,14 @@ def change_role(actor: User | None, user: User, role: Role) -> bool:
         role=role.value,
     )
     return True
+
+
+def merge_guest(guest: Learner, account: Learner) -> None:
+    """Moves a guest's progress into an account's learner and deletes the guest. Each package
+    moves its own rows when it hears of the merge (events.py); what both have is kept once."""
+    if guest.id == account.id:
+        return
+    db.session.flush()
+    announce(ProgressChange(Change.GUEST_MERGED, account.id, merged_from=guest.id))
+    db.session.delete(guest)
+    db.session.flush()

@@ -31,10 +31,10 @@ from course_app.accounts.services import (
     change_password,
     create_user,
     end_session,
+    merge_guest,
     start_session,
 )
 from course_app.extensions import db, limiter
-from course_app.learning.services import merge_progress
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -99,7 +99,7 @@ def sign_in():
         else:
             guest = guest_learner_in_session()
             if guest is not None:
-                merge_progress(guest, user.learner)
+                merge_guest(guest, user.learner)
             _begin_signed_in_session(user)
             db.session.commit()
             flash(_("You are signed in."), "success")

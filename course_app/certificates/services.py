@@ -6,19 +6,18 @@ import re
 import secrets
 import unicodedata
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from course_app.accounts.models import Learner, User
 from course_app.audit.services import record_event
 from course_app.certificates.models import Certificate
 from course_app.content.models import Course
-from course_app.db import utc_now
+from course_app.db import insert_for, utc_now
 from course_app.domain_errors import DomainError
+from course_app.events import Change, ProgressChange, announce
 from course_app.extensions import db
-from course_app.learning.services import course_state
-from course_app.reports.rollup import refresh_learner_course
+from course_app.learning.services import course_progress
 
 NAME_MAX_LENGTH = 120
 REASON_MAX_LENGTH = 500
@@ -72,27 +71,31 @@ def get_certificate(learner: Learner, course: Course) -> Certificate | None:
 def issue_certificate(
     learner: Learner, course: Course, recipient_name: str, language: str
 ) -> Certificate:
-    """The learner's certificate for a completed course; an existing one is returned unchanged."""
+    """The learner's certificate for a completed course; an existing one is returned unchanged.
+    A completion stands once recorded, so a certificate is never refused for steps a later
+    re-import added."""
     existing = get_certificate(learner, course)
     if existing is not None:
         return existing
-    if not course_state(learner, course).is_complete:
+    if not course_progress(learner, course).is_complete:
         raise CertificateError(CertificateError.COURSE_NOT_COMPLETE)
     name = clean_recipient_name(recipient_name)
-    try:
-        with db.session.begin_nested():
-            certificate = Certificate(
-                code=new_certificate_code(),
-                learner_id=learner.id,
-                course_id=course.id,
-                recipient_name=name,
-                language=language,
-            )
-            db.session.add(certificate)
-    except IntegrityError:  # a double submit created it first
-        certificate = get_certificate(learner, course)
-        assert certificate is not None
-    refresh_learner_course(learner.id, course.id)
+    created = db.session.scalar(
+        insert_for(db.session, Certificate)
+        .values(
+            code=new_certificate_code(),
+            learner_id=learner.id,
+            course_id=course.id,
+            recipient_name=name,
+            language=language,
+            issued_at=utc_now(),
+        )
+        .on_conflict_do_nothing(index_elements=["learner_id", "course_id"])
+        .returning(Certificate.id)
+    )
+    certificate = get_certificate(learner, course)  # a double submit may have made it first
+    if created is not None:
+        announce(ProgressChange(Change.CERTIFICATE_ISSUED, learner.id, course.id))
     return certificate
 
 
@@ -117,7 +120,9 @@ def revoke_certificate(
         raise CertificateError(CertificateError.REASON_TOO_LONG)
     certificate.revoked_at = utc_now()
     certificate.revoked_reason = reason
-    refresh_learner_course(certificate.learner_id, certificate.course_id)
+    announce(
+        ProgressChange(Change.CERTIFICATE_REVOKED, certificate.learner_id, certificate.course_id)
+    )
     holder = db.session.scalar(
         select(User)
         .options(joinedload(User.organisation))
@@ -145,3 +150,17 @@ def recent_certificates(code_prefix: str | None = None, limit: int = 50) -> list
     if code_prefix:
         query = query.where(Certificate.code.startswith(code_prefix, autoescape=True))
     return list(db.session.scalars(query.limit(limit)))
+
+
+def merge_certificates(source_id: int, target_id: int) -> None:
+    """A guest's certificates become the account's, but for courses the account already holds
+    one for: those of the guest are deleted (the account's stands)."""
+    held = select(Certificate.course_id).where(Certificate.learner_id == target_id)
+    db.session.execute(
+        delete(Certificate).where(
+            Certificate.learner_id == source_id, Certificate.course_id.in_(held)
+        )
+    )
+    db.session.execute(
+        update(Certificate).where(Certificate.learner_id == source_id).values(learner_id=target_id)
+    )

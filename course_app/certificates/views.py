@@ -15,7 +15,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -34,8 +34,7 @@ from course_app.certificates.services import (
 from course_app.content.localize import use_content_language
 from course_app.content.models import Course
 from course_app.extensions import db
-from course_app.learning.outline import active_course_or_404
-from course_app.learning.services import course_state
+from course_app.learning.services import course_for_progress, course_progress
 
 bp = Blueprint("certificates", __name__)
 
@@ -77,17 +76,17 @@ def _noindex(response: Response) -> Response:
 @bp.route("/courses/<slug>/certificate", methods=["GET", "POST"])
 @login_required
 def claim(slug: str):
-    course = active_course_or_404(slug)
     learner = current_learner(create=True)
+    course = course_for_progress(slug, learner)
     existing = get_certificate(learner, course)
     if existing is not None:
         return redirect(url_for("certificates.show", code=existing.code))
-    state = course_state(learner, course)
-    if not state.is_complete:
+    progress = course_progress(learner, course, str(get_locale()))
+    if not progress.is_complete:
         return render_template(
             "certificates/not_complete.html",
             course=course,
-            state=state,
+            progress=progress,
             course_url=_course_url(course),
         )
     form = ClaimCertificateForm(recipient_name=current_user.display_name)

@@ -25,11 +25,13 @@ class Status(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Progress:
-    """Steps done of steps counted (required lessons and quizzes) in an assignment's scope."""
+    """Steps done of steps counted (required lessons and quizzes) in an assignment's scope,
+    and whether learning recorded it as finished (a completion stands after a re-import)."""
 
     done: int
     total: int
     started: bool
+    completed: bool = False
 
     @property
     def percent(self) -> int:
@@ -39,7 +41,7 @@ class Progress:
 
     @property
     def is_complete(self) -> bool:
-        return self.total > 0 and self.done >= self.total
+        return self.completed
 
 
 def assignment_status(progress: Progress, due_on: date | None, today: date) -> Status:

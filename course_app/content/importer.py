@@ -28,9 +28,8 @@ from course_app.content.validator import (
     validate_course,
 )
 from course_app.db import utc_now
+from course_app.events import course_content_changed
 from course_app.extensions import db
-from course_app.learning.rules import counted_steps
-from course_app.reports.course_cells import rebuild_course_cells
 
 
 @dataclass
@@ -350,10 +349,9 @@ def import_courses(path: Path) -> ImportReport:
     # to the caller's transaction, which commits or rolls back once. (No SAVEPOINT: with
     # pysqlite, releasing the outermost savepoint commits.)
     for spec, course, rows in changed:
-        steps = counted_steps(course.id) if course is not None else None
-        _write_course(spec, course, rows)
-        if course is not None and counted_steps(course.id) != steps:
-            # What finishing a module takes has changed: the course report counts again.
-            rebuild_course_cells(course.id)
+        written = _write_course(spec, course, rows)
+        if course is not None:
+            # What finishing the course takes may have changed (learning listens).
+            course_content_changed.send(None, course_id=written.id)
         (report.created if course is None else report.updated).append(spec.slug)
     return report

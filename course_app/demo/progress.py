@@ -1,8 +1,9 @@
 """One learner's way through one course, as rows: lessons in order, each module's quiz after
 its lessons (failed attempts, retries), completion, a certificate. No Flask, no database.
 
-A course is complete exactly when every counted lesson is done and every counted quiz has a
-passed attempt, the rule of learning.services.course_state.
+Modules and courses are finished by the app's own rule (learning.progress.finished), and
+recorded as the app records them: a milestone when a quiz is tried, passed, or a module is
+finished, and the enrolment's completion.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from datetime import datetime, timedelta
 from course_app.demo.responses import ResponseChoices, plausible_responses
 from course_app.demo.rows import Batch, Ids
 from course_app.demo.shapes import CourseShape, LessonShape, QuizShape
+from course_app.learning.models import MilestoneKind
+from course_app.learning.plan import LESSON, QUIZ, Step
+from course_app.learning.progress import finished
 from course_app.quizzes.grading import has_passed, score_percent
 
 FIRST_LESSON_DONE = 0.96  # the others only looked at the first lesson
@@ -39,6 +43,8 @@ class CoursePath:
     quiz_ids: frozenset[int]
     first_lesson_id: int | None
     module_ids: tuple[int, ...]
+    # Each step as the course plan has it (kind, id, module, counts), for the rule.
+    plan_steps: tuple[Step, ...]
 
     @classmethod
     def of(cls, shape: CourseShape) -> CoursePath:
@@ -53,7 +59,21 @@ class CoursePath:
             quiz_ids=frozenset(s.id for s in steps if isinstance(s, QuizShape)),
             first_lesson_id=lessons[0].id if lessons else None,
             module_ids=tuple(m.id for m in shape.modules),
+            plan_steps=tuple(
+                Step(LESSON, s.id, "", "", m.id, s.counted)
+                if isinstance(s, LessonShape)
+                else Step(QUIZ, s.id, "", "", m.id, True)
+                for m in shape.modules
+                for s in (*m.lessons, *((m.quiz,) if m.quiz else ()))
+            ),
         )
+
+    def module_steps(self, module_id: int) -> list[Step]:
+        return [s for s in self.plan_steps if s.module_id == module_id]
+
+    def module_of(self, step: LessonShape | QuizShape) -> int:
+        kind = LESSON if isinstance(step, LessonShape) else QUIZ
+        return next(s.module_id for s in self.plan_steps if s.ref == (kind, step.id))
 
     @property
     def can_be_completed(self) -> bool:
@@ -102,8 +122,7 @@ class CourseProgress:
         enrolment_id = ids.take("enrolments")
         course_id = course.shape.id
         keep_going = rng.uniform(*KEEP_GOING)
-        done: set[int] = set()
-        passed: set[int] = set()
+        done: set[tuple[str, int]] = set()  # step refs: lessons done, quizzes passed
         last_lesson_id = course.first_lesson_id  # viewed when the enrolment began
         last_at = at = started
         progress = batch["lesson_progress"]
@@ -134,18 +153,18 @@ class CourseProgress:
                         "completed_at": at,
                     }
                 )
-                done.add(step.id)
+                done.add((LESSON, step.id))
                 last_lesson_id, last_at = step.id, at
+                self._module_finished(batch, learner_id, course, step, done, at)
                 continue
             quiz_passed, attempted_at = self._quiz(batch, learner_id, course_id, step, at, ability)
             if attempted_at is not None:
                 last_at = at = attempted_at
             if not quiz_passed:
                 break
-            passed.add(step.id)
-        complete = (
-            course.can_be_completed and course.counted_lessons <= done and course.quiz_ids <= passed
-        )
+            done.add((QUIZ, step.id))
+            self._module_finished(batch, learner_id, course, step, done, at)
+        complete = finished(course.plan_steps, done)
         batch["enrolments"].append(
             {
                 "id": enrolment_id,
@@ -161,6 +180,37 @@ class CourseProgress:
         if complete and rng.random() < CERTIFICATE_SHARE:
             self._certificate(batch, learner_id, course_id, last_at, language, recipient_name)
         return last_at
+
+    def _milestone(
+        self, batch: Batch, learner_id: int, course_id: int, kind: str, item: int, at: datetime
+    ) -> None:
+        batch["milestones"].append(
+            {
+                "id": self.ids.take("milestones"),
+                "learner_id": learner_id,
+                "course_id": course_id,
+                "kind": kind,
+                "item_id": item,
+                "at": at,
+            }
+        )
+
+    def _module_finished(
+        self,
+        batch: Batch,
+        learner_id: int,
+        course: CoursePath,
+        step: LessonShape | QuizShape,
+        done: set[tuple[str, int]],
+        at: datetime,
+    ) -> None:
+        """Records the step's module as finished when this step finished it."""
+        module_id = course.module_of(step)
+        steps = course.module_steps(module_id)
+        before = done - {(LESSON if isinstance(step, LessonShape) else QUIZ, step.id)}
+        if finished(steps, done) and not finished(steps, before):
+            kind = MilestoneKind.MODULE_FINISHED
+            self._milestone(batch, learner_id, course.shape.id, kind, module_id, at)
 
     def _lesson_gap(self) -> timedelta:
         """Minutes within a sitting, hours within a day, or days between visits."""
@@ -237,6 +287,11 @@ class CourseProgress:
                     "passed": quiz_passed,
                 }
             )
+            if number == 0:
+                self._milestone(batch, learner_id, course_id, MilestoneKind.QUIZ_TRIED, quiz.id, at)
+            if quiz_passed:
+                kind = MilestoneKind.QUIZ_PASSED
+                self._milestone(batch, learner_id, course_id, kind, quiz.id, at)
             last_at = at
             if quiz_passed:
                 break

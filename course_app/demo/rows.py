@@ -15,6 +15,7 @@ TABLE_ORDER = (
     "assignments",
     "enrolments",
     "lesson_progress",
+    "milestones",
     "quiz_attempts",
     "attempt_answers",
     "certificates",

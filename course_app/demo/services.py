@@ -35,7 +35,7 @@ from course_app.demo.shapes import (
 )
 from course_app.domain_errors import DomainError
 from course_app.extensions import db
-from course_app.learning.services import counted_lessons, counted_quizzes
+from course_app.learning.rules import counted_lessons, counted_quizzes
 from course_app.libraries.models import Organisation
 from course_app.reports.rollup import rebuild_all
 
@@ -75,7 +75,7 @@ def start_of_today() -> datetime:
 
 def course_shapes() -> list[CourseShape]:
     """The active courses as learners meet them, with what counts towards completion decided
-    by the app's own rules (learning.services.counted_lessons and counted_quizzes)."""
+    by the app's own rules (learning.rules)."""
     counted_lesson_ids = set(db.session.scalars(select(Lesson.id).where(*counted_lessons())))
     quizzes = {
         quiz.module_id: quiz for quiz in db.session.scalars(select(Quiz).where(*counted_quizzes()))

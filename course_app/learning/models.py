@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
@@ -68,3 +69,35 @@ class LessonProgress(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class MilestoneKind(enum.StrEnum):
+    QUIZ_TRIED = "quiz-tried"
+    QUIZ_PASSED = "quiz-passed"
+    MODULE_FINISHED = "module-done"
+
+
+class Milestone(db.Model):
+    """A step on the path other than a lesson: a quiz tried, a quiz passed, a module finished.
+
+    Kept by learning, which owns progress (the attempts themselves belong to the quizzes
+    package). Each is recorded once, when first reached, and never taken away: a later failed
+    try does not unpass a quiz, and a module finished stays finished after a re-import adds a
+    lesson to it, as a course's completion does.
+    """
+
+    __tablename__ = "milestones"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "kind", "item_id"),
+        # A learner's milestones in a course, read from the index (progress, reports).
+        Index("ix_milestones_learner_course", "learner_id", "course_id", "kind", "item_id", "at"),
+        # Reports: modules finished in a course by a date.
+        Index("ix_milestones_course_kind", "course_id", "kind", "item_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    kind: Mapped[str] = mapped_column(String(12))  # see MilestoneKind
+    item_id: Mapped[int] = mapped_column()  # the quiz's or the module's id
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

@@ -1,296 +1,271 @@
-"""Progress: the one place that records lessons, resumes courses and decides completion."""
+"""Recording progress: lessons viewed and done, quiz results, completions; and reading it.
+
+The one place that writes a learner's progress. Each write records completions the rule
+(progress.finished) says are due, then announces the change (events.py); packages that keep
+derived data listen there. Writers are expected to have locked the learner's enrolment with
+`course_for_progress` first, so two requests of one learner cannot both miss a completion.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
+from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from flask import abort
+from sqlalchemy import Select, and_, delete, func, select, tuple_, update
 
 from course_app.accounts.models import Learner
-from course_app.certificates.models import Certificate
-from course_app.content.localize import content_language
-from course_app.content.models import Course, Lesson, Quiz
-from course_app.db import utc_now
+from course_app.content.models import Course
+from course_app.db import insert_for, utc_now
+from course_app.events import Change, ProgressChange, announce
 from course_app.extensions import db
-from course_app.learning.models import Enrolment, LessonProgress
-from course_app.learning.rules import counted_lessons, counted_quizzes
-from course_app.quizzes.models import QuizAttempt
-from course_app.reports.rollup import refresh_learner, refresh_learner_course
+from course_app.learning.models import Enrolment, LessonProgress, Milestone, MilestoneKind
+from course_app.learning.plan import course_plan, course_plans
+from course_app.learning.progress import CourseProgress, EnrolmentFacts, read_one, read_progress
 
 
-@dataclass
-class CourseState:
-    """What one learner has done in one course."""
-
-    completed_lesson_ids: set[int] = field(default_factory=set)
-    passed_quiz_ids: set[int] = field(default_factory=set)
-    attempted_quiz_ids: set[int] = field(default_factory=set)
-    required_lesson_ids: set[int] = field(default_factory=set)
-    quiz_ids: set[int] = field(default_factory=set)
-
-    @property
-    def steps_total(self) -> int:
-        return len(self.required_lesson_ids) + len(self.quiz_ids)
-
-    @property
-    def steps_done(self) -> int:
-        return len(self.required_lesson_ids & self.completed_lesson_ids) + len(
-            self.quiz_ids & self.passed_quiz_ids
+def course_for_progress(slug: str, learner: Learner) -> Course:
+    """The published course for a request that records progress, with the learner's
+    enrolment row locked (PostgreSQL) until the request commits: a second request of the same
+    learner waits, then sees what the first recorded. SQLite serialises writers itself."""
+    course = db.session.scalar(
+        select(Course)
+        .join(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.learner_id == learner.id))
+        .where(Course.slug == slug, Course.is_active.is_(True))
+        .with_for_update(of=Enrolment)
+    )
+    if course is None:  # not started yet (nothing to lock), or no such course
+        course = db.session.scalar(
+            select(Course).where(Course.slug == slug, Course.is_active.is_(True))
         )
-
-    @property
-    def percent(self) -> int:
-        if not self.steps_total:
-            return 0
-        return (100 * self.steps_done) // self.steps_total
-
-    @property
-    def is_complete(self) -> bool:
-        return self.steps_total > 0 and self.steps_done == self.steps_total
+    if course is None:
+        abort(404)
+    return course
 
 
-# Built once: these run on every lesson page of a signed-in learner, and building a statement
-# (and its cache key) costs about as much as running it.
-_ENROLMENT = select(Enrolment).where(
-    Enrolment.learner_id == bindparam("learner_id"), Enrolment.course_id == bindparam("course_id")
-)
+def course_progress(learner: Learner | None, course: Course, language: str | None = None):
+    """The learner's progress in the course, with titles in `language`."""
+    plan = course_plan(course, language)
+    return read_one(learner.id if learner else None, plan)
 
 
-def get_enrolment(learner: Learner | None, course: Course) -> Enrolment | None:
+def my_courses(learner: Learner | None, language: str | None) -> list[CourseProgress]:
+    """Every published course the learner has started, most recently active first."""
     if learner is None:
-        return None
-    return db.session.scalar(_ENROLMENT, {"learner_id": learner.id, "course_id": course.id})
+        return []
+    courses = db.session.scalars(
+        select(Course)
+        .join(Enrolment, Enrolment.course_id == Course.id)
+        .where(Enrolment.learner_id == learner.id, Course.is_active.is_(True))
+    ).all()
+    plans = course_plans(courses, language)
+    book = read_progress(learner.id, plans)
+    found = [book.get(learner.id, plan.course_id) for plan in plans]
+    return sorted(found, key=lambda p: p.last_activity_at or p.plan.course_id, reverse=True)
 
 
-def reading_language(course: Course) -> str:
-    """The language this request reads the course in: the reader's, when the course has it."""
-    language = content_language()
-    return language if language in course.language_list else course.language
+def last_activity(learner_id: int) -> datetime | None:
+    """When the learner last read a lesson or recorded a step, in any course."""
+    return db.session.scalar(
+        select(func.max(Enrolment.last_activity_at)).where(Enrolment.learner_id == learner_id)
+    )
 
 
-def ensure_enrolment(learner: Learner, course: Course) -> Enrolment:
-    """The learner's enrolment in the course, created on first use."""
-    enrolment = get_enrolment(learner, course)
-    if enrolment is not None:
-        return enrolment
-    try:
-        with db.session.begin_nested():
-            enrolment = Enrolment(
-                learner_id=learner.id, course_id=course.id, language=reading_language(course)
+# --- writing -------------------------------------------------------------------------------
+
+
+def record_lesson_viewed(
+    learner: Learner, course: Course, lesson_id: int, language: str | None
+) -> CourseProgress:
+    """Remembers the lesson as the one last read (the course report's "stopped here"), and
+    the learner as active; starts the enrolment on the first view."""
+    progress = course_progress(learner, course, language)
+    return _write_enrolment(learner, progress, utc_now(), last_lesson_id=lesson_id)
+
+
+def record_lesson_completed(
+    learner: Learner, course: Course, lesson_id: int, language: str | None
+) -> CourseProgress:
+    """Marks the lesson done once (repeats and double clicks change nothing), then records
+    any module or course it finishes."""
+    now = utc_now()
+    _insert_ignoring_duplicates(
+        LessonProgress,
+        [dict(learner_id=learner.id, course_id=course.id, lesson_id=lesson_id, completed_at=now)],
+    )
+    progress = course_progress(learner, course, language)
+    return _settle(learner, progress, now, Change.LESSON_DONE, last_lesson_id=lesson_id)
+
+
+def record_quiz_result(
+    learner: Learner, course: Course, quiz_id: int, passed: bool, language: str | None
+) -> CourseProgress:
+    """Records that the learner tried the quiz and, if the try passed, that it is passed:
+    a pass is never taken away by a later try."""
+    progress = course_progress(learner, course, language)
+    reached = [(MilestoneKind.QUIZ_TRIED, quiz_id)]
+    if passed:
+        reached.append((MilestoneKind.QUIZ_PASSED, quiz_id))
+    return _settle(learner, progress, utc_now(), Change.QUIZ_ATTEMPT, reached)
+
+
+def _settle(
+    learner: Learner,
+    progress: CourseProgress,
+    now: datetime,
+    change: Change,
+    reached: list[tuple[str, int]] | None = None,
+    last_lesson_id: int | None = None,
+) -> CourseProgress:
+    """Records the milestones reached and the modules and course this finishes, then the
+    enrolment; announces the change."""
+    _record_milestones(learner.id, progress, reached or [], now)
+    progress = _write_enrolment(learner, progress, now, last_lesson_id=last_lesson_id)
+    announce(ProgressChange(change, learner.id, progress.plan.course_id))
+    return progress
+
+
+def _record_milestones(
+    learner_id: int, progress: CourseProgress, reached: list[tuple[str, int]], now: datetime
+) -> list[tuple[str, int]]:
+    """Writes the milestones newly reached, with the modules they finish, into `progress`
+    and the database (one statement); returns them."""
+    new = [mark for mark in reached if mark not in progress.milestones]
+    progress.milestones.update(dict.fromkeys(new, now))
+    progress.__dict__.pop("done", None)  # worked out again from the milestones
+    finished_modules = [(MilestoneKind.MODULE_FINISHED, m) for m in progress.modules_to_record()]
+    progress.milestones.update(dict.fromkeys(finished_modules, now))
+    _insert_ignoring_duplicates(
+        Milestone,
+        [
+            dict(
+                learner_id=learner_id, course_id=progress.plan.course_id, kind=k, item_id=i, at=now
             )
-            db.session.add(enrolment)
-            refresh_learner_course(learner.id, course.id)
-    except IntegrityError:  # a parallel request created it first
-        enrolment = get_enrolment(learner, course)
-        assert enrolment is not None
-    return enrolment
-
-
-_REQUIRED_LESSON_IDS = select(Lesson.id).where(
-    Lesson.course_id == bindparam("course_id"), *counted_lessons()
-)
-_QUIZ_IDS = select(Quiz.id).where(Quiz.course_id == bindparam("course_id"), *counted_quizzes())
-_COMPLETED_LESSON_IDS = select(LessonProgress.lesson_id).where(
-    LessonProgress.learner_id == bindparam("learner_id"),
-    LessonProgress.course_id == bindparam("course_id"),
-)
-_QUIZ_RESULTS = (
-    select(QuizAttempt.quiz_id, func.max(QuizAttempt.passed.cast(db.Integer)))
-    .where(
-        QuizAttempt.learner_id == bindparam("learner_id"),
-        QuizAttempt.course_id == bindparam("course_id"),
+            for k, i in new + finished_modules
+        ],
     )
-    .group_by(QuizAttempt.quiz_id)
-)
+    return new + finished_modules
 
 
-def course_state(learner: Learner | None, course: Course) -> CourseState:
-    """Progress through a course in four queries (none for a guest with no progress yet)."""
-    state = CourseState()
-    if learner is None:
-        return state  # nothing done yet; the course's size is not needed to say so
-    ids = {"learner_id": learner.id, "course_id": course.id}
-    state.required_lesson_ids = set(db.session.scalars(_REQUIRED_LESSON_IDS, ids))
-    state.quiz_ids = set(db.session.scalars(_QUIZ_IDS, ids))
-    state.completed_lesson_ids = set(db.session.scalars(_COMPLETED_LESSON_IDS, ids))
-    for quiz_id, passed in db.session.execute(_QUIZ_RESULTS, ids):
-        state.attempted_quiz_ids.add(quiz_id)
-        if passed:
-            state.passed_quiz_ids.add(quiz_id)
-    return state
-
-
-def record_lesson_viewed(learner: Learner, course: Course, lesson_id: int) -> Enrolment:
-    """Remembers the lesson as the place "Continue" returns to."""
-    enrolment = ensure_enrolment(learner, course)
-    enrolment.last_lesson_id = lesson_id
-    language = reading_language(course)
-    if enrolment.language != language:
-        enrolment.language = language
-        refresh_learner_course(learner.id, course.id)  # reports count them in this language
-    enrolment.last_activity_at = utc_now()
-    learner.last_active_at = enrolment.last_activity_at
-    return enrolment
-
-
-def record_lesson_completed(learner: Learner, lesson: Lesson) -> CourseState:
-    """Marks the lesson done once (repeats change nothing) and updates course completion."""
-    course = lesson.module.course
-    enrolment = record_lesson_viewed(learner, course, lesson.id)
-    exists = db.session.scalar(
-        select(LessonProgress.id).where(
-            LessonProgress.learner_id == learner.id, LessonProgress.lesson_id == lesson.id
-        )
+def _write_enrolment(
+    learner: Learner,
+    progress: CourseProgress,
+    now: datetime,
+    last_lesson_id: int | None = None,
+) -> CourseProgress:
+    """Starts or updates the enrolment in one statement: activity, last lesson, reading
+    language, and the completion when every counted step is done (recorded once, never
+    undone)."""
+    plan, old = progress.plan, progress.enrolment
+    completed_at = old.completed_at if old else None
+    if completed_at is None and progress.all_done:
+        completed_at = now
+    facts = EnrolmentFacts(
+        started_at=old.started_at if old else now,
+        last_activity_at=now,
+        completed_at=completed_at,
+        language=plan.language,
+        last_lesson_id=last_lesson_id or (old.last_lesson_id if old else None),
     )
-    if exists is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    LessonProgress(learner_id=learner.id, lesson_id=lesson.id, course_id=course.id)
-                )
-        except IntegrityError:
-            pass  # a double click: the lesson is already recorded
-    return update_completion(learner, course, enrolment)
-
-
-def update_completion(
-    learner: Learner, course: Course, enrolment: Enrolment | None = None
-) -> CourseState:
-    """The one place that decides whether a course is complete."""
-    enrolment = enrolment or ensure_enrolment(learner, course)
-    state = course_state(learner, course)
-    if state.is_complete and enrolment.completed_at is None:
-        enrolment.completed_at = utc_now()
-    refresh_learner_course(learner.id, course.id)
-    return state
-
-
-def merge_progress(source: Learner, target: Learner) -> None:
-    """Moves a guest's progress into an account; what both have done is kept once."""
-    if source.id == target.id:
-        return
-    # Lessons: keep the target's rows, move the rest.
-    target_lessons = select(LessonProgress.lesson_id).where(LessonProgress.learner_id == target.id)
+    stmt = insert_for(db.session, Enrolment).values(
+        learner_id=learner.id,
+        course_id=plan.course_id,
+        started_at=facts.started_at,
+        last_activity_at=now,
+        last_lesson_id=facts.last_lesson_id,
+        language=facts.language,
+        completed_at=completed_at,
+    )
+    table = Enrolment.__table__.c
     db.session.execute(
-        delete(LessonProgress).where(
-            LessonProgress.learner_id == source.id, LessonProgress.lesson_id.in_(target_lessons)
-        )
-    )
-    db.session.execute(
-        update(LessonProgress)
-        .where(LessonProgress.learner_id == source.id)
-        .values(learner_id=target.id)
-    )
-    db.session.execute(
-        update(QuizAttempt).where(QuizAttempt.learner_id == source.id).values(learner_id=target.id)
-    )
-    db.session.execute(
-        update(Certificate)
-        .where(
-            Certificate.learner_id == source.id,
-            Certificate.course_id.not_in(
-                select(Certificate.course_id).where(Certificate.learner_id == target.id)
+        stmt.on_conflict_do_update(
+            index_elements=["learner_id", "course_id"],
+            set_=dict(
+                last_activity_at=stmt.excluded.last_activity_at,
+                last_lesson_id=func.coalesce(stmt.excluded.last_lesson_id, table.last_lesson_id),
+                language=stmt.excluded.language,
+                completed_at=func.coalesce(table.completed_at, stmt.excluded.completed_at),
             ),
         )
-        .values(learner_id=target.id)
     )
-    targets = {
-        e.course_id: e
-        for e in db.session.scalars(select(Enrolment).where(Enrolment.learner_id == target.id))
-    }
-    for guest_enrolment in db.session.scalars(
-        select(Enrolment).where(Enrolment.learner_id == source.id)
-    ).all():
-        kept = targets.get(guest_enrolment.course_id)
-        if kept is None:
-            guest_enrolment.learner_id = target.id
+    course_id = plan.course_id
+    if old is None:
+        announce(ProgressChange(Change.ENROLLED, learner.id, course_id))
+    elif old.language != facts.language:
+        announce(ProgressChange(Change.LANGUAGE_SWITCHED, learner.id, course_id))
+    if completed_at is not None and (old is None or old.completed_at is None):
+        announce(ProgressChange(Change.COMPLETED, learner.id, course_id))
+    return replace(progress, enrolment=facts)
+
+
+def _insert_ignoring_duplicates(model, rows: list[dict]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING: a double click or a parallel request leaves one row
+    and no error (and no SAVEPOINT round trips)."""
+    if rows:
+        table = model.__table__
+        db.session.execute(insert_for(db.session, table).on_conflict_do_nothing(), rows)
+
+
+# --- after other changes -------------------------------------------------------------------
+
+
+def record_completions_due(course: Course, learner_ids: Select | list[int]) -> None:
+    """Records the module and course completions the rule says are due for these learners of
+    the course: after a re-import took steps away, or a guest's steps were merged in."""
+    book = read_progress(learner_ids, [course_plan(course)])
+    now = utc_now()
+    for progress in list(book.entries.values()):
+        if progress.enrolment is None:
             continue
-        kept.started_at = min(kept.started_at, guest_enrolment.started_at)
-        if guest_enrolment.last_activity_at > kept.last_activity_at:
-            kept.last_activity_at = guest_enrolment.last_activity_at
-            kept.last_lesson_id = guest_enrolment.last_lesson_id or kept.last_lesson_id
-        db.session.delete(guest_enrolment)
-    db.session.flush()
-    for enrolment in db.session.scalars(select(Enrolment).where(Enrolment.learner_id == target.id)):
-        update_completion(target, enrolment.course, enrolment)
-    refresh_learner(source.id)  # nothing is left to count, so its report rows go
-    refresh_learner(target.id)
-    db.session.delete(source)
-    db.session.flush()
-
-
-@dataclass
-class CourseSummary:
-    enrolment: Enrolment
-    percent: int
-
-    @property
-    def course(self) -> Course:
-        return self.enrolment.course
-
-
-def learner_summaries(learner: Learner | None) -> list[CourseSummary]:
-    """Every course the learner has started with percent done, in a fixed number of queries."""
-    if learner is None:
-        return []
-    enrolments = db.session.scalars(
-        select(Enrolment)
-        .options(selectinload(Enrolment.course), selectinload(Enrolment.last_lesson))
-        .join(Course, Course.id == Enrolment.course_id)
-        .where(Enrolment.learner_id == learner.id, Course.is_active.is_(True))
-        .order_by(Enrolment.last_activity_at.desc())
-    ).all()
-    course_ids = [e.course_id for e in enrolments]
-    if not course_ids:
-        return []
-    required = dict(
-        db.session.execute(
-            select(Lesson.course_id, func.count())
-            .where(Lesson.course_id.in_(course_ids), *counted_lessons())
-            .group_by(Lesson.course_id)
-        ).all()
-    )
-    quizzes = dict(
-        db.session.execute(
-            select(Quiz.course_id, func.count())
-            .where(Quiz.course_id.in_(course_ids), *counted_quizzes())
-            .group_by(Quiz.course_id)
-        ).all()
-    )
-    done_lessons = dict(
-        db.session.execute(
-            select(LessonProgress.course_id, func.count())
-            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(
-                LessonProgress.learner_id == learner.id,
-                LessonProgress.course_id.in_(course_ids),
-                *counted_lessons(),
+        learner_id = progress.learner_id
+        if _record_milestones(learner_id, progress, [], now):
+            announce(ProgressChange(Change.MODULE_FINISHED, learner_id, course.id))
+        if progress.completed_at is None and progress.all_done:
+            db.session.execute(
+                update(Enrolment)
+                .where(
+                    Enrolment.learner_id == learner_id,
+                    Enrolment.course_id == course.id,
+                    Enrolment.completed_at.is_(None),
+                )
+                .values(completed_at=now)
             )
-            .group_by(LessonProgress.course_id)
-        ).all()
-    )
-    passed = (
-        select(QuizAttempt.course_id, QuizAttempt.quiz_id)
-        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .where(
-            QuizAttempt.learner_id == learner.id,
-            QuizAttempt.passed.is_(True),
-            *counted_quizzes(),
-        )
-        .distinct()
-        .subquery()
-    )
-    passed_quizzes = dict(
+            announce(ProgressChange(Change.COMPLETED, learner_id, course.id))
+
+
+def merge_learning(source_id: int, target_id: int) -> None:
+    """Moves a guest's lessons, milestones and enrolments to an account's learner; what both
+    have is kept once (the earlier start, the later activity, either completion)."""
+    for model, same in (
+        (LessonProgress, (LessonProgress.lesson_id,)),
+        (Milestone, (Milestone.kind, Milestone.item_id)),
+    ):
+        theirs = select(*same).where(model.learner_id == target_id)
+        both = tuple_(*same).in_(theirs)
+        db.session.execute(delete(model).where(model.learner_id == source_id, both))
         db.session.execute(
-            select(passed.c.course_id, func.count()).group_by(passed.c.course_id)
-        ).all()
-    )
-    summaries = []
-    for e in enrolments:
-        total = required.get(e.course_id, 0) + quizzes.get(e.course_id, 0)
-        done = done_lessons.get(e.course_id, 0) + passed_quizzes.get(e.course_id, 0)
-        percent = 100 if e.completed_at else ((100 * done) // total if total else 0)
-        summaries.append(CourseSummary(e, min(percent, 100)))
-    return summaries
+            update(model).where(model.learner_id == source_id).values(learner_id=target_id)
+        )
+    kept = {
+        e.course_id: e
+        for e in db.session.scalars(select(Enrolment).where(Enrolment.learner_id == target_id))
+    }
+    for guest in db.session.scalars(select(Enrolment).where(Enrolment.learner_id == source_id)):
+        account = kept.get(guest.course_id)
+        if account is None:
+            guest.learner_id = target_id
+            continue
+        account.started_at = min(account.started_at, guest.started_at)
+        if guest.last_activity_at > account.last_activity_at:
+            account.last_activity_at = guest.last_activity_at
+            account.last_lesson_id = guest.last_lesson_id or account.last_lesson_id
+        completions = [at for at in (account.completed_at, guest.completed_at) if at]
+        account.completed_at = min(completions, default=None)
+        db.session.delete(guest)
+    db.session.flush()
+    for course in db.session.scalars(
+        select(Course)
+        .join(Enrolment, Enrolment.course_id == Course.id)
+        .where(Enrolment.learner_id == target_id)
+    ).all():
+        record_completions_due(course, [target_id])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from course_app.accounts.identity import current_learner
+from course_app.caching import cache
 from course_app.certificates.models import Certificate
 from course_app.classes.table import my_assignments
 from course_app.content.models import Course, Lesson
@@ -17,22 +18,22 @@ from course_app.extensions import db
 from course_app.learning.forms import CatalogueFilterForm, CompleteLessonForm
 from course_app.learning.lesson_cache import (
     CSRF_PLACEHOLDER,
+    LESSON_PAGES,
+    SHARED_LESSON_PAGES,
     LessonPage,
     NavStep,
-    lesson_pages,
-    shared_lesson_pages,
 )
+from course_app.learning.navigation import onward_url
 from course_app.learning.outline import (
     active_course_or_404,
     active_course_version_or_404,
-    load_outline,
     split_body,
 )
+from course_app.learning.plan import LESSON, CoursePlan, Step, course_plan
 from course_app.learning.services import (
-    CourseState,
-    course_state,
-    get_enrolment,
-    learner_summaries,
+    course_for_progress,
+    course_progress,
+    my_courses,
     record_lesson_completed,
     record_lesson_viewed,
 )
@@ -83,16 +84,15 @@ def catalogue():
     )
 
 
+def _language() -> str:
+    return str(get_locale())
+
+
 @bp.get("/courses/<slug>")
 def course_overview(slug: str):
     course = active_course_or_404(slug)
-    outline = load_outline(course)
-    learner = current_learner()
-    state = course_state(learner, course)
-    enrolment = get_enrolment(learner, course)
-    return render_template(
-        "learning/course.html", course=course, outline=outline, state=state, enrolment=enrolment
-    )
+    progress = course_progress(current_learner(), course, _language())
+    return render_template("learning/course.html", course=course, progress=progress)
 
 
 @bp.get("/courses/<slug>/glossary")
@@ -103,31 +103,27 @@ def glossary(slug: str):
 
 @bp.get("/courses/<slug>/continue")
 def continue_course(slug: str):
+    """The first unfinished step (a lesson not done or a quiz not passed), whichever computer
+    the learner is on; the certificate when everything is done."""
     course = active_course_or_404(slug)
-    enrolment = get_enrolment(current_learner(), course)
-    lesson = enrolment.last_lesson if enrolment else None
-    if lesson is None or not lesson.is_active:
-        lesson = load_outline(course).first_lesson()
-    if lesson is None:
-        return redirect(url_for("learning.course_overview", slug=slug))
-    return redirect(url_for("learning.lesson", slug=slug, key=lesson.key))
+    return redirect(onward_url(course_progress(current_learner(), course, _language())))
 
 
-def _find_lesson(outline, key: str) -> Lesson:
-    for lesson in outline.lessons:
-        if lesson.key == key:
-            return lesson
-    abort(404)
+def _find_lesson(plan: CoursePlan, key: str) -> Step:
+    step = plan.find(LESSON, key)
+    if step is None:
+        abort(404)
+    return step
 
 
-def _nav_step(step) -> NavStep | None:
+def _nav_step(step: Step | None) -> NavStep | None:
     return NavStep(step.kind, step.key, step.title) if step else None
 
 
-def _build_lesson_page(course, outline, lesson, check_forms, check_results, csrf_value):
+def _build_lesson_page(course, plan, step, check_forms, check_results, csrf_value):
     """Renders the content part of a lesson page (breadcrumbs, text, knowledge checks)."""
-    before, after = outline.neighbours("lesson", lesson.key)
-    position = [le.id for le in outline.lessons].index(lesson.id) + 1
+    lesson = db.session.get(Lesson, step.id)
+    before, after = plan.neighbours(step)
     html = render_template(
         "learning/_lesson_article.html",
         course=course,
@@ -136,17 +132,17 @@ def _build_lesson_page(course, outline, lesson, check_forms, check_results, csrf
         check_forms=check_forms,
         check_results=check_results,
         csrf_value=csrf_value,
-        position=position,
-        total=len(outline.lessons),
+        position=plan.lessons.index(step) + 1,
+        total=len(plan.lessons),
     )
     return LessonPage(
         course.id,
         course.slug,
         course.title,
         course.language,
-        lesson.id,
-        lesson.key,
-        lesson.title,
+        step.id,
+        step.key,
+        step.title,
         html,
         _nav_step(before),
         _nav_step(after),
@@ -156,32 +152,28 @@ def _build_lesson_page(course, outline, lesson, check_forms, check_results, csrf
 def _render_lesson(page: LessonPage, article_html: str, status: int = 200, course=None):
     """The whole lesson page: cached or fresh content, plus this learner's own progress."""
     learner = current_learner()
-    state = CourseState()  # a guest with no progress has done nothing yet
+    progress = None
     if learner is not None:
         course = course or db.session.get(Course, page.course_id)
-        record_lesson_viewed(learner, course, page.lesson_id)
-        state = course_state(learner, course)
+        progress = record_lesson_viewed(learner, course, page.lesson_id, _language())
     html = render_template(
-        "learning/lesson.html", page=page, article_html=article_html, learner=learner, state=state
+        "learning/lesson.html", page=page, article_html=article_html, progress=progress
     )
     if learner is not None:
-        # After rendering, so the page's objects are not expired and reloaded. A guest with no
-        # progress wrote nothing, and the session is closed at the end of the request anyway.
         db.session.commit()
     return html, status
 
 
 def _cache_lesson_page(slug: str, key: str, content_key: tuple) -> LessonPage:
     course = active_course_or_404(slug)
-    outline = load_outline(course)
-    lesson = _find_lesson(outline, key)
+    plan = course_plan(course, _language())
+    step = _find_lesson(plan, key)
     forms = {
-        q.key: make_question_form([q], formdata=None, prefix=q.key)
-        for q in lesson_checks(lesson.id)
+        q.key: make_question_form([q], formdata=None, prefix=q.key) for q in lesson_checks(step.id)
     }
-    page = _build_lesson_page(course, outline, lesson, forms, {}, CSRF_PLACEHOLDER)
+    page = _build_lesson_page(course, plan, step, forms, {}, CSRF_PLACEHOLDER)
     # Keyed by the version it was made from, should an import have come in between.
-    lesson_pages.put((course.id, course.content_hash, *content_key[2:]), page)
+    cache(LESSON_PAGES).put((course.id, course.content_hash, *content_key[2:]), page)
     return page
 
 
@@ -195,17 +187,17 @@ def _is_shared_view() -> bool:
 def lesson(slug: str, key: str):
     # The course row itself is read only when the page is not cached yet, or for a learner.
     version = active_course_version_or_404(slug)
-    content_key = (version.id, version.content_hash, key, str(get_locale()), request.script_root)
-    page = lesson_pages.get(content_key) or _cache_lesson_page(slug, key, content_key)
+    content_key = (version.id, version.content_hash, key, _language(), request.script_root)
+    page = cache(LESSON_PAGES).get(content_key) or _cache_lesson_page(slug, key, content_key)
     token = csrf_token()
     if not _is_shared_view():
         return _render_lesson(page, page.html_with_token(token))
     shared_key = (*content_key, *viewer_key())
-    shared = shared_lesson_pages.get(shared_key)
+    shared = cache(SHARED_LESSON_PAGES).get(shared_key)
     if shared is None:
         html, status = _render_lesson(page, page.html_with_token(token))
         # The token is the only thing in the page that is this visitor's own.
-        shared_lesson_pages.put(shared_key, html.replace(token, CSRF_PLACEHOLDER))
+        cache(SHARED_LESSON_PAGES).put(shared_key, html.replace(token, CSRF_PLACEHOLDER))
         return html, status
     return shared.replace(CSRF_PLACEHOLDER, token)
 
@@ -213,9 +205,9 @@ def lesson(slug: str, key: str):
 @bp.post("/courses/<slug>/lessons/<key>/checks/<check_key>")
 def answer_check(slug: str, key: str, check_key: str):
     course = active_course_or_404(slug)
-    outline = load_outline(course)
-    lesson = _find_lesson(outline, key)
-    checks = lesson_checks(lesson.id)
+    plan = course_plan(course, _language())
+    step = _find_lesson(plan, key)
+    checks = lesson_checks(step.id)
     question = next((q for q in checks if q.key == check_key), None)
     if question is None:
         abort(404)
@@ -241,35 +233,30 @@ def answer_check(slug: str, key: str, check_key: str):
             }
     else:
         status = 400
-    page = _build_lesson_page(course, outline, lesson, forms, results, csrf_token())
+    page = _build_lesson_page(course, plan, step, forms, results, csrf_token())
     return _render_lesson(page, page.article_html, status, course=course)
 
 
 @bp.post("/courses/<slug>/lessons/<key>/complete")
 def complete_lesson(slug: str, key: str):
-    course = active_course_or_404(slug)
-    outline = load_outline(course)
-    lesson = _find_lesson(outline, key)
     if not CompleteLessonForm().validate_on_submit():
         abort(400)
     learner = current_learner(create=True)
-    state = record_lesson_completed(learner, lesson)
+    course = course_for_progress(slug, learner)
+    plan = course_plan(course, _language())
+    step = _find_lesson(plan, key)
+    progress = record_lesson_completed(learner, course, step.id, _language())
     db.session.commit()
-    _, after = outline.neighbours("lesson", lesson.key)
-    if after is None:
-        if state.is_complete:
-            return redirect(url_for("certificates.claim", slug=slug))
-        return redirect(url_for("learning.course_overview", slug=slug))
-    endpoint = "learning.lesson" if after.kind == "lesson" else "quizzes.take"
-    return redirect(url_for(endpoint, slug=slug, key=after.key))
+    _, after = plan.neighbours(step)
+    return redirect(onward_url(progress, after))
 
 
 @bp.get("/my-learning")
 def my_learning():
     learner = current_learner()
-    summaries = learner_summaries(learner)
+    courses = my_courses(learner, _language())
     certificates = {}
-    if learner is not None:
+    if learner is not None and courses:
         certificates = {
             c.course_id: c
             for c in db.session.scalars(
@@ -279,12 +266,10 @@ def my_learning():
     assigned = []
     if current_user.is_authenticated and learner is not None:
         assigned = my_assignments(current_user, utc_now())
-    in_progress = [s for s in summaries if s.enrolment.completed_at is None]
-    completed = [s for s in summaries if s.enrolment.completed_at is not None]
     return render_template(
         "learning/my_learning.html",
         assigned=assigned,
-        in_progress=in_progress,
-        completed=completed,
+        in_progress=[p for p in courses if not p.is_complete],
+        completed=[p for p in courses if p.is_complete],
         certificates=certificates,
     )

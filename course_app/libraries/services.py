@@ -11,9 +11,9 @@ from sqlalchemy import Select, func, select
 from course_app.accounts.models import Role, User
 from course_app.audit.services import record_event
 from course_app.domain_errors import DomainError
+from course_app.events import Change, ProgressChange, announce
 from course_app.extensions import db
 from course_app.libraries.models import PARENT_KIND, Organisation, OrganisationKind
-from course_app.reports.rollup import refresh_learner
 
 NAME_MAX_LENGTH = 120
 CODE_MAX_LENGTH = 40
@@ -120,7 +120,8 @@ def set_user_library(
     user.sees_whole_system = sees_whole_system
     db.session.flush()
     if user.learner is not None and old_id != organisation.id:
-        refresh_learner(user.learner.id)  # reports count a patron in their library now
+        # Reports count a patron in the library they belong to now.
+        announce(ProgressChange(Change.LIBRARY_MOVED, user.learner.id))
     record_event(
         actor,
         "user.library_set",

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from course_app.accounts.models import Learner
-from course_app.content.models import Question, Quiz
+from course_app.content.models import Course, Question, Quiz
+from course_app.db import insert_for, utc_now
 from course_app.extensions import db
-from course_app.learning.services import update_completion
+from course_app.learning.services import record_quiz_result
 from course_app.quizzes.grading import Verdict, grade_response, has_passed, score_percent
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
 
@@ -38,46 +38,55 @@ def lesson_checks(lesson_id: int) -> list[Question]:
 
 
 def submit_attempt(
-    learner: Learner, quiz: Quiz, questions: list[Question], responses: dict[int, Any], token: str
-) -> QuizAttempt:
-    """Grades and stores one attempt; the same submission token twice is counted once."""
-    existing = find_attempt_by_token(learner, token)
-    if existing is not None:
-        return existing
+    learner: Learner,
+    course: Course,
+    quiz: Quiz,
+    questions: list[Question],
+    responses: dict[int, Any],
+    token: str,
+    language: str | None,
+) -> int:
+    """Grades and stores one attempt and records its result as progress; the same submission
+    token twice (a double click, a resent form) is stored and counted once. Returns the
+    attempt's id."""
     verdicts: list[tuple[Question, Any, Verdict]] = [
         (q, responses[q.id], grade_response(q.type, q.data, responses[q.id])) for q in questions
     ]
     correct = sum(1 for _, _, v in verdicts if v.correct)
-    attempt = QuizAttempt(
-        learner_id=learner.id,
-        quiz_id=quiz.id,
-        course_id=quiz.course_id,
-        submission_token=token,
-        correct_count=correct,
-        question_count=len(questions),
-        score=score_percent(correct, len(questions)),
-        passed=has_passed(correct, len(questions), quiz.pass_mark),
+    passed = has_passed(correct, len(questions), quiz.pass_mark)
+    attempt_id = db.session.scalar(
+        insert_for(db.session, QuizAttempt)
+        .values(
+            learner_id=learner.id,
+            quiz_id=quiz.id,
+            course_id=quiz.course_id,
+            submission_token=token,
+            submitted_at=utc_now(),
+            correct_count=correct,
+            question_count=len(questions),
+            score=score_percent(correct, len(questions)),
+            passed=passed,
+        )
+        .on_conflict_do_nothing()
+        .returning(QuizAttempt.id)
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-            db.session.flush()
-            db.session.add_all(
-                AttemptAnswer(
-                    attempt_id=attempt.id,
-                    question_id=q.id,
-                    position=n,
-                    response=response,
-                    is_correct=v.correct,
-                )
-                for n, (q, response, v) in enumerate(verdicts)
+    if attempt_id is None:  # this very form was submitted before: that attempt stands
+        return find_attempt_by_token(learner, token).id
+    db.session.execute(
+        insert(AttemptAnswer),
+        [
+            dict(
+                attempt_id=attempt_id,
+                question_id=q.id,
+                position=n,
+                response=response,
+                is_correct=v.correct,
             )
-    except IntegrityError:  # the same form submitted twice at once
-        existing = find_attempt_by_token(learner, token)
-        assert existing is not None
-        return existing
-    update_completion(learner, quiz.module.course)
-    return attempt
+            for n, (q, response, v) in enumerate(verdicts)
+        ],
+    )
+    record_quiz_result(learner, course, quiz.id, passed, language)
+    return attempt_id
 
 
 def find_attempt_by_token(learner: Learner, token: str) -> QuizAttempt | None:
@@ -85,6 +94,24 @@ def find_attempt_by_token(learner: Learner, token: str) -> QuizAttempt | None:
         select(QuizAttempt).where(
             QuizAttempt.learner_id == learner.id, QuizAttempt.submission_token == token
         )
+    )
+
+
+def best_score(learner: Learner | None, quiz: Quiz) -> int | None:
+    """The learner's best score at the quiz, in percent (None before a first try)."""
+    if learner is None:
+        return None
+    return db.session.scalar(
+        select(func.max(QuizAttempt.score)).where(
+            QuizAttempt.learner_id == learner.id, QuizAttempt.quiz_id == quiz.id
+        )
+    )
+
+
+def merge_attempts(source_id: int, target_id: int) -> None:
+    """A guest's quiz attempts become the account's."""
+    db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.learner_id == source_id).values(learner_id=target_id)
     )
 
 

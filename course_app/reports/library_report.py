@@ -6,20 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import CTE, Integer, Select, Subquery, and_, case, func, literal, select, union_all
+from sqlalchemy import CTE, Integer, Select, Subquery, and_, case, func, select, union_all
 
 from course_app.accounts.models import Learner
 from course_app.classes.models import Assignment, ClassMember, LearningClass
-from course_app.content.models import Lesson, Module, Quiz
 from course_app.extensions import db
-from course_app.learning.models import Enrolment, LessonProgress
-from course_app.learning.services import counted_lessons, counted_quizzes
+from course_app.learning.models import Enrolment, Milestone, MilestoneKind
 from course_app.libraries.access import subtree_ids
 from course_app.libraries.models import Organisation
 from course_app.libraries.services import organisation_tree
-from course_app.quizzes.models import QuizAttempt
 from course_app.reports.filters import ReportFilter, ReportScope
-from course_app.reports.modules import finished, module_needs
 
 
 @dataclass
@@ -96,54 +92,16 @@ def _assigned_pairs(f: ReportFilter, visible: Select[tuple[int]], today: date) -
 
 
 def _modules_done(assigned: CTE) -> Subquery:
-    """(learner, module, when it was done) for the assigned learners' finished modules."""
+    """(learner, module, when it was finished) for the assigned learners' finished modules,
+    as learning recorded them."""
     learners = select(assigned.c.learner_id).where(assigned.c.learner_id.is_not(None))
-    lessons = (
-        select(
-            LessonProgress.learner_id,
-            Lesson.module_id,
-            func.count().label("lessons"),
-            literal(0).label("passed"),
-            func.max(LessonProgress.completed_at).label("at"),
-        )
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .join(Module, Module.id == Lesson.module_id)
-        .where(LessonProgress.learner_id.in_(learners), *counted_lessons())
-        .group_by(LessonProgress.learner_id, Lesson.module_id)
-    )
-    quizzes = (
-        select(
-            QuizAttempt.learner_id,
-            Quiz.module_id,
-            literal(0).label("lessons"),
-            literal(1).label("passed"),
-            func.min(QuizAttempt.submitted_at).label("at"),
-        )
-        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .join(Module, Module.id == Quiz.module_id)
-        .where(
-            QuizAttempt.learner_id.in_(learners), QuizAttempt.passed.is_(True), *counted_quizzes()
-        )
-        .group_by(QuizAttempt.learner_id, Quiz.module_id)
-    )
-    steps = union_all(lessons, quizzes).subquery("steps")
-    per = (
-        select(
-            steps.c.learner_id,
-            steps.c.module_id,
-            func.sum(steps.c.lessons).label("lessons"),
-            func.sum(steps.c.passed).label("passed"),
-            func.max(steps.c.at).label("at"),
-        )
-        .group_by(steps.c.learner_id, steps.c.module_id)
-        .subquery("per")
-    )
-    need_lessons, need_quizzes = module_needs()
     return (
-        select(per.c.learner_id, per.c.module_id, per.c.at)
-        .outerjoin(need_lessons, need_lessons.c.module_id == per.c.module_id)
-        .outerjoin(need_quizzes, need_quizzes.c.module_id == per.c.module_id)
-        .where(finished(per, need_lessons, need_quizzes))
+        select(
+            Milestone.learner_id,
+            Milestone.item_id.label("module_id"),
+            Milestone.at,
+        )
+        .where(Milestone.learner_id.in_(learners), Milestone.kind == MilestoneKind.MODULE_FINISHED)
         .subquery("modules_done")
     )
 

@@ -1,14 +1,15 @@
 """What reports count, kept per learner, course and month so that a year of a million
 progress rows is read as a few hundred thousand rows.
 
-Derived data: rebuilt from lessons, quiz attempts, enrolments and certificates by
-`course_app.reports.rollup` whenever one of those changes for a learner and course, and in
-full by `flask reports rebuild`. The source tables stay the truth.
+Derived data: counted again from lessons, milestones, quiz attempts, enrolments and
+certificates for a learner and course whenever progress changes (`course_app.reports.kept`
+listens for the progress event), and in full by `flask reports rebuild`. The source tables
+stay the truth; `flask reports verify` compares the two.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy import Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course_app.extensions import db
@@ -80,8 +81,9 @@ class ReportCourseCell(db.Model):
     cells add up across months, libraries and languages, distinct learners included.
 
     Kinds: "E" enrolments (learners started, finished completed), "L" a lesson (learners who
-    finished it), "M" a module (learners started it, finished it), "Q" a question (learners
-    who answered, answers, correct answers), "C" certificates held (not revoked).
+    finished it), "M" a module (learners who did a lesson or tried the quiz in it, learners
+    who finished it), "Q" a question (learners who answered, answers, correct answers), "C"
+    certificates held (not revoked).
     Library 0 and language "" stand for none (keys cannot be NULL).
     """
 
@@ -99,16 +101,21 @@ class ReportCourseCell(db.Model):
     finished: Mapped[int] = mapped_column(default=0)
 
 
-class ReportCourseLearner(db.Model):
-    """One learner's share of the cells for one course, as last added: what a change must
-    take away before it adds the new share. `items` holds "kind:item:learners:answers:
-    correct:finished" tokens separated by spaces."""
+class ReportCourseShare(db.Model):
+    """One learner's share of the cells for one course, item by item, as last added: what a
+    change takes away before it adds the learner's new share. Keyed like the cells; the cell
+    key (start month, library, language) is the learner's when the share was counted."""
 
-    __tablename__ = "report_course_learners"
+    __tablename__ = "report_course_shares"
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    item_id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7))
     organisation_id: Mapped[int] = mapped_column()
     language: Mapped[str] = mapped_column(String(8))
-    items: Mapped[str] = mapped_column(Text, default="")
+    learners: Mapped[int] = mapped_column(default=0)
+    answers: Mapped[int] = mapped_column(default=0)
+    correct: Mapped[int] = mapped_column(default=0)
+    finished: Mapped[int] = mapped_column(default=0)

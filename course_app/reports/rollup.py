@@ -17,7 +17,6 @@ from sqlalchemy import (
     Select,
     Subquery,
     and_,
-    bindparam,
     cast,
     delete,
     func,
@@ -25,20 +24,17 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    true,
     union_all,
 )
 
 from course_app.accounts.models import Learner, User
 from course_app.certificates.models import Certificate
-from course_app.db import Prepared
+from course_app.db import insert_for
 from course_app.extensions import db
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.quizzes.models import QuizAttempt
-from course_app.reports.course_cells import (
-    rebuild_course_cells,
-    refresh_course_share,
-    refresh_learner_shares,
-)
+from course_app.reports.course_cells import rebuild_course_cells
 from course_app.reports.models import MEASURE_COLUMNS, ReportMonth
 from course_app.reports.sql import month_of, seconds_between
 
@@ -178,35 +174,23 @@ def _grouped(learner_id: int | None = None, course_id: int | None = None) -> Sel
 _INSERT_COLUMNS = [*EVENT_COLUMNS, "organisation_id", "language"]
 
 
-_DELETE_LEARNER_COURSE = Prepared(
-    lambda _dialect: delete(ReportMonth).where(
-        ReportMonth.learner_id == bindparam("learner_id"),
-        ReportMonth.course_id == bindparam("course_id"),
+def refresh_months(learner_id: int, course_id: int) -> None:
+    """Counts one learner's rows for one course again from the source tables (a handful of
+    rows) and writes them over the kept ones: one statement. A learner's events only ever
+    grow, so no month loses its row."""
+    rows = select(_grouped(learner_id, course_id).subquery("mine")).where(true())
+    insert = insert_for(db.session, ReportMonth)
+    stmt = insert.from_select(_INSERT_COLUMNS, rows)
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["learner_id", "course_id", "month"],
+            set_={name: stmt.excluded[name] for name in _INSERT_COLUMNS[3:]},
+        )
     )
-)
-_INSERT_LEARNER_COURSE = Prepared(
-    lambda _dialect: insert(ReportMonth).from_select(
-        _INSERT_COLUMNS, _grouped(bindparam("learner_id"), bindparam("course_id"))
-    )
-)
 
 
-def refresh_learner_course(learner_id: int, course_id: int) -> None:
-    """Rebuilds one learner's rows for one course from the source tables (a handful of rows),
-    and their share of the course report's cells."""
-    db.session.flush()
-    ids = {"learner_id": learner_id, "course_id": course_id}
-    _DELETE_LEARNER_COURSE.execute(db.session, ids)
-    _INSERT_LEARNER_COURSE.execute(db.session, ids)
-    refresh_course_share(learner_id, course_id)
-
-
-def refresh_learner(learner_id: int) -> None:
-    """Rebuilds all of one learner's rows (after a merge or a move to another library)."""
-    db.session.flush()
+def drop_learner_months(learner_id: int) -> None:
     db.session.execute(delete(ReportMonth).where(ReportMonth.learner_id == learner_id))
-    db.session.execute(insert(ReportMonth).from_select(_INSERT_COLUMNS, _grouped(learner_id)))
-    refresh_learner_shares(learner_id)
 
 
 def rebuild_all() -> int:

@@ -74,21 +74,3 @@ def prepare_report_session(session: Any, work_mem: str) -> None:
     4 MB default to stay off disk. Other databases need nothing."""
     if session.get_bind().dialect.name == "postgresql" and work_mem:
         session.execute(text("SELECT set_config('work_mem', :value, true)"), {"value": work_mem})
-
-
-class joined_text(FunctionElement):  # noqa: N801
-    """The group's texts joined with a separator: an aggregate, in no particular order."""
-
-    type = String()
-    inherit_cache = True
-    name = "joined_text"
-
-
-@compiles(joined_text)
-def _joined_sqlite(element: joined_text, compiler: Any, **kw: Any) -> str:
-    return f"group_concat({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(joined_text, "postgresql")
-def _joined_postgresql(element: joined_text, compiler: Any, **kw: Any) -> str:
-    return f"string_agg({compiler.process(element.clauses, **kw)})"

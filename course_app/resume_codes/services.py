@@ -8,9 +8,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
 from course_app.accounts.models import Learner
+from course_app.accounts.services import merge_guest
 from course_app.db import utc_now
 from course_app.extensions import db
-from course_app.learning.services import merge_progress
+from course_app.learning.services import last_activity
 from course_app.resume_codes.codes import code_digest, is_well_formed, new_code, normalise_code
 from course_app.resume_codes.models import ResumeCode
 
@@ -63,12 +64,12 @@ def redeem_resume_code(code: str, key: str, current_guest: Learner | None) -> Le
         raise ResumeCodeError(ResumeCodeError.WRONG)
     now = utc_now()
     # Learning with the code's progress counts as using it, not only typing the code.
-    last_use = max(row.last_used_at, row.learner.last_active_at)
+    last_use = max(row.last_used_at, last_activity(row.learner_id) or row.last_used_at)
     if now - last_use > UNUSED_LIFETIME:
         raise ResumeCodeError(ResumeCodeError.EXPIRED)
     row.last_used_at = now
     learner = row.learner
     if current_guest is not None and current_guest.id != learner.id:
-        merge_progress(current_guest, learner)
+        merge_guest(current_guest, learner)
     db.session.flush()
     return learner

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from course_app.content.models import Course
 from course_app.extensions import db
-from course_app.learning.outline import load_outline
+from course_app.learning.plan import course_plan as plan_of
 from tests.browser.conftest import checked, go
 from tests.browser.quiz_answers import answer_question, quiz_questions
 
@@ -23,9 +23,9 @@ NAME = "Nguyễn Thị Minh Khai"
 def course_plan(app, slug):
     with app.app_context():
         course = db.session.scalar(select(Course).where(Course.slug == slug))
-        outline = load_outline(course)
         plan = [
-            ([le.key for le in m.lessons], m.quiz.key if m.quiz else None) for m in outline.modules
+            ([le.key for le in m.lessons], m.quiz.key if m.quiz else None)
+            for m in plan_of(course).modules
         ]
         return course.title, course.topic, plan
 

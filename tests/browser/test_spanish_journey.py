@@ -13,7 +13,7 @@ from sqlalchemy import select
 from course_app.content.importer import import_courses
 from course_app.content.models import Course
 from course_app.extensions import db
-from course_app.learning.outline import load_outline
+from course_app.learning.plan import course_plan as plan_of
 from tests.browser.conftest import checked, go
 from tests.browser.quiz_answers import answer_question, quiz_questions
 from tests.conftest import ROOT
@@ -30,7 +30,7 @@ def import_course(app) -> tuple[str, list]:
         course = db.session.scalar(select(Course).where(Course.slug == SLUG))
         plan = [
             ([le.key for le in m.lessons], m.quiz.key if m.quiz else None)
-            for m in load_outline(course).modules
+            for m in plan_of(course).modules
         ]
         return course.translations["es"]["title"], plan
 

@@ -5,6 +5,8 @@ They run inside an app context and flush; the test commits when it needs the row
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 
 from course_app.accounts.models import Learner, User
@@ -23,7 +25,7 @@ def build_course(
 ) -> Course:
     """An active course with one module of required lessons and no quiz."""
     course = Course(
-        slug=slug, language=language, title=title, topic="digital", content_hash="0" * 64
+        slug=slug, language=language, title=title, topic="digital", content_hash=uuid.uuid4().hex
     )
     db.session.add(course)
     db.session.flush()

@@ -7,14 +7,10 @@ import shutil
 
 from sqlalchemy import event
 
+from course_app.caching import BoundedCache
 from course_app.content.importer import import_courses
 from course_app.extensions import db
-from course_app.learning.lesson_cache import (
-    CSRF_PLACEHOLDER,
-    LessonPageCache,
-    lesson_pages,
-    shared_lesson_pages,
-)
+from course_app.learning.lesson_cache import CSRF_PLACEHOLDER, LESSON_PAGES, SHARED_LESSON_PAGES
 from tests.conftest import ROOT, csrf_token_from, sign_in
 
 LESSON = "/courses/sample-health-basics/lessons/where-to-start"
@@ -36,7 +32,7 @@ def count(app, client, url):
 def test_second_view_reuses_the_rendered_lesson(app, client, sample_course):
     first = count(app, client, LESSON)
     second = count(app, client, LESSON)
-    assert len(lesson_pages) == 1
+    assert entries(app, LESSON_PAGES) == 1
     assert second < first
 
 
@@ -72,8 +68,12 @@ def test_each_visitor_gets_their_own_csrf_token_from_the_cached_page(csrf_app, s
     assert "Please answer this question." in response.get_data(as_text=True)
 
 
+def entries(app, name: str) -> int:
+    return len(app.extensions["caches"].get(name) or ())
+
+
 def test_cache_is_bounded():
-    cache = LessonPageCache(max_entries=2)
+    cache = BoundedCache(max_entries=2)
     for n in range(3):
         cache.put((n,), object())
     assert len(cache) == 2 and cache.get((0,)) is None and cache.get((2,)) is not None
@@ -88,7 +88,7 @@ def test_guests_share_one_cached_page_each_with_their_own_token(csrf_app, sample
     first = one.get(LESSON).get_data(as_text=True)
     again = one.get(LESSON).get_data(as_text=True)  # from the shared page
     other = two.get(LESSON).get_data(as_text=True)
-    assert len(shared_lesson_pages) == 1
+    assert entries(csrf_app, SHARED_LESSON_PAGES) == 1
     assert tokens_on(first) == tokens_on(again) and len(tokens_on(again)) == 1
     assert tokens_on(other).isdisjoint(tokens_on(again))
     assert other.replace(csrf_token_from(other), "T") == again.replace(csrf_token_from(again), "T")
@@ -108,7 +108,7 @@ def test_a_reimport_replaces_the_shared_page_at_once(app, client, tmp_path):
         db.session.commit()
     for _ in range(2):
         assert "Freshly edited sentence." not in client.get(LESSON).get_data(as_text=True)
-    assert len(shared_lesson_pages) == 1
+    assert entries(app, SHARED_LESSON_PAGES) == 1
     lesson_file = next((courses / "sample-health-basics").glob("*/01-where-to-start.md"))
     lesson_file.write_text(
         lesson_file.read_text(encoding="utf-8") + "\nFreshly edited sentence.\n", encoding="utf-8"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from course_app.extensions import db
-from course_app.reports.models import ReportCourseCell, ReportCourseLearner
+from course_app.reports.models import ReportCourseCell, ReportCourseShare
 
 
 def cells() -> list[tuple]:
@@ -29,13 +29,18 @@ def cells() -> list[tuple]:
 
 
 def shares() -> dict[tuple, tuple]:
-    rows = db.session.scalars(select(ReportCourseLearner))
+    """Every learner's share, item by item (items at zero count as absent)."""
+    rows = db.session.scalars(select(ReportCourseShare))
     return {
-        (r.learner_id, r.course_id): (
+        (r.learner_id, r.course_id, r.kind, r.item_id): (
             r.month,
             r.organisation_id,
             r.language,
-            sorted(r.items.split()),
+            r.learners,
+            r.answers,
+            r.correct,
+            r.finished,
         )
         for r in rows
+        if r.learners or r.answers or r.correct or r.finished
     }

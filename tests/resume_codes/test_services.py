@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from course_app.accounts.models import Learner
-from course_app.accounts.services import create_user
+from course_app.accounts.services import create_user, merge_guest
 from course_app.content.models import Lesson
 from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.learning.models import LessonProgress
-from course_app.learning.services import merge_progress, record_lesson_completed
+from course_app.learning.services import record_lesson_completed
 from course_app.resume_codes import services
 from course_app.resume_codes.codes import code_digest, grouped
 from course_app.resume_codes.models import ResumeCode
@@ -42,7 +42,7 @@ def _guest_with_lessons(course, *keys: str) -> Learner:
         lesson = db.session.scalar(
             select(Lesson).where(Lesson.course_id == course.id, Lesson.key == key)
         )
-        record_lesson_completed(guest, lesson)
+        record_lesson_completed(guest, course, lesson.id, None)
     return guest
 
 
@@ -145,7 +145,7 @@ def test_the_code_stops_working_when_sign_in_merges_the_guest_away(course):
     guest = _guest_with_lessons(course, "m1-l1")
     code = issue_resume_code(guest, KEY)
     member = create_user("member", "correct horse battery")
-    merge_progress(guest, member.learner)
+    merge_guest(guest, member.learner)
     db.session.expire_all()
     with pytest.raises(ResumeCodeError, match="wrong"):
         redeem_resume_code(code, KEY, None)
