@@ -49,28 +49,3 @@ def test_naive_times_are_refused(app_ctx):
     with pytest.raises(Exception, match="naive datetime"):
         db.session.flush()
     db.session.rollback()
-
-
-def test_a_driver_read_gives_the_same_rows_as_sqlalchemy(app_ctx):
-    from sqlalchemy import bindparam
-
-    from course_app.content.models import Course
-    from course_app.db import DriverRead
-    from tests.factories import make_course
-
-    make_course("shown", modules=1)
-    hidden = make_course("hidden", modules=1)
-    hidden.is_active = False
-    db.session.commit()
-    table = Course.__table__
-    statement = select(table.c.id, table.c.content_hash).where(
-        table.c.slug == bindparam("slug"), table.c.is_active.is_(True)
-    )
-    read = DriverRead(statement)
-    for slug in ("shown", "hidden", "missing", "shown"):  # the last from the compiled form
-        expected = db.session.execute(statement, {"slug": slug}).first()
-        row = read.first(db.engine, {"slug": slug})
-        assert (tuple(row) if row else None) == (tuple(expected) if expected else None)
-    assert read.first(db.engine, {"slug": "shown"})[1] == db.session.scalar(
-        select(Course.content_hash).where(Course.slug == "shown")
-    )

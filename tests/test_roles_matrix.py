@@ -582,9 +582,9 @@ MATRIX: list[Case] = [
 def world(app, role_clients) -> dict:
     """A course with a quiz, and a certificate and a quiz attempt owned by the learner."""
     from course_app.certificates.services import issue_certificate
-    from course_app.learning.services import record_lesson_completed
     from course_app.libraries.models import Organisation
     from course_app.libraries.services import set_user_library
+    from tests.factories import complete_lesson
 
     with app.app_context():
         course = make_course("matrix-course", modules=1)
@@ -596,7 +596,7 @@ def world(app, role_clients) -> dict:
         )
         learner = db.session.scalar(select(User).where(User.username == "learner-user")).learner
         for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == done.id)):
-            record_lesson_completed(learner, lesson)
+            complete_lesson(learner, lesson)
         code = issue_certificate(learner, done, "Learner One", "en").code
         quiz_answers = quiz_form_data(course)
         libraries = make_library_tree()

@@ -84,7 +84,7 @@ def record_lesson_viewed(
 
 
 def record_lesson_completed(
-    learner: Learner, course: Course, lesson_id: int, language: str | None
+    learner: Learner, course: Course, lesson_id: int, language: str | None = None
 ) -> CourseProgress:
     """Marks the lesson done once (repeats and double clicks change nothing), then records
     any module or course it finishes."""
@@ -98,7 +98,7 @@ def record_lesson_completed(
 
 
 def record_quiz_result(
-    learner: Learner, course: Course, quiz_id: int, passed: bool, language: str | None
+    learner: Learner, course: Course, quiz_id: int, passed: bool, language: str | None = None
 ) -> CourseProgress:
     """Records that the learner tried the quiz and, if the try passed, that it is passed:
     a pass is never taken away by a later try."""

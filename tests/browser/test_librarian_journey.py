@@ -20,12 +20,11 @@ from course_app.content.models import Course, Lesson
 from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.learning.models import Enrolment
-from course_app.learning.services import record_lesson_completed
 from tests.browser.conftest import checked, go
 from tests.browser.test_classes_journey import click_to, sign_in_as, sign_out
 from tests.browser.test_desk_journey import card_values, csv_file
 from tests.classes.builders import place, user
-from tests.factories import make_course, make_library_tree, make_user
+from tests.factories import complete_lesson, make_course, make_library_tree, make_user
 
 STUCK_DAYS = 20
 
@@ -52,7 +51,7 @@ def make_sam_stuck(app, class_name: str) -> None:
         first = db.session.scalar(
             select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position)
         )
-        record_lesson_completed(sam.learner, first)
+        complete_lesson(sam.learner, first)
         long_ago = utc_now() - timedelta(days=STUCK_DAYS)
         for enrolment in db.session.scalars(
             select(Enrolment).where(Enrolment.learner_id == sam.learner.id)

@@ -14,7 +14,7 @@ from course_app.certificates.models import Certificate
 from course_app.certificates.services import issue_certificate
 from course_app.content.models import Course, Lesson, Module
 from course_app.extensions import db
-from course_app.learning.services import record_lesson_completed
+from tests.factories import complete_lesson
 
 
 def build_course(
@@ -62,7 +62,7 @@ def complete_course(learner: Learner, course: Course) -> None:
     """Marks every lesson of the course done through the one progress service."""
     lessons = db.session.scalars(select(Lesson).where(Lesson.course_id == course.id)).all()
     for lesson in lessons:
-        record_lesson_completed(learner, lesson)
+        complete_lesson(learner, lesson)
 
 
 def certificate_for(

@@ -12,11 +12,11 @@ from course_app.classes.models import LearningClass
 from course_app.classes.services import add_members, create_class
 from course_app.content.models import Course, Lesson, Quiz
 from course_app.extensions import db
-from course_app.learning.services import record_lesson_completed
+from course_app.learning.services import record_quiz_result
 from course_app.libraries.models import Organisation
 from course_app.libraries.services import set_user_library
 from course_app.quizzes.models import QuizAttempt
-from tests.factories import make_course, make_library_tree, make_user
+from tests.factories import complete_lesson, make_course, make_library_tree, make_user
 
 
 def user(username: str) -> User:
@@ -72,7 +72,7 @@ def complete_lessons(u: User, course: Course, module_key: str | None = None) -> 
     ).all()
     for lesson in lessons:
         if module_key is None or lesson.key.startswith(module_key + "-"):
-            record_lesson_completed(u.learner, lesson)
+            complete_lesson(u.learner, lesson)
 
 
 def add_attempt(u: User, course: Course, quiz_key: str, score: int, at: datetime | None = None):
@@ -92,4 +92,5 @@ def add_attempt(u: User, course: Course, quiz_key: str, score: int, at: datetime
         attempt.submitted_at = at
     db.session.add(attempt)
     db.session.flush()
+    record_quiz_result(u.learner, course, quiz.id, attempt.passed)
     return attempt

@@ -26,13 +26,21 @@ NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
         (Progress(0, 4, started=False), None, Status.NOT_STARTED),
         (Progress(0, 4, started=True), None, Status.IN_PROGRESS),
         (Progress(1, 4, started=True), None, Status.IN_PROGRESS),
-        (Progress(4, 4, started=True), None, Status.COMPLETED),
+        (Progress(4, 4, started=True, completed=True), None, Status.COMPLETED),
+        # Completion is what learning recorded: a course finished before a re-import added a
+        # step stays completed; all steps done but not recorded (yet) is not.
+        (Progress(4, 5, started=True, completed=True), None, Status.COMPLETED),
+        (Progress(4, 4, started=True), None, Status.IN_PROGRESS),
         # Due today is not overdue yet; the day after it is.
         (Progress(1, 4, started=True), TODAY, Status.IN_PROGRESS),
         (Progress(1, 4, started=True), TODAY - timedelta(days=1), Status.OVERDUE),
         (Progress(0, 4, started=False), TODAY - timedelta(days=1), Status.OVERDUE),
         # Finished late is still completed.
-        (Progress(4, 4, started=True), TODAY - timedelta(days=30), Status.COMPLETED),
+        (
+            Progress(4, 4, started=True, completed=True),
+            TODAY - timedelta(days=30),
+            Status.COMPLETED,
+        ),
         # Nothing to do is never complete.
         (Progress(0, 0, started=False), None, Status.NOT_STARTED),
     ],

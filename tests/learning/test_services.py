@@ -105,8 +105,14 @@ def test_a_module_is_recorded_finished_when_its_last_step_is_done(app_ctx):
     passed(learner, course, quizzes_of(course)[0])
     module = course_progress(learner, course).module(first_module.id)
     assert module.is_complete and (module.done, module.total) == (2, 2)
-    kinds = set(db.session.scalars(select(Milestone.kind).where(Milestone.learner_id == learner.id)))
-    assert kinds == {MilestoneKind.QUIZ_TRIED, MilestoneKind.QUIZ_PASSED, MilestoneKind.MODULE_FINISHED}
+    kinds = set(
+        db.session.scalars(select(Milestone.kind).where(Milestone.learner_id == learner.id))
+    )
+    assert kinds == {
+        MilestoneKind.QUIZ_TRIED,
+        MilestoneKind.QUIZ_PASSED,
+        MilestoneKind.MODULE_FINISHED,
+    }
 
 
 def test_a_failed_try_after_a_pass_never_unpasses_the_quiz(app_ctx):

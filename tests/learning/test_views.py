@@ -130,16 +130,16 @@ def test_complete_moves_to_the_next_step(client, course):
     assert response.headers["Location"].endswith("/courses/test-course/quizzes/m1-quiz")
 
 
-def test_continue_resumes_at_the_exact_lesson(client, course):
+def test_continue_goes_to_the_first_unfinished_step_not_the_last_page_read(client, course):
     first = client.get("/courses/test-course/continue")
     assert first.headers["Location"].endswith("/lessons/m1-l1")
     client.get("/courses/test-course/lessons/m1-l1")
     client.post("/courses/test-course/lessons/m1-l1/complete")
-    client.get("/courses/test-course/lessons/m2-l1")
+    client.get("/courses/test-course/lessons/m2-l1")  # read ahead, not done
     again = client.get("/courses/test-course/continue")
-    assert again.headers["Location"].endswith("/lessons/m2-l1")
+    assert again.headers["Location"].endswith("/lessons/m1-l2")
     page = client.get("/my-learning").get_data(as_text=True)
-    assert "Last lesson:" in page and "Lesson m2-l1" in page
+    assert "Next:" in page and "Lesson m1-l2" in page
 
 
 def test_guest_progress_is_kept_after_sign_up(client, course, app):

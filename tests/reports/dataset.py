@@ -41,7 +41,9 @@ from course_app.certificates.models import Certificate
 from course_app.classes.models import Assignment, ClassMember, LearningClass
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
 from course_app.extensions import db
-from course_app.learning.models import Enrolment, LessonProgress
+from course_app.learning.models import Enrolment, LessonProgress, Milestone, MilestoneKind
+from course_app.learning.plan import LESSON, QUIZ, course_plan
+from course_app.learning.progress import finished
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
 from course_app.reports.rollup import rebuild_all
 from tests.factories import make_course, make_library_tree, make_user
@@ -61,6 +63,8 @@ class Builder:
         self.beta = make_course("beta", modules=1, lessons_per_module=2, topic="digital-literacy")
         self.learners: dict[str, Learner] = {}
         self.users: dict[str, int] = {}
+        # Steps done per (who, course id), so milestones are recorded as the app would have.
+        self.steps_done: dict[tuple[str, int], set] = {}
 
     def lessons(self, course: Course) -> list[Lesson]:
         return list(
@@ -115,6 +119,28 @@ class Builder:
                 completed_at=when,
             )
         )
+        self._step_done(who, lesson.course_id, (LESSON, lesson.id), lesson.module_id, when)
+
+    def milestone(self, who, course_id: int, kind: str, item: int, when: datetime) -> None:
+        learner_id = self.learners[who].id
+        exists = select(Milestone.id).where(
+            Milestone.learner_id == learner_id, Milestone.kind == kind, Milestone.item_id == item
+        )
+        if db.session.scalar(exists) is None:
+            db.session.add(
+                Milestone(
+                    learner_id=learner_id, course_id=course_id, kind=kind, item_id=item, at=when
+                )
+            )
+            db.session.flush()
+
+    def _step_done(self, who, course_id: int, ref: tuple, module_id: int, when: datetime) -> None:
+        """A module is recorded finished when the app's rule says this step finished it."""
+        done = self.steps_done.setdefault((who, course_id), set())
+        done.add(ref)
+        steps = course_plan(db.session.get(Course, course_id)).module(module_id).steps
+        if finished(steps, done):
+            self.milestone(who, course_id, MilestoneKind.MODULE_FINISHED, module_id, when)
 
     def attempt(self, who, quiz: Quiz, when: datetime, passed: bool) -> None:
         questions = list(
@@ -136,6 +162,10 @@ class Builder:
         )
         db.session.add(attempt)
         db.session.flush()
+        self.milestone(who, quiz.course_id, MilestoneKind.QUIZ_TRIED, quiz.id, when)
+        if passed:
+            self.milestone(who, quiz.course_id, MilestoneKind.QUIZ_PASSED, quiz.id, when)
+            self._step_done(who, quiz.course_id, (QUIZ, quiz.id), quiz.module_id, when)
         for position, (question, ok) in enumerate(zip(questions, right, strict=True)):
             db.session.add(
                 AttemptAnswer(

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from course_app.accounts.models import Learner
 from course_app.accounts.services import create_user, merge_guest
 from course_app.content.models import Lesson
 from course_app.db import utc_now
 from course_app.extensions import db
-from course_app.learning.models import LessonProgress
+from course_app.learning.models import Enrolment, LessonProgress
 from course_app.learning.services import record_lesson_completed
 from course_app.resume_codes import services
 from course_app.resume_codes.codes import code_digest, grouped
@@ -128,7 +128,11 @@ def test_a_code_unused_for_a_year_stops_working(course, monkeypatch):
 def test_learning_with_the_code_counts_as_using_it(course, monkeypatch):
     guest = _guest_with_lessons(course, "m1-l1")
     code = issue_resume_code(guest, KEY)
-    guest.last_active_at = utc_now() + timedelta(days=200)
+    db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.learner_id == guest.id)
+        .values(last_activity_at=utc_now() + timedelta(days=200))
+    )
     monkeypatch.setattr(services, "utc_now", lambda: utc_now() + timedelta(days=366))
     assert redeem_resume_code(code, KEY, None).id == guest.id
 
