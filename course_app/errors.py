@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from course_app.domain_errors import DomainError
 from course_app.extensions import db
+
+
+def _page_before() -> str | None:
+    """The page the person came from, when it is on this site (Referrer-Policy: same-origin
+    sends it within the site only; a browser may leave it out)."""
+    parts = urlsplit(request.referrer or "")
+    if parts.scheme in ("http", "https") and parts.netloc == request.host:
+        return request.referrer
+    return None
 
 
 def init_errors(app: Flask) -> None:
@@ -31,6 +43,20 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(405)
     def method_not_allowed(error):
         return render(405)
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):
+        """A service's refusal that no view turned into words on its own page: nothing of the
+        request is saved, and the page says why in plain words (409, not a 500)."""
+        db.session.rollback()
+        current_app.logger.info("refused: %s %s", type(error).__name__, error.reason)
+        page = render_template(
+            "errors/409.html",
+            message=error.message(),
+            details=error.details(),
+            back=_page_before(),
+        )
+        return page, 409
 
     @app.errorhandler(413)
     def too_large(error):

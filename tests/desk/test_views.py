@@ -311,19 +311,25 @@ def test_import_creates_all_rows_once_and_shows_every_card(app, librarian, tree)
             select(func.count()).select_from(User).where(User.organisation_id == tree["north-b"])
         )
         assert in_b == 5
-    # The same preview sent again makes nobody twice.
+    # The same preview sent again makes nobody twice, and says so.
     again = librarian.post("/desk/patrons/import/create", data=fields)
-    assert again.status_code == 302
+    assert again.status_code == 409
+    assert "These accounts were already made. Find them in the list of patrons." in text(again)
     assert count_users(app) == 11
+
+
+PREVIEW_INVALID = "This preview is too old or was changed. Please upload the file again."
 
 
 def test_a_changed_or_foreign_preview_token_is_refused(app, librarian, csrf_app, tree, make_user):
     response = upload(librarian, b"name\nAna\n", tree["north-a"])
     fields = confirm_data(response.get_data(as_text=True))
     tampered = {**fields, "token": fields["token"][:-3] + "abc"}
-    assert librarian.post("/desk/patrons/import/create", data=tampered).status_code == 400
+    refused = librarian.post("/desk/patrons/import/create", data=tampered)
+    assert refused.status_code == 409 and PREVIEW_INVALID in text(refused)
     other_branch = {**fields, "organisation_id": str(tree["north-b"])}
-    assert librarian.post("/desk/patrons/import/create", data=other_branch).status_code == 400
+    refused = librarian.post("/desk/patrons/import/create", data=other_branch)
+    assert refused.status_code == 409 and PREVIEW_INVALID in text(refused)
     make_user("lib2", "librarian")
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "lib2"))
@@ -332,7 +338,8 @@ def test_a_changed_or_foreign_preview_token_is_refused(app, librarian, csrf_app,
     other = signed_in_with_csrf(csrf_app, "lib2")
     token = csrf_token_from(other.get("/desk/patrons/import").get_data(as_text=True))
     stolen = {**fields, "csrf_token": token}
-    assert other.post("/desk/patrons/import/create", data=stolen).status_code == 400
+    refused = other.post("/desk/patrons/import/create", data=stolen)
+    assert refused.status_code == 409 and PREVIEW_INVALID in text(refused)
     assert count_users(app) == 2
 
 
