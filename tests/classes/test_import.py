@@ -169,3 +169,16 @@ def test_rows_in_a_branch_outside_the_class_system_are_named(app, csrf_app, worl
     with app.app_context():
         assert db.session.get(LearningClass, world["class_id"]) is not None
     assert members(app, world["class_id"]) == []
+
+
+def test_a_bad_file_for_a_class_is_explained_on_the_class_preview_and_saves_nothing(
+    app, csrf_app, world
+):
+    lib = signed_in_with_csrf(csrf_app, "lib")
+    before = count_users(app)
+    response = upload(lib, world["class_id"], (HEADER + "Ana,,,nowhere\n").encode())
+    assert response.status_code == 422
+    page = text(response)
+    assert "Line 2, column branch: There is no branch with this code among your libraries." in page
+    assert f'action="/classes/{world["class_id"]}/import"' in page
+    assert count_users(app) == before and members(app, world["class_id"]) == []

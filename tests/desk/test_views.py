@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -368,14 +369,75 @@ def test_a_card_used_since_the_preview_stops_the_whole_import(app, librarian, tr
     [
         (b"\x89PNG\r\n\x1a\n\x00", "This is not a CSV file we can read."),
         (b"nombre,correo\nAna,a@b.org\n", "a column we do not know: “nombre”"),
+        ("name\nMaría\n".encode("latin-1"), "This is not a CSV file we can read."),
+        (b"email,card_number\na@b.org,11112222\n", "one must be “name”"),
         (b"", "The file is empty."),
         (b"name\n" + b"P\n" * 501, "more than 500 patrons"),
+        (b"name,branch\nAna,\nLuis,nowhere\n", "Line 3, column branch: There is no branch"),
     ],
 )
 def test_files_that_are_not_patron_csvs_are_explained(app, librarian, tree, content, message):
-    response = upload(librarian, content, tree["north-a"])
+    before = count_users(app)
+    response = upload(librarian, content, tree["north-b"])
     assert response.status_code == 422
-    assert message in text(response)
+    page = text(response)
+    assert message in page
+    assert 'name="token"' not in page and count_users(app) == before
+    # The form to upload the file again keeps the library chosen.
+    assert re.search(rf'<option selected value="{tree["north-b"]}">', page)
+
+
+def test_a_refused_preview_gives_the_409_page_with_a_way_back(app, librarian, tree):
+    page = upload(librarian, b"name\nAna\n", tree["north-a"]).get_data(as_text=True)
+    forged = {**confirm_data(page), "token": "forged"}
+    came_from = "http://localhost/desk/patrons/import"
+    response = librarian.post(
+        "/desk/patrons/import/create", data=forged, headers={"Referer": came_from}
+    )
+    assert response.status_code == 409
+    page = text(response)
+    assert "<h1>That could not be done</h1>" in page
+    assert PREVIEW_INVALID in page
+    assert f'<a class="button" href="{came_from}">Go back</a>' in page
+    assert "<html lang=" in page  # the site's layout, not a bare error
+    assert count_users(app) == 1
+
+
+def test_the_409_page_speaks_spanish_and_never_links_to_another_site(app, librarian, tree):
+    page = upload(librarian, b"name\nAna\n", tree["north-a"]).get_data(as_text=True)
+    forged = {**confirm_data(page), "token": "forged"}
+    response = librarian.post(
+        "/desk/patrons/import/create",
+        data=forged,
+        headers={"Accept-Language": "es", "Referer": "https://evil.example/desk"},
+    )
+    assert response.status_code == 409
+    page = text(response)
+    assert "No se pudo hacer" in page
+    assert "Esta vista previa es muy antigua o fue cambiada." in page
+    assert "evil.example" not in page and "Volver" not in page
+
+
+def test_two_clicks_on_create_at_once_make_every_account_once(app, tree, make_user):
+    make_user("lib", "librarian")
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "lib"))
+        set_user_library(None, user, db.session.get(Organisation, tree["north-a"]))
+        db.session.commit()
+    clients = [app.test_client(), app.test_client()]
+    for client in clients:
+        sign_in(client, "lib")
+    rows = "".join(f"Person {n}\n" for n in range(20))
+    page = upload(clients[0], ("name\n" + rows).encode(), tree["north-a"])
+    fields = confirm_data(page.get_data(as_text=True))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        responses = list(
+            pool.map(lambda c: c.post("/desk/patrons/import/create", data=fields), clients)
+        )
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    refused = next(r for r in responses if r.status_code == 409)
+    assert "These accounts were already made." in text(refused)
+    assert count_users(app) == 21
 
 
 def test_the_template_downloads_with_the_documented_columns(librarian):
