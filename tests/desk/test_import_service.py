@@ -24,22 +24,10 @@ from course_app.desk.patron_import import (
 from course_app.desk.services import NewPatron, create_patron
 from course_app.domain_errors import DomainError
 from course_app.extensions import db
-from course_app.libraries.models import Organisation
 from course_app.libraries.services import set_user_library
-from tests.factories import make_library_tree, make_user
+from tests.factories import make_user
 
 Refused = PatronImportError
-
-
-@pytest.fixture
-def desk(app_ctx):
-    """Libraries, and a librarian at north-a who sees the north system (north-a, north-b)."""
-    ids = make_library_tree()
-    librarian = make_user("lib", "librarian")
-    north_a = db.session.get(Organisation, ids["north-a"])
-    set_user_library(None, librarian, north_a, sees_whole_system=True)
-    db.session.flush()
-    return {"ids": ids, "librarian": librarian, "branch": north_a}
 
 
 def preview(desk, content: bytes, place: ImportPlace | None = None):

@@ -1,4 +1,4 @@
-"""Desk services on the database: creating patrons, importing them, reset codes, finding them."""
+"""Desk services on the database: creating patrons, reset codes, finding them."""
 
 from __future__ import annotations
 
@@ -25,23 +25,7 @@ from course_app.desk.services import (
 )
 from course_app.extensions import db
 from course_app.libraries.models import Organisation
-from course_app.libraries.services import set_user_library
-from tests.factories import make_library_tree, make_user
-
-
-@pytest.fixture
-def desk(app_ctx):
-    """Libraries, and a librarian at north-a who sees the north system (north-a, north-b)."""
-    ids = make_library_tree()
-    librarian = make_user("lib", "librarian")
-    north_a = db.session.get(Organisation, ids["north-a"])
-    set_user_library(None, librarian, north_a, sees_whole_system=True)
-    db.session.flush()
-    return {
-        "ids": ids,
-        "librarian": librarian,
-        "branch": db.session.get(Organisation, ids["north-a"]),
-    }
+from tests.factories import make_user
 
 
 def new(desk, name="María López", username=None, card=None, email=None):
