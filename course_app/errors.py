@@ -6,18 +6,27 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from course_app.domain_errors import DomainError
 from course_app.extensions import db
 
 
 def _page_before() -> str | None:
-    """The page the person came from, when it is on this site (Referrer-Policy: same-origin
-    sends it within the site only; a browser may leave it out)."""
+    """The page the person came from, when it is on this site and can be opened again (a
+    GET). Browsers send it within the site only (Referrer-Policy: same-origin), or not at all.
+    """
     parts = urlsplit(request.referrer or "")
-    if parts.scheme in ("http", "https") and parts.netloc == request.host:
-        return request.referrer
-    return None
+    root = request.script_root
+    if parts.scheme not in ("http", "https") or parts.netloc != request.host:
+        return None
+    if not parts.path.startswith(root + "/"):
+        return None
+    try:
+        current_app.create_url_adapter(request).match(parts.path[len(root) :], method="GET")
+    except HTTPException:  # not found, a form's POST-only address, or a redirect
+        return None
+    return request.referrer
 
 
 def init_errors(app: Flask) -> None:

@@ -98,8 +98,8 @@ class Preview:
 
 
 def preview_import(actor: User, place: ImportPlace, branch: Organisation, data: bytes) -> Preview:
-    """The file's rows checked against the database (three queries whatever their number),
-    for rows that name no branch, `branch`. Saves nothing.
+    """The file's rows checked against the database, two queries whatever their number;
+    rows that name no branch go to `branch`. Saves nothing.
 
     Raises PatronImportError naming every problem when anything is wrong.
     """

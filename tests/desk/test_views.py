@@ -403,19 +403,30 @@ def test_a_refused_preview_gives_the_409_page_with_a_way_back(app, librarian, tr
     assert count_users(app) == 1
 
 
-def test_the_409_page_speaks_spanish_and_never_links_to_another_site(app, librarian, tree):
+@pytest.mark.parametrize(
+    "came_from",
+    [
+        "https://evil.example/desk/patrons/import",
+        "http://localhost/desk/patrons/import/create",  # a form's address: no page to open
+        "http://localhost/no-such-page",
+    ],
+)
+def test_the_409_page_speaks_spanish_and_links_back_only_to_a_page_of_this_site(
+    app, librarian, tree, came_from
+):
     page = upload(librarian, b"name\nAna\n", tree["north-a"]).get_data(as_text=True)
     forged = {**confirm_data(page), "token": "forged"}
     response = librarian.post(
         "/desk/patrons/import/create",
         data=forged,
-        headers={"Accept-Language": "es", "Referer": "https://evil.example/desk"},
+        headers={"Accept-Language": "es", "Referer": came_from},
     )
     assert response.status_code == 409
     page = text(response)
     assert "No se pudo hacer" in page
     assert "Esta vista previa es muy antigua o fue cambiada." in page
-    assert "evil.example" not in page and "Volver" not in page
+    assert came_from not in page and "Volver" not in page
+    assert "Ir a la lista de cursos" in page
 
 
 def test_two_clicks_on_create_at_once_make_every_account_once(app, tree, make_user):
