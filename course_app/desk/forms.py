@@ -14,6 +14,7 @@ from course_app.desk.cards import normalise_card_number as _normalise_card
 from course_app.desk.csv_import import EMAIL, NAME_MAX
 from course_app.desk.patron_import import TOKEN_MAX_LENGTH
 from course_app.forms import BaseForm
+from course_app.libraries.models import Organisation
 
 CARD_ERRORS = {
     "invalid": _l("Use only letters and numbers (spaces and dashes are fine)."),
@@ -22,7 +23,9 @@ CARD_ERRORS = {
 }
 
 
-def set_branch_choices(field: SelectField, branches: list, default) -> None:
+def set_branch_choices(
+    field: SelectField, branches: list[Organisation], default: Organisation | None
+) -> None:
     """The branches as the field's choices, `default` chosen while the form has no value."""
     field.choices = [(b.id, b.name) for b in branches]
     if field.data is None and default is not None:
