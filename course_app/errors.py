@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
-from flask_wtf.csrf import CSRFError
+from urllib.parse import urlsplit
 
+from flask import Flask, current_app, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from course_app.domain_errors import DomainError
 from course_app.extensions import db
+
+
+def _page_before() -> str | None:
+    """The page the person came from, when it is on this site and can be opened again (a
+    GET). Browsers send it within the site only (Referrer-Policy: same-origin), or not at all.
+    """
+    parts = urlsplit(request.referrer or "")
+    root = request.script_root
+    if parts.scheme not in ("http", "https") or parts.netloc != request.host:
+        return None
+    if not parts.path.startswith(root + "/"):
+        return None
+    try:
+        current_app.create_url_adapter(request).match(parts.path[len(root) :], method="GET")
+    except HTTPException:  # not found, a form's POST-only address, or a redirect
+        return None
+    return request.referrer
 
 
 def init_errors(app: Flask) -> None:
@@ -31,6 +52,20 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(405)
     def method_not_allowed(error):
         return render(405)
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):
+        """A service's refusal that no view turned into words on its own page: nothing of the
+        request is saved, and the page says why in plain words (409, not a 500)."""
+        db.session.rollback()
+        current_app.logger.info("refused: %s %s", type(error).__name__, error.reason)
+        page = render_template(
+            "errors/409.html",
+            message=error.message(),
+            details=error.details(),
+            back=_page_before(),
+        )
+        return page, 409
 
     @app.errorhandler(413)
     def too_large(error):

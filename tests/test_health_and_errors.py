@@ -71,3 +71,45 @@ def test_post_over_the_size_limit_gives_413(app, client, url, fields):
     response = client.post(url, data={"username": "pat", **data})
     assert response.status_code == 413
     assert "That is too large" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def refusing_app(database_url):
+    """An app with one more route, whose service refuses with a DomainError that has no words
+    of its own, after writing a row the refusal must undo."""
+    from course_app.accounts.services import create_user
+    from course_app.domain_errors import DomainError
+
+    class RefusingConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        WTF_CSRF_ENABLED = False
+        COURSES_DIR = str(ROOT / "courses")
+
+    app = create_app(RefusingConfig)
+
+    @app.post("/test-refusal")
+    def refuse():
+        create_user("written-then-refused", "correct horse battery")
+        raise DomainError("some-rule")
+
+    yield app
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+def test_a_refusal_no_view_handles_is_a_409_page_that_saves_nothing(refusing_app):
+    from sqlalchemy import select
+
+    from course_app.accounts.models import User
+
+    response = refusing_app.test_client().post("/test-refusal")
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "That could not be done" in page
+    assert "Something changed since the page was shown. Nothing was saved." in page
+    assert "Go to the course list" in page and "<html lang=" in page
+    with refusing_app.app_context():
+        assert (
+            db.session.scalar(select(User).where(User.username == "written-then-refused")) is None
+        )

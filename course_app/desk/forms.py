@@ -12,14 +12,24 @@ from course_app.accounts.services import USERNAME_MAX, find_user, username_key
 from course_app.desk.cards import CARD_MAX_LENGTH, CARD_MIN_LENGTH, CardNumberError
 from course_app.desk.cards import normalise_card_number as _normalise_card
 from course_app.desk.csv_import import EMAIL, NAME_MAX
-from course_app.desk.import_token import TOKEN_MAX_LENGTH
+from course_app.desk.patron_import import TOKEN_MAX_LENGTH
 from course_app.forms import BaseForm
+from course_app.libraries.models import Organisation
 
 CARD_ERRORS = {
     "invalid": _l("Use only letters and numbers (spaces and dashes are fine)."),
     "too-short": _l("A card number has at least %(n)d characters.", n=CARD_MIN_LENGTH),
     "too-long": _l("A card number has at most %(n)d characters.", n=CARD_MAX_LENGTH),
 }
+
+
+def set_branch_choices(
+    field: SelectField, branches: list[Organisation], default: Organisation | None
+) -> None:
+    """The branches as the field's choices, `default` chosen while the form has no value."""
+    field.choices = [(b.id, b.name) for b in branches]
+    if field.data is None and default is not None:
+        field.data = default.id
 
 
 def _strip(value):

@@ -1,4 +1,4 @@
-"""Patron accounts at the desk: create one, import many, find them again.
+"""Patron accounts at the desk: create one, find them again (imports: desk/patron_import.py).
 
 Every function takes the acting user and checks nothing about the request: views load and
 check access (libraries.access), then call these. They flush and never commit.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from flask import current_app
@@ -21,9 +20,7 @@ from course_app.accounts.access import STAFF_ROLES
 from course_app.accounts.models import Role, User
 from course_app.accounts.passwords import password_problem
 from course_app.accounts.services import create_user, username_key
-from course_app.audit.models import AuditEvent
 from course_app.audit.services import record_event
-from course_app.db import utc_now
 from course_app.desk.cards import (
     CardNumberError,
     card_digest,
@@ -31,10 +28,10 @@ from course_app.desk.cards import (
     card_last4,
     normalise_card_number,
 )
-from course_app.desk.csv_import import CsvRow, ParsedCsv, Problem
 from course_app.desk.models import LibraryCard
 from course_app.desk.passphrases import make_passphrase
 from course_app.desk.usernames import propose_username, username_base
+from course_app.domain_errors import DomainError
 from course_app.extensions import db
 from course_app.libraries.access import visible_organisation_ids
 from course_app.libraries.models import Organisation, OrganisationKind
@@ -42,12 +39,11 @@ from course_app.libraries.models import Organisation, OrganisationKind
 PATRONS_PER_PAGE = 25
 
 
-class DeskError(Exception):
+class DeskError(DomainError):
     """A desk change that cannot be done; `reason` names the rule, `field` the form field."""
 
     def __init__(self, reason: str, field: str):
         super().__init__(reason)
-        self.reason = reason
         self.field = field
 
 
@@ -58,18 +54,6 @@ class NewPatron:
     organisation: Organisation
     card_number: str | None = None  # normalised (desk.cards) or None
     email: str | None = None
-
-
-@dataclass(frozen=True)
-class ImportRow:
-    """A checked CSV row, without the card number itself: only what will be stored."""
-
-    line: int
-    name: str
-    email: str
-    organisation_id: int
-    card_hash: str | None
-    card_last4: str | None
 
 
 @dataclass(frozen=True)
@@ -153,7 +137,7 @@ def card_in_use(card_hash: str) -> bool:
     )
 
 
-def _add_patron(
+def add_patron(
     actor: User,
     *,
     name: str,
@@ -164,6 +148,8 @@ def _add_patron(
     last4: str | None,
     via: str,
 ) -> CreatedPatron:
+    """A patron account that must choose its own password at first sign-in, with its card
+    when it has one; audited as made `via` the desk or an import."""
     passphrase = new_passphrase()
     user = create_user(
         username,
@@ -193,7 +179,7 @@ def create_patron(actor: User, data: NewPatron) -> CreatedPatron:
     card_hash = digest_card(data.card_number) if data.card_number else None
     if card_hash is not None and card_in_use(card_hash):
         raise DeskError("card-taken", "card_number")
-    return _add_patron(
+    return add_patron(
         actor,
         name=data.name,
         username=data.username,
@@ -203,134 +189,6 @@ def create_patron(actor: User, data: NewPatron) -> CreatedPatron:
         last4=card_last4(data.card_number) if data.card_number else None,
         via="desk",
     )
-
-
-def check_import(
-    actor: User, default: Organisation, parsed: ParsedCsv
-) -> tuple[list[ImportRow], list[Problem]]:
-    """Adds the database's problems to the file's: cards already used, branches not visible.
-
-    Two queries whatever the number of rows. The rows come back only when nothing is wrong.
-    """
-    branches = {b.code: b for b in visible_branches(actor)}
-    hashes = {row.line: digest_card(row.card_number) for row in parsed.rows if row.card_number}
-    used = (
-        set(
-            db.session.scalars(
-                select(LibraryCard.card_hash).where(LibraryCard.card_hash.in_(set(hashes.values())))
-            )
-        )
-        if hashes
-        else set()
-    )
-    rows: list[ImportRow] = []
-    for row in parsed.rows:
-        branch = branches.get(row.branch_code) if row.branch_code else default
-        if row.branch_code and branch is None:
-            row.problems.append(
-                Problem(row.line, "branch", "branch-unknown", {"code": row.branch_code})
-            )
-        card_hash = hashes.get(row.line)
-        if card_hash in used:
-            row.problems.append(Problem(row.line, "card_number", "card-taken"))
-        if branch is not None:
-            rows.append(_import_row(row, branch, card_hash))
-    problems = parsed.problems
-    return ([] if problems else rows), problems
-
-
-def _import_row(row: CsvRow, branch: Organisation, card_hash: str | None) -> ImportRow:
-    return ImportRow(
-        line=row.line,
-        name=row.name,
-        email=row.email,
-        organisation_id=branch.id,
-        card_hash=card_hash,
-        card_last4=card_last4(row.card_number) if row.card_number else None,
-    )
-
-
-def recheck_import(actor: User, rows: list[ImportRow]) -> list[Problem]:
-    """At save time: cards taken or branches hidden since the preview (two queries)."""
-    visible = {b.id for b in visible_branches(actor)}
-    hashes = {r.card_hash for r in rows if r.card_hash}
-    used = (
-        set(
-            db.session.scalars(
-                select(LibraryCard.card_hash).where(LibraryCard.card_hash.in_(hashes))
-            )
-        )
-        if hashes
-        else set()
-    )
-    problems = []
-    for row in rows:
-        if row.organisation_id not in visible:
-            problems.append(Problem(row.line, "branch", "branch-unknown", {"code": ""}))
-        if row.card_hash in used:
-            problems.append(Problem(row.line, "card_number", "card-taken"))
-    return problems
-
-
-def batch_already_imported(actor: User, batch: str) -> bool:
-    """True when this preview was already imported (a second click, or the back button).
-
-    Looks at the actor's import events of the last day; previews live an hour.
-    """
-    since = utc_now() - timedelta(days=1)
-    details = db.session.scalars(
-        select(AuditEvent.details).where(
-            AuditEvent.actor_id == actor.id,
-            AuditEvent.action == "patrons.imported",
-            AuditEvent.at >= since,
-        )
-    )
-    return any(d.get("batch") == batch for d in details)
-
-
-def import_patrons(
-    actor: User,
-    organisation: Organisation,
-    rows: list[ImportRow],
-    *,
-    batch: str | None = None,
-    class_id: int | None = None,
-) -> list[CreatedPatron]:
-    """Creates every row's patron, or raises before any is made; one audit event for the import.
-
-    organisation is where the import was made from (rows may name other branches); class_id,
-    when the import was made for a class, is recorded on the event (classes/imports.py adds
-    the patrons to it).
-    The caller commits once, so a failure part-way leaves nothing behind.
-    """
-    taken = taken_usernames(row.name for row in rows)
-    created = []
-    for row in rows:
-        username = propose_username(row.name, taken)
-        taken.add(username)
-        created.append(
-            _add_patron(
-                actor,
-                name=row.name,
-                username=username,
-                organisation_id=row.organisation_id,
-                email=row.email,
-                card_hash=row.card_hash,
-                last4=row.card_last4,
-                via="import",
-            )
-        )
-    record_event(
-        actor,
-        "patrons.imported",
-        organisation,
-        organisation,
-        count=len(created),
-        usernames=[c.user.username for c in created],
-        batch=batch,
-        **({"class_id": class_id} if class_id is not None else {}),
-    )
-    return created
 
 
 def patron_scope(actor: User) -> ColumnElement[bool]:

@@ -102,7 +102,8 @@ def test_import_into_a_class_previews_then_makes_everyone_a_member_at_once(app, 
         assert placed == {world["north-a"]}
 
     again = lib.post(f"/classes/{class_id}/import/create", data=confirm_data(page))
-    assert again.status_code == 302 and count_users(app) == before + 10
+    assert again.status_code == 409 and count_users(app) == before + 10
+    assert "These accounts were already made." in text(again)
 
 
 def test_another_systems_librarian_gets_404_by_id_guessing(app, csrf_app, world):
@@ -135,8 +136,10 @@ def test_a_preview_is_saved_only_into_the_class_it_was_made_for(app, csrf_app, w
     before = count_users(app)
     page = text(upload(lib, world["class_id"], (HEADER + TEN).encode()))
     fields = confirm_data(page)
-    assert lib.post(f"/classes/{other_id}/import/create", data=fields).status_code == 400
-    assert lib.post("/desk/patrons/import/create", data=fields).status_code == 400
+    into_other_class = lib.post(f"/classes/{other_id}/import/create", data=fields)
+    assert into_other_class.status_code == 409
+    assert "This preview is too old or was changed." in text(into_other_class)
+    assert lib.post("/desk/patrons/import/create", data=fields).status_code == 409
     desk_page = lib.get("/desk/patrons/import").get_data(as_text=True)
     desk_preview = lib.post(
         "/desk/patrons/import",
@@ -149,7 +152,7 @@ def test_a_preview_is_saved_only_into_the_class_it_was_made_for(app, csrf_app, w
     )
     desk_fields = confirm_data(text(desk_preview))
     refused = lib.post(f"/classes/{world['class_id']}/import/create", data=desk_fields)
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert count_users(app) == before
 
 
@@ -166,3 +169,16 @@ def test_rows_in_a_branch_outside_the_class_system_are_named(app, csrf_app, worl
     with app.app_context():
         assert db.session.get(LearningClass, world["class_id"]) is not None
     assert members(app, world["class_id"]) == []
+
+
+def test_a_bad_file_for_a_class_is_explained_on_the_class_preview_and_saves_nothing(
+    app, csrf_app, world
+):
+    lib = signed_in_with_csrf(csrf_app, "lib")
+    before = count_users(app)
+    response = upload(lib, world["class_id"], (HEADER + "Ana,,,nowhere\n").encode())
+    assert response.status_code == 422
+    page = text(response)
+    assert "Line 2, column branch: There is no branch with this code among your libraries." in page
+    assert f'action="/classes/{world["class_id"]}/import"' in page
+    assert count_users(app) == before and members(app, world["class_id"]) == []

@@ -1,4 +1,4 @@
-"""Desk services on the database: creating patrons, importing them, reset codes, finding them."""
+"""Desk services on the database: creating patrons, reset codes, finding them."""
 
 from __future__ import annotations
 
@@ -12,40 +12,20 @@ from course_app.accounts.passwords import verify_password
 from course_app.accounts.services import authenticate
 from course_app.audit.models import AuditEvent
 from course_app.desk.cards import normalise_card_number
-from course_app.desk.csv_import import parse_patron_csv
-from course_app.desk.import_token import make_import_token, read_import_token
 from course_app.desk.models import LibraryCard, ResetCode
 from course_app.desk.reset_codes import issue_reset_code, redeem_reset_code
 from course_app.desk.services import (
     DeskError,
     NewPatron,
-    check_import,
     create_patron,
     digest_card,
     find_patron,
-    import_patrons,
     patrons_page,
     suggest_username,
 )
 from course_app.extensions import db
 from course_app.libraries.models import Organisation
-from course_app.libraries.services import set_user_library
-from tests.factories import make_library_tree, make_user
-
-
-@pytest.fixture
-def desk(app_ctx):
-    """Libraries, and a librarian at north-a who sees the north system (north-a, north-b)."""
-    ids = make_library_tree()
-    librarian = make_user("lib", "librarian")
-    north_a = db.session.get(Organisation, ids["north-a"])
-    set_user_library(None, librarian, north_a, sees_whole_system=True)
-    db.session.flush()
-    return {
-        "ids": ids,
-        "librarian": librarian,
-        "branch": db.session.get(Organisation, ids["north-a"]),
-    }
+from tests.factories import make_user
 
 
 def new(desk, name="María López", username=None, card=None, email=None):
@@ -92,47 +72,6 @@ def test_used_card_and_username_are_refused(desk):
     with pytest.raises(DeskError) as error:
         new(desk, name="Other", username="MARIA.LOPEZ")
     assert error.value.reason == "username-taken"
-
-
-def test_import_checks_cards_used_and_branches_not_visible(desk):
-    new(desk, card="99998888")
-    parsed = parse_patron_csv(
-        b"name,card_number,branch\nAna,99998888,\nLuis,,south-a\nEva,,nowhere\nRay,,NORTH-B\n"
-    )
-    rows, problems = check_import(desk["librarian"], desk["branch"], parsed)
-    assert rows == []
-    assert [(p.line, p.column, p.code) for p in problems] == [
-        (2, "card_number", "card-taken"),
-        (3, "branch", "branch-unknown"),
-        (4, "branch", "branch-unknown"),
-    ]
-
-
-def test_import_creates_everyone_with_unique_usernames_and_one_import_event(desk):
-    parsed = parse_patron_csv(
-        b"name,card_number,email,branch\nAna Ruiz,11112222,,\nAna Ruiz,,a@example.org,north-b\n"
-    )
-    rows, problems = check_import(desk["librarian"], desk["branch"], parsed)
-    assert problems == []
-    created = import_patrons(desk["librarian"], desk["branch"], rows)
-    assert [c.user.username for c in created] == ["ana.ruiz", "ana.ruiz2"]
-    assert created[1].user.organisation_id == desk["ids"]["north-b"]
-    assert len({c.passphrase for c in created}) == 2
-    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    assert actions[-3:] == ["patron.created", "patron.created", "patrons.imported"]
-
-
-def test_import_token_is_bound_to_its_librarian_and_branch_and_cannot_be_altered(desk):
-    parsed = parse_patron_csv(b"name,card_number\nAna,11112222\n")
-    rows, _ = check_import(desk["librarian"], desk["branch"], parsed)
-    token = make_import_token(desk["librarian"].id, desk["branch"].id, rows)
-    assert "11112222" not in token
-    batch, read_rows = read_import_token(token, desk["librarian"].id, desk["branch"].id)
-    assert read_rows == rows and len(batch) >= 16
-    assert read_import_token(token, desk["librarian"].id + 1, desk["branch"].id) is None
-    assert read_import_token(token, desk["librarian"].id, desk["branch"].id + 1) is None
-    assert read_import_token(token[:-2] + "xx", desk["librarian"].id, desk["branch"].id) is None
-    assert read_import_token("x" * 300_000, desk["librarian"].id, desk["branch"].id) is None
 
 
 def test_reset_code_works_once_and_a_new_code_voids_the_old(desk):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -311,19 +312,25 @@ def test_import_creates_all_rows_once_and_shows_every_card(app, librarian, tree)
             select(func.count()).select_from(User).where(User.organisation_id == tree["north-b"])
         )
         assert in_b == 5
-    # The same preview sent again makes nobody twice.
+    # The same preview sent again makes nobody twice, and says so.
     again = librarian.post("/desk/patrons/import/create", data=fields)
-    assert again.status_code == 302
+    assert again.status_code == 409
+    assert "These accounts were already made. Find them in the list of patrons." in text(again)
     assert count_users(app) == 11
+
+
+PREVIEW_INVALID = "This preview is too old or was changed. Please upload the file again."
 
 
 def test_a_changed_or_foreign_preview_token_is_refused(app, librarian, csrf_app, tree, make_user):
     response = upload(librarian, b"name\nAna\n", tree["north-a"])
     fields = confirm_data(response.get_data(as_text=True))
     tampered = {**fields, "token": fields["token"][:-3] + "abc"}
-    assert librarian.post("/desk/patrons/import/create", data=tampered).status_code == 400
+    refused = librarian.post("/desk/patrons/import/create", data=tampered)
+    assert refused.status_code == 409 and PREVIEW_INVALID in text(refused)
     other_branch = {**fields, "organisation_id": str(tree["north-b"])}
-    assert librarian.post("/desk/patrons/import/create", data=other_branch).status_code == 400
+    refused = librarian.post("/desk/patrons/import/create", data=other_branch)
+    assert refused.status_code == 409 and PREVIEW_INVALID in text(refused)
     make_user("lib2", "librarian")
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "lib2"))
@@ -332,7 +339,8 @@ def test_a_changed_or_foreign_preview_token_is_refused(app, librarian, csrf_app,
     other = signed_in_with_csrf(csrf_app, "lib2")
     token = csrf_token_from(other.get("/desk/patrons/import").get_data(as_text=True))
     stolen = {**fields, "csrf_token": token}
-    assert other.post("/desk/patrons/import/create", data=stolen).status_code == 400
+    refused = other.post("/desk/patrons/import/create", data=stolen)
+    assert refused.status_code == 409 and PREVIEW_INVALID in text(refused)
     assert count_users(app) == 2
 
 
@@ -361,14 +369,86 @@ def test_a_card_used_since_the_preview_stops_the_whole_import(app, librarian, tr
     [
         (b"\x89PNG\r\n\x1a\n\x00", "This is not a CSV file we can read."),
         (b"nombre,correo\nAna,a@b.org\n", "a column we do not know: “nombre”"),
+        ("name\nMaría\n".encode("latin-1"), "This is not a CSV file we can read."),
+        (b"email,card_number\na@b.org,11112222\n", "one must be “name”"),
         (b"", "The file is empty."),
         (b"name\n" + b"P\n" * 501, "more than 500 patrons"),
+        (b"name,branch\nAna,\nLuis,nowhere\n", "Line 3, column branch: There is no branch"),
     ],
 )
 def test_files_that_are_not_patron_csvs_are_explained(app, librarian, tree, content, message):
-    response = upload(librarian, content, tree["north-a"])
+    before = count_users(app)
+    response = upload(librarian, content, tree["north-b"])
     assert response.status_code == 422
-    assert message in text(response)
+    page = text(response)
+    assert message in page
+    assert 'name="token"' not in page and count_users(app) == before
+    # The form to upload the file again keeps the library chosen.
+    assert re.search(rf'<option selected value="{tree["north-b"]}">', page)
+
+
+def test_a_refused_preview_gives_the_409_page_with_a_way_back(app, librarian, tree):
+    page = upload(librarian, b"name\nAna\n", tree["north-a"]).get_data(as_text=True)
+    forged = {**confirm_data(page), "token": "forged"}
+    came_from = "http://localhost/desk/patrons/import"
+    response = librarian.post(
+        "/desk/patrons/import/create", data=forged, headers={"Referer": came_from}
+    )
+    assert response.status_code == 409
+    page = text(response)
+    assert "<h1>That could not be done</h1>" in page
+    assert PREVIEW_INVALID in page
+    assert f'<a class="button" href="{came_from}">Go back</a>' in page
+    assert "<html lang=" in page  # the site's layout, not a bare error
+    assert count_users(app) == 1
+
+
+@pytest.mark.parametrize(
+    "came_from",
+    [
+        "https://evil.example/desk/patrons/import",
+        "http://localhost/desk/patrons/import/create",  # a form's address: no page to open
+        "http://localhost/no-such-page",
+    ],
+)
+def test_the_409_page_speaks_spanish_and_links_back_only_to_a_page_of_this_site(
+    app, librarian, tree, came_from
+):
+    page = upload(librarian, b"name\nAna\n", tree["north-a"]).get_data(as_text=True)
+    forged = {**confirm_data(page), "token": "forged"}
+    response = librarian.post(
+        "/desk/patrons/import/create",
+        data=forged,
+        headers={"Accept-Language": "es", "Referer": came_from},
+    )
+    assert response.status_code == 409
+    page = text(response)
+    assert "No se pudo hacer" in page
+    assert "Esta vista previa es muy antigua o fue cambiada." in page
+    assert came_from not in page and "Volver" not in page
+    assert "Ir a la lista de cursos" in page
+
+
+def test_two_clicks_on_create_at_once_make_every_account_once(app, tree, make_user):
+    make_user("lib", "librarian")
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "lib"))
+        set_user_library(None, user, db.session.get(Organisation, tree["north-a"]))
+        db.session.commit()
+    clients = [app.test_client(), app.test_client()]
+    for client in clients:
+        sign_in(client, "lib")
+    rows = "".join(f"Person {n}\n" for n in range(20))
+    page = upload(clients[0], ("name\n" + rows).encode(), tree["north-a"])
+    fields = confirm_data(page.get_data(as_text=True))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        responses = list(
+            pool.map(lambda c: c.post("/desk/patrons/import/create", data=fields), clients)
+        )
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    refused = next(r for r in responses if r.status_code == 409)
+    assert "These accounts were already made." in text(refused)
+    assert count_users(app) == 21
 
 
 def test_the_template_downloads_with_the_documented_columns(librarian):
