@@ -74,9 +74,6 @@ def issue_certificate(
     """The learner's certificate for a completed course; an existing one is returned unchanged.
     A completion stands once recorded, so a certificate is never refused for steps a later
     re-import added."""
-    existing = get_certificate(learner, course)
-    if existing is not None:
-        return existing
     if not course_progress(learner, course).is_complete:
         raise CertificateError(CertificateError.COURSE_NOT_COMPLETE)
     name = clean_recipient_name(recipient_name)
@@ -93,10 +90,9 @@ def issue_certificate(
         .on_conflict_do_nothing(index_elements=["learner_id", "course_id"])
         .returning(Certificate.id)
     )
-    certificate = get_certificate(learner, course)  # a double submit may have made it first
     if created is not None:
         announce(ProgressChange(Change.CERTIFICATE_ISSUED, learner.id, course.id))
-    return certificate
+    return get_certificate(learner, course)  # the one made now, or the one made before
 
 
 def find_certificate(code: str) -> Certificate | None:

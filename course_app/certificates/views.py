@@ -34,6 +34,7 @@ from course_app.certificates.services import (
 from course_app.content.localize import use_content_language
 from course_app.content.models import Course
 from course_app.extensions import db
+from course_app.learning.plan import course_plan
 from course_app.learning.services import course_for_progress, course_progress
 
 bp = Blueprint("certificates", __name__)
@@ -78,6 +79,19 @@ def _noindex(response: Response) -> Response:
 def claim(slug: str):
     learner = current_learner(create=True)
     course = course_for_progress(slug, learner)
+    form = ClaimCertificateForm(recipient_name=current_user.display_name)
+    if form.validate_on_submit():
+        try:
+            # Worded in the language the course is read in.
+            language = course_plan(course, str(get_locale())).language
+            cert = issue_certificate(learner, course, form.recipient_name.data, language)
+        except CertificateError as error:
+            if error.reason != CertificateError.COURSE_NOT_COMPLETE:
+                form.recipient_name.errors.append(ERROR_MESSAGES[error.reason])
+        else:
+            code = cert.code
+            db.session.commit()
+            return redirect(url_for("certificates.show", code=code))
     existing = get_certificate(learner, course)
     if existing is not None:
         return redirect(url_for("certificates.show", code=existing.code))
@@ -89,21 +103,6 @@ def claim(slug: str):
             progress=progress,
             course_url=_course_url(course),
         )
-    form = ClaimCertificateForm(recipient_name=current_user.display_name)
-    if form.validate_on_submit():
-        try:
-            cert = issue_certificate(
-                # The language the course was read in: its certificate is worded the same.
-                learner,
-                course,
-                form.recipient_name.data,
-                course.language,
-            )
-        except CertificateError as error:
-            form.recipient_name.errors.append(ERROR_MESSAGES[error.reason])
-        else:
-            db.session.commit()
-            return redirect(url_for("certificates.show", code=cert.code))
     status = 400 if form.errors else 200
     return render_template("certificates/claim.html", course=course, form=form), status
 

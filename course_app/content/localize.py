@@ -33,6 +33,13 @@ def use_content_language(language: str) -> None:
     g.content_language = language
 
 
+def text(row: Translated, field: str, language: str | None) -> Any:
+    """A translated row's `field` as read in `language`: its translation where the row has
+    one, else its own value."""
+    translated = (row.translations or {}).get(language or "", {})
+    return translated[field] if field in translated else getattr(row, field)
+
+
 def localized(column: InstrumentedAttribute[str], language: str | None) -> ColumnElement[str]:
     """A translated text column as read in `language` (pass `content_language()`): its
     translation where the row has one, else its own value (what a loaded row would show).

@@ -18,15 +18,24 @@ _ACTIVE_COURSE_BY_SLUG = select(Course).where(
 )
 
 
-_ACTIVE_COURSE_VERSION_BY_SLUG = select(Course.id, Course.content_hash).where(
-    Course.slug == bindparam("slug"), Course.is_active.is_(True)
-)
+_ACTIVE_COURSE_VERSION_BY_SLUG = select(
+    Course.id, Course.slug, Course.content_hash, Course.language, Course.languages
+).where(Course.slug == bindparam("slug"), Course.is_active.is_(True))
 
 
 @dataclass(frozen=True)
 class CourseVersion:
+    """What pages cached per course version need: enough for the course's plan too."""
+
     id: int
+    slug: str
     content_hash: str
+    language: str
+    languages: str
+
+    @property
+    def language_list(self) -> list[str]:
+        return self.languages.split() or [self.language]
 
 
 def active_course_version_or_404(slug: str) -> CourseVersion:
@@ -38,8 +47,7 @@ def active_course_version_or_404(slug: str) -> CourseVersion:
     row = db.session.execute(_ACTIVE_COURSE_VERSION_BY_SLUG, {"slug": slug}).first()
     if row is None:
         abort(404)
-    course_id, content_hash = row
-    return CourseVersion(course_id, content_hash)
+    return CourseVersion(*row)
 
 
 def find_active_course(slug: str) -> Course | None:

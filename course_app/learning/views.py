@@ -13,6 +13,7 @@ from course_app.caching import cache
 from course_app.certificates.models import Certificate
 from course_app.classes.table import my_assignments
 from course_app.content.models import Course, Lesson
+from course_app.content.question_views import lesson_checks
 from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.learning.forms import CatalogueFilterForm, CompleteLessonForm
@@ -40,7 +41,7 @@ from course_app.learning.services import (
 from course_app.learning.topics import LANGUAGE_NAMES, reading_ease_name, topic_name
 from course_app.quizzes.forms import make_question_form
 from course_app.quizzes.grading import InvalidResponse, grade_response
-from course_app.quizzes.services import feedback_for, lesson_checks
+from course_app.quizzes.services import feedback_for
 from course_app.signing import csrf_token
 from course_app.site_header import viewer_key
 
@@ -149,12 +150,12 @@ def _build_lesson_page(course, plan, step, check_forms, check_results, csrf_valu
     )
 
 
-def _render_lesson(page: LessonPage, article_html: str, status: int = 200, course=None):
-    """The whole lesson page: cached or fresh content, plus this learner's own progress."""
+def _render_lesson(page: LessonPage, article_html: str, course, status: int = 200):
+    """The whole lesson page: cached or fresh content, plus this learner's own progress.
+    `course` is the course row or its version (enough for its plan)."""
     learner = current_learner()
     progress = None
     if learner is not None:
-        course = course or db.session.get(Course, page.course_id)
         progress = record_lesson_viewed(learner, course, page.lesson_id, _language())
     html = render_template(
         "learning/lesson.html", page=page, article_html=article_html, progress=progress
@@ -169,7 +170,8 @@ def _cache_lesson_page(slug: str, key: str, content_key: tuple) -> LessonPage:
     plan = course_plan(course, _language())
     step = _find_lesson(plan, key)
     forms = {
-        q.key: make_question_form([q], formdata=None, prefix=q.key) for q in lesson_checks(step.id)
+        q.key: make_question_form([q], formdata=None, prefix=q.key)
+        for q in lesson_checks(course, step.id, plan.language)
     }
     page = _build_lesson_page(course, plan, step, forms, {}, CSRF_PLACEHOLDER)
     # Keyed by the version it was made from, should an import have come in between.
@@ -191,11 +193,11 @@ def lesson(slug: str, key: str):
     page = cache(LESSON_PAGES).get(content_key) or _cache_lesson_page(slug, key, content_key)
     token = csrf_token()
     if not _is_shared_view():
-        return _render_lesson(page, page.html_with_token(token))
+        return _render_lesson(page, page.html_with_token(token), version)
     shared_key = (*content_key, *viewer_key())
     shared = cache(SHARED_LESSON_PAGES).get(shared_key)
     if shared is None:
-        html, status = _render_lesson(page, page.html_with_token(token))
+        html, status = _render_lesson(page, page.html_with_token(token), version)
         # The token is the only thing in the page that is this visitor's own.
         cache(SHARED_LESSON_PAGES).put(shared_key, html.replace(token, CSRF_PLACEHOLDER))
         return html, status
@@ -207,7 +209,7 @@ def answer_check(slug: str, key: str, check_key: str):
     course = active_course_or_404(slug)
     plan = course_plan(course, _language())
     step = _find_lesson(plan, key)
-    checks = lesson_checks(step.id)
+    checks = lesson_checks(course, step.id, plan.language)
     question = next((q for q in checks if q.key == check_key), None)
     if question is None:
         abort(404)
@@ -234,7 +236,7 @@ def answer_check(slug: str, key: str, check_key: str):
     else:
         status = 400
     page = _build_lesson_page(course, plan, step, forms, results, csrf_token())
-    return _render_lesson(page, page.article_html, status, course=course)
+    return _render_lesson(page, page.article_html, course, status)
 
 
 @bp.post("/courses/<slug>/lessons/<key>/complete")

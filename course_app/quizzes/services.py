@@ -9,39 +9,21 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from course_app.accounts.models import Learner
-from course_app.content.models import Course, Question, Quiz
+from course_app.content.models import Course
+from course_app.content.question_views import QuestionView
 from course_app.db import insert_for, utc_now
 from course_app.extensions import db
 from course_app.learning.services import record_quiz_result
+from course_app.quizzes.content import QuizView
 from course_app.quizzes.grading import Verdict, grade_response, has_passed, score_percent
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
-
-
-def active_questions(quiz: Quiz) -> list[Question]:
-    return list(
-        db.session.scalars(
-            select(Question)
-            .where(Question.quiz_id == quiz.id, Question.is_active.is_(True))
-            .order_by(Question.position)
-        )
-    )
-
-
-def lesson_checks(lesson_id: int) -> list[Question]:
-    return list(
-        db.session.scalars(
-            select(Question)
-            .where(Question.lesson_id == lesson_id, Question.is_active.is_(True))
-            .order_by(Question.position)
-        )
-    )
 
 
 def submit_attempt(
     learner: Learner,
     course: Course,
-    quiz: Quiz,
-    questions: list[Question],
+    quiz: QuizView,
+    questions: list[QuestionView],
     responses: dict[int, Any],
     token: str,
     language: str | None,
@@ -49,7 +31,7 @@ def submit_attempt(
     """Grades and stores one attempt and records its result as progress; the same submission
     token twice (a double click, a resent form) is stored and counted once. Returns the
     attempt's id."""
-    verdicts: list[tuple[Question, Any, Verdict]] = [
+    verdicts: list[tuple[QuestionView, Any, Verdict]] = [
         (q, responses[q.id], grade_response(q.type, q.data, responses[q.id])) for q in questions
     ]
     correct = sum(1 for _, _, v in verdicts if v.correct)
@@ -97,7 +79,7 @@ def find_attempt_by_token(learner: Learner, token: str) -> QuizAttempt | None:
     )
 
 
-def best_score(learner: Learner | None, quiz: Quiz) -> int | None:
+def best_score(learner: Learner | None, quiz: QuizView) -> int | None:
     """The learner's best score at the quiz, in percent (None before a first try)."""
     if learner is None:
         return None
@@ -115,7 +97,7 @@ def merge_attempts(source_id: int, target_id: int) -> None:
     )
 
 
-def load_attempt(learner: Learner | None, quiz: Quiz, attempt_id: int) -> QuizAttempt | None:
+def load_attempt(learner: Learner | None, quiz: QuizView, attempt_id: int) -> QuizAttempt | None:
     """The learner's own attempt at this quiz with its answers, or None."""
     if learner is None:
         return None
@@ -130,7 +112,7 @@ def load_attempt(learner: Learner | None, quiz: Quiz, attempt_id: int) -> QuizAt
     )
 
 
-def attempt_history(learner: Learner | None, quiz: Quiz) -> list[QuizAttempt]:
+def attempt_history(learner: Learner | None, quiz: QuizView) -> list[QuizAttempt]:
     if learner is None:
         return []
     return list(
@@ -146,13 +128,15 @@ def attempt_history(learner: Learner | None, quiz: Quiz) -> list[QuizAttempt]:
 class AnswerReview:
     """One question of a graded attempt, ready to show."""
 
-    question: Question
+    question: QuestionView
     response: Any
     correct: bool
     feedback_html: list[str]
 
 
-def review_answers(questions: list[Question], answers: list[AttemptAnswer]) -> list[AnswerReview]:
+def review_answers(
+    questions: list[QuestionView], answers: list[AttemptAnswer]
+) -> list[AnswerReview]:
     """Pairs each stored answer with its question and the feedback for what was picked."""
     by_id = {q.id: q for q in questions}
     reviews = []
@@ -171,7 +155,7 @@ def review_answers(questions: list[Question], answers: list[AttemptAnswer]) -> l
     return reviews
 
 
-def feedback_for(question: Question, response: Any, correct: bool) -> list[str]:
+def feedback_for(question: QuestionView, response: Any, correct: bool) -> list[str]:
     """The author's feedback that applies to this response (choice feedback, or right/wrong)."""
     data = question.data
     if question.type in ("single", "true_false", "multiple", "scenario"):

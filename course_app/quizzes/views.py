@@ -9,16 +9,17 @@ from flask_babel import get_locale
 from sqlalchemy import select
 
 from course_app.accounts.identity import current_learner
-from course_app.content.models import Course, Question, Quiz
+from course_app.content.models import Course, Question
+from course_app.content.question_views import question_view
 from course_app.extensions import db
 from course_app.learning.navigation import onward_url
 from course_app.learning.outline import active_course_or_404
 from course_app.learning.plan import QUIZ, CoursePlan, Step, course_plan
 from course_app.learning.progress import read_one
 from course_app.learning.services import course_for_progress
+from course_app.quizzes.content import QuizView, quiz_view
 from course_app.quizzes.forms import display_items, make_question_form
 from course_app.quizzes.services import (
-    active_questions,
     attempt_history,
     best_score,
     load_attempt,
@@ -35,12 +36,12 @@ def _language() -> str:
     return str(get_locale())
 
 
-def _load_quiz(course: Course, key: str) -> tuple[CoursePlan, Step, Quiz]:
+def _load_quiz(course: Course, key: str) -> tuple[CoursePlan, Step, QuizView]:
     plan = course_plan(course, _language())
     step = plan.find(QUIZ, key)
     if step is None:
         abort(404)
-    return plan, step, db.session.get(Quiz, step.id)
+    return plan, step, quiz_view(course, step.id, plan.language)
 
 
 def _valid_token(token: str | None) -> bool:
@@ -81,7 +82,7 @@ def _render_form(course, step, quiz, questions, form, progress, status=200):
 def take(slug: str, key: str):
     course = active_course_or_404(slug)
     plan, step, quiz = _load_quiz(course, key)
-    questions = active_questions(quiz)
+    questions = list(quiz.questions)
     form = make_question_form(questions, formdata=None)
     form.submission_token.data = secrets.token_urlsafe(32)
     progress = read_one(_learner_id(), plan)
@@ -102,7 +103,7 @@ def answer(slug: str, key: str):
     else:
         course = course_for_progress(slug, current_learner(create=True))
     plan, step, quiz = _load_quiz(course, key)
-    questions = active_questions(quiz)
+    questions = list(quiz.questions)
     form = make_question_form(questions)
     if not _valid_token(form.submission_token.data):
         abort(400)
@@ -138,8 +139,9 @@ def result(slug: str, key: str, attempt_id: int):
     if attempt is None:
         abort(404)
     question_ids = [a.question_id for a in attempt.answers]
-    questions = db.session.scalars(select(Question).where(Question.id.in_(question_ids))).all()
-    reviews = review_answers(list(questions), attempt.answers)
+    rows = db.session.scalars(select(Question).where(Question.id.in_(question_ids))).all()
+    questions = [question_view(q, plan.language) for q in rows]
+    reviews = review_answers(questions, attempt.answers)
     progress = read_one(learner.id, plan)
     _, after = plan.neighbours(step)
     return render_template(
