@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from course_app.content.loader import Problem
+from course_app.content.question_types import question_type
 
 if TYPE_CHECKING:
-    from course_app.content.validator import CourseSpec, QuestionSpec
+    from course_app.content.question_types import QuestionSpec
+    from course_app.content.validator import CourseSpec
 
 
 def _keys(items) -> list[str]:
@@ -53,8 +55,8 @@ def _questions(main: list[QuestionSpec], other: list[QuestionSpec], file: str, l
                 "order) and right answers as in the main language"
             )
             problems.append(Problem(second.file or file, max(second.line, 1), message))
-        elif first.type == "short_text" and not second.accepted:
-            message = f"the question '{second.key}' needs accepted answers in this language"
+        # The same type in both, and the translation's is known: it was validated.
+        elif message := question_type(second.type).translation_problem(second):
             problems.append(Problem(second.file or file, max(second.line, 1), message))
     return problems
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from course_app.accounts.identity import current_learner
 from course_app.content.models import Question, Quiz
+from course_app.content.question_types.forms import make_question_form
 from course_app.extensions import db
 from course_app.learning.outline import Outline, active_course_or_404, load_outline
 from course_app.learning.services import course_state
-from course_app.quizzes.forms import display_items, make_question_form
 from course_app.quizzes.services import (
     active_questions,
     attempt_history,
@@ -43,8 +43,6 @@ def _valid_token(token: str | None) -> bool:
 
 
 def _render_form(outline, quiz, questions, form, status=200):
-    seed = form.submission_token.data
-    items = {q.id: display_items(q, seed) for q in questions if q.type == "ordering"}
     return (
         render_template(
             "quizzes/take.html",
@@ -52,7 +50,6 @@ def _render_form(outline, quiz, questions, form, status=200):
             quiz=quiz,
             questions=questions,
             form=form,
-            items=items,
             history=attempt_history(current_learner(), quiz),
         ),
         status,
