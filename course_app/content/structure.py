@@ -35,28 +35,20 @@ def _list_problem(file: str, line: int, what: str, main: list[str], other: list[
     return Problem(file, max(line, 1), f"the {what} must match the main language ({detail})")
 
 
-def _answer_shape(question: QuestionSpec) -> tuple:
-    """What grading depends on: ids, right answers and counts, never the words."""
-    return (
-        question.type,
-        tuple((c.id, c.correct) for c in question.choices),
-        tuple(i.id for i in question.items),
-    )
-
-
 def _questions(main: list[QuestionSpec], other: list[QuestionSpec], file: str, line: int, what):
     if _keys(main) != _keys(other):
         return [_list_problem(file, line, what, _keys(main), _keys(other))]
     problems = []
     for first, second in zip(main, other, strict=True):
-        if _answer_shape(first) != _answer_shape(second):
+        # The translation was validated, so its type is known (the main file's may not be).
+        kind = question_type(second.type)
+        if first.type != second.type or kind.answer_shape(first) != kind.answer_shape(second):
             message = (
                 f"the question '{second.key}' must have the same type, choices (in the same "
                 "order) and right answers as in the main language"
             )
             problems.append(Problem(second.file or file, max(second.line, 1), message))
-        # The same type in both, and the translation's is known: it was validated.
-        elif message := question_type(second.type).translation_problem(second):
+        elif message := kind.translation_problem(second):
             problems.append(Problem(second.file or file, max(second.line, 1), message))
     return problems
 

@@ -45,6 +45,7 @@ class QuestionSpec:
     choices: list[Choice] = field(default_factory=list)  # single, multiple, true_false
     accepted: list[str] = field(default_factory=list)  # short_text
     items: list[Choice] = field(default_factory=list)  # ordering, in the correct order
+    values: dict[str, Any] = field(default_factory=dict)  # a type's own, when none above fit
 
 
 class InvalidResponse(ValueError):
@@ -106,8 +107,13 @@ class QuestionType:
         """Reads the type's fields into `question`, reporting each problem with its line."""
         raise NotImplementedError
 
+    def answer_shape(self, question: QuestionSpec) -> tuple:
+        """What grading depends on, so every translation must keep it: ids, right answers and
+        counts, never the words."""
+        return ()
+
     def translation_problem(self, translated: QuestionSpec) -> str | None:
-        """What a translation must add that is not in the main language's answer shape."""
+        """A problem with a translation whose answer shape matches (words it must add)."""
         return None
 
     def stored_data(self, question: QuestionSpec) -> dict[str, Any]:

@@ -35,6 +35,9 @@ class ChoiceQuestion(QuestionType):
         question.choices = read_entries(check, choices, "a choice", CHOICE_FIELDS)
         return choices
 
+    def answer_shape(self, question: QuestionSpec) -> tuple:
+        return tuple((c.id, c.correct) for c in question.choices)
+
     def stored_data(self, question: QuestionSpec) -> dict[str, Any]:
         return {
             "choices": [

@@ -41,6 +41,9 @@ class Ordering(QuestionType):
         items = check.listing(data, "items", minimum=2)
         question.items = read_entries(check, items, "an item", ITEM_FIELDS)
 
+    def answer_shape(self, question: QuestionSpec) -> tuple:
+        return tuple(i.id for i in question.items)
+
     def stored_data(self, question: QuestionSpec) -> dict[str, Any]:
         return {"items": [{"id": i.id, "html": render_inline(i.text)} for i in question.items]}
 
