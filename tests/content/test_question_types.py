@@ -26,7 +26,7 @@ from course_app.content.question_types import (
     Verdict,
     question_type,
 )
-from course_app.content.question_types.short_text import normalise_text
+from course_app.content.question_types.short_text import ShortText, normalise_text
 from course_app.content.validator import check_course, validate_course
 from course_app.demo.responses import plausible_responses
 from course_app.extensions import db
@@ -189,8 +189,9 @@ class Number(QuestionType):
 
     name = "number"
     required_fields = ("answer",)
-    field_template = "question_types/short_text_field.html"
-    response_template = "question_types/short_text_response.html"
+    # Shown as a short_text is: its templates read `max_length` and `field_name`.
+    field_template = ShortText.field_template
+    response_template = ShortText.response_template
     max_length = 7
 
     def check(self, check, data, question):

@@ -1,11 +1,12 @@
 """What every question answered by picking choices shares: stored choices, their labels, the
-feedback of the ones picked, and the picked ones shown back."""
+form field that offers them, the feedback of the ones picked, and the picked ones shown back."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
+from wtforms.validators import InputRequired
 
 from course_app.content.loader import YamlList
 from course_app.content.question_types.base import (
@@ -19,6 +20,9 @@ from course_app.content.renderer import render_inline
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from flask_babel.speaklater import LazyString
+    from wtforms import Field
+
     from course_app.content.checker import Checker
     from course_app.content.loader import YamlMap
     from course_app.content.models import Question
@@ -29,6 +33,9 @@ class ChoiceQuestion(QuestionType):
 
     required_fields = ("choices",)
     response_template = "question_types/choices_response.html"
+    # The form field that offers the choices, and its message when nothing is picked.
+    field_class: type[Field]
+    nothing_picked: LazyString
 
     def read_choices(self, check: Checker, data: YamlMap, question: QuestionSpec) -> YamlList:
         choices = check.listing(data, "choices", minimum=2)
@@ -55,8 +62,13 @@ class ChoiceQuestion(QuestionType):
         """A choice as the learner reads it, in the form and when it is shown back."""
         return Markup(choice["html"])  # noqa: S704 - sanitised at import
 
-    def field_choices(self, question: Question) -> list[tuple[str, Markup]]:
-        return [(c["id"], self.choice_label(c)) for c in question.data["choices"]]
+    def form_fields(self, question: Question) -> dict[str, Field]:
+        choices = [(c["id"], self.choice_label(c)) for c in question.data["choices"]]
+        return {
+            self.field_name(question): self.field_class(
+                choices=choices, validators=[InputRequired(self.nothing_picked)]
+            )
+        }
 
     def choice_ids(self, data: Mapping[str, Any]) -> list[str]:
         return [c["id"] for c in data.get("choices", [])]

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
-from wtforms.validators import InputRequired
 
 from course_app.content.question_types.base import InvalidResponse, QuestionSpec, Verdict
 from course_app.content.question_types.choices import ChoiceQuestion
@@ -15,16 +14,15 @@ from course_app.content.question_types.choices import ChoiceQuestion
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from wtforms import Field
-
     from course_app.content.checker import Checker
     from course_app.content.loader import YamlMap
-    from course_app.content.models import Question
 
 
 class Multiple(ChoiceQuestion):
     name = "multiple"
     field_template = "question_types/multiple_field.html"
+    field_class = SelectMultipleField
+    nothing_picked = _l("Choose at least one answer.")
 
     def check(self, check: Checker, data: YamlMap, question: QuestionSpec) -> None:
         choices = self.read_choices(check, data, question)
@@ -33,14 +31,6 @@ class Multiple(ChoiceQuestion):
                 data.line_of("choices"),
                 "a 'multiple' question needs at least one choice with 'correct: true'",
             )
-
-    def form_fields(self, question: Question) -> dict[str, Field]:
-        return {
-            self.field_name(question): SelectMultipleField(
-                choices=self.field_choices(question),
-                validators=[InputRequired(_l("Choose at least one answer."))],
-            )
-        }
 
     def grade(self, data: Mapping[str, Any], response: Any) -> Verdict:
         if isinstance(response, str) or not isinstance(response, Sequence):

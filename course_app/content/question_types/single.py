@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
-from wtforms.validators import InputRequired
 
 from course_app.content.question_types.base import InvalidResponse, QuestionSpec, Verdict
 from course_app.content.question_types.choices import ChoiceQuestion
@@ -14,16 +13,15 @@ from course_app.content.question_types.choices import ChoiceQuestion
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from wtforms import Field
-
     from course_app.content.checker import Checker
     from course_app.content.loader import YamlMap
-    from course_app.content.models import Question
 
 
 class Single(ChoiceQuestion):
     name = "single"
     field_template = "question_types/single_field.html"
+    field_class = RadioField
+    nothing_picked = _l("Please answer this question.")
     # The problem when the file does not mark exactly one choice right.
     one_right_needed = "a 'single' question needs exactly one choice"
 
@@ -39,14 +37,6 @@ class Single(ChoiceQuestion):
                 f"{self.one_right_needed} with 'correct: true' (found {correct})",
             )
         return choices
-
-    def form_fields(self, question: Question) -> dict[str, Field]:
-        return {
-            self.field_name(question): RadioField(
-                choices=self.field_choices(question),
-                validators=[InputRequired(_l("Please answer this question."))],
-            )
-        }
 
     def grade(self, data: Mapping[str, Any], response: Any) -> Verdict:
         if not isinstance(response, str) or response not in self.choice_ids(data):
