@@ -15,6 +15,7 @@ from sqlalchemy import select
 from course_app.content.linter import lesson_score
 from course_app.content.loader import Problem, find_course_folders, load_course
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
+from course_app.content.question_types import QuestionSpec, question_type
 from course_app.content.readability import median
 from course_app.content.renderer import render_inline, render_lesson, render_markdown
 from course_app.content.validator import (
@@ -22,7 +23,6 @@ from course_app.content.validator import (
     GlossaryTerm,
     LessonSpec,
     ModuleSpec,
-    QuestionSpec,
     QuizSpec,
     duplicate_slugs,
     validate_course,
@@ -55,28 +55,6 @@ def read_courses(path: Path) -> tuple[list[CourseSpec], list[Problem]]:
             specs.append(spec)
     problems += duplicate_slugs(specs)
     return ([] if problems else specs), problems
-
-
-def question_data(question: QuestionSpec) -> dict[str, Any]:
-    """The type-specific part of a question as stored in Question.data, already sanitised."""
-    if question.type == "short_text":
-        return {"accepted": list(question.accepted)}
-    if question.type == "ordering":
-        return {"items": [{"id": i.id, "html": render_inline(i.text)} for i in question.items]}
-    situation = (
-        {"situation_html": render_markdown(question.situation)} if question.situation else {}
-    )
-    return situation | {
-        "choices": [
-            {
-                "id": choice.id,
-                "html": render_inline(choice.text),
-                "correct": choice.correct,
-                "feedback_html": render_inline(choice.feedback),
-            }
-            for choice in question.choices
-        ]
-    }
 
 
 def course_minutes(spec: CourseSpec) -> int:
@@ -117,7 +95,7 @@ def question_texts(question: QuestionSpec) -> dict[str, Any]:
     return {
         "prompt_html": render_markdown(question.prompt),
         "explanation_html": render_markdown(question.explanation),
-        "data": question_data(question),
+        "data": question_type(question.type).stored_data(question),
     }
 
 

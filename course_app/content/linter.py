@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from markdown_it import MarkdownIt
 
 from course_app.content.loader import Problem
+from course_app.content.question_types.scenario import Scenario
 from course_app.content.readability import is_harder, measure, median
 from course_app.content.renderer import prose_text
 from course_app.content.validator import CourseSpec, LessonSpec
@@ -277,7 +278,7 @@ def _review(course: CourseSpec, today: date) -> list[Problem]:
 def _scenarios(course: CourseSpec) -> list[Problem]:
     questions = [c for le in course.lessons for c in le.checks]
     questions += [q for m in course.modules if m.quiz for q in m.quiz.questions]
-    if any(q.type == "scenario" for q in questions):
+    if any(q.type == Scenario.name for q in questions):
         return []
     return [
         Problem(

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from course_app.content.question_types import QuestionType, question_type
 from course_app.db import UTCDateTime, utc_now
 from course_app.extensions import db
 
@@ -138,3 +139,8 @@ class Question(Translated, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
 
     quiz: Mapped[Quiz | None] = relationship(back_populates="questions")
+
+    @property
+    def question_type(self) -> QuestionType:
+        """The type's class: this question's form fields, grading, feedback and templates."""
+        return question_type(self.type)

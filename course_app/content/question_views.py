@@ -11,6 +11,7 @@ from sqlalchemy import select
 from course_app.caching import cache
 from course_app.content.localize import text
 from course_app.content.models import Question
+from course_app.content.question_types import QuestionType, question_type
 from course_app.extensions import db
 
 
@@ -22,6 +23,11 @@ class QuestionView:
     prompt_html: str
     explanation_html: str
     data: dict[str, Any]
+
+    @property
+    def question_type(self) -> QuestionType:
+        """The type's class: form fields, grading, feedback and templates (one registry)."""
+        return question_type(self.type)
 
 
 def question_view(row: Question, language: str) -> QuestionView:

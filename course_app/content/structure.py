@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from course_app.content.loader import Problem
+from course_app.content.question_types import question_type
 
 if TYPE_CHECKING:
-    from course_app.content.validator import CourseSpec, QuestionSpec
+    from course_app.content.question_types import QuestionSpec
+    from course_app.content.validator import CourseSpec
 
 
 def _keys(items) -> list[str]:
@@ -33,28 +35,20 @@ def _list_problem(file: str, line: int, what: str, main: list[str], other: list[
     return Problem(file, max(line, 1), f"the {what} must match the main language ({detail})")
 
 
-def _answer_shape(question: QuestionSpec) -> tuple:
-    """What grading depends on: ids, right answers and counts, never the words."""
-    return (
-        question.type,
-        tuple((c.id, c.correct) for c in question.choices),
-        tuple(i.id for i in question.items),
-    )
-
-
 def _questions(main: list[QuestionSpec], other: list[QuestionSpec], file: str, line: int, what):
     if _keys(main) != _keys(other):
         return [_list_problem(file, line, what, _keys(main), _keys(other))]
     problems = []
     for first, second in zip(main, other, strict=True):
-        if _answer_shape(first) != _answer_shape(second):
+        # The translation was validated, so its type is known (the main file's may not be).
+        kind = question_type(second.type)
+        if first.type != second.type or kind.answer_shape(first) != kind.answer_shape(second):
             message = (
                 f"the question '{second.key}' must have the same type, choices (in the same "
                 "order) and right answers as in the main language"
             )
             problems.append(Problem(second.file or file, max(second.line, 1), message))
-        elif first.type == "short_text" and not second.accepted:
-            message = f"the question '{second.key}' needs accepted answers in this language"
+        elif message := kind.translation_problem(second):
             problems.append(Problem(second.file or file, max(second.line, 1), message))
     return problems
 

@@ -7,30 +7,25 @@ the first, so an author can fix a whole course in one pass.
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from course_app.content.checker import Checker
 from course_app.content.loader import (
     CourseSource,
     LessonSource,
     ModuleSource,
     Problem,
     YamlFile,
-    YamlList,
     YamlMap,
-    YamlStr,
 )
+from course_app.content.question_types import QUESTION_TYPES, QuestionSpec
 from course_app.content.renderer import find_unsafe
 from course_app.content.structure import structure_problems
 
 LANGUAGES = ("en", "es")
-MAX_TITLE = 200
-MAX_KEY = 80
 DEFAULT_PASS_MARK = 80
-_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 
 COURSE_FIELDS = (
     ("slug", "title", "topic", "language", "modules"),
@@ -45,30 +40,6 @@ GLOSSARY_FIELDS = (("terms",), ())
 TERM_FIELDS = (("term", "definition"), ())
 QUIZ_FIELDS = (("key", "title", "questions"), ("pass_mark", "intro"))
 QUESTION_FIELDS = (("key", "type", "prompt"), ("explanation",))
-CHOICE_FIELDS = (("text",), ("id", "correct", "feedback"))
-ITEM_FIELDS = (("text",), ("id",))
-
-
-@dataclass
-class Choice:
-    id: str
-    text: str
-    correct: bool = False
-    feedback: str = ""
-
-
-@dataclass
-class QuestionSpec:
-    key: str
-    type: str
-    prompt: str
-    explanation: str = ""
-    situation: str = ""  # scenario: the story the learner decides about
-    file: str = ""
-    line: int = 0
-    choices: list[Choice] = field(default_factory=list)  # single, multiple, true_false
-    accepted: list[str] = field(default_factory=list)  # short_text
-    items: list[Choice] = field(default_factory=list)  # ordering, in the correct order
 
 
 @dataclass
@@ -146,263 +117,20 @@ class CourseSpec:
         return [lesson for module in self.modules for lesson in module.lessons]
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "yes/no value"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, date):
-        return "date"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "group of fields"
-    return "text"
-
-
-def _line(data: YamlMap, name: Any) -> int:
-    """The line of a field's name; problems about a whole field point there."""
-    return data.line_of(name)
-
-
-class _Checker:
-    """Problems for one file, and the keys already used anywhere in the course."""
-
-    def __init__(self, file: str, keys: dict[str, tuple[str, int]], problems: list[Problem]):
-        self.file = file
-        self.keys = keys
-        self.problems = problems
-
-    def add(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.file, max(line, 1), message))
-
-    def fields(self, data: Any, line: int, what: str, spec: tuple[tuple, tuple]) -> YamlMap:
-        """data as a mapping, after reporting repeated, unknown and missing fields."""
-        required, optional = spec
-        if not isinstance(data, YamlMap):
-            self.add(line, f"{what} must be a set of 'name: value' lines, not {_describe(data)}")
-            return YamlMap(line)
-        for name, first, again in data.duplicates:
-            self.add(again, f"the field '{name}' is given twice (first on line {first})")
-        known = required + optional
-        for name in data:
-            if name not in known:
-                message = f"unknown field '{name}' in {what}"
-                close = difflib.get_close_matches(str(name), known, n=1)
-                hint = (
-                    f" — did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(known)})"
-                )
-                self.add(data.line_of(name), message + hint)
-        for name in required:
-            if name not in data:
-                self.add(data.line, f"{what} is missing the field '{name}'")
-        return data
-
-    def text(self, data: YamlMap, name: str, max_length: int = MAX_TITLE) -> str:
-        value = data.get(name)
-        if name not in data:
-            return ""
-        if not isinstance(value, str):
-            self.add(
-                _line(data, name),
-                f"'{name}' must be text, not {_describe(value)}"
-                + (" (put it in quotes)" if isinstance(value, int | float | date) else ""),
-            )
-            return ""
-        if not value.strip():
-            self.add(_line(data, name), f"'{name}' is empty")
-        elif len(value) > max_length:
-            self.add(
-                _line(data, name),
-                f"'{name}' is too long: {len(value)} characters, at most {max_length}",
-            )
-        return value.strip()
-
-    def markdown(self, data: YamlMap, name: str, *, inline: bool = False) -> str:
-        value = self.text(data, name, max_length=100_000)
-        source = data.get(name)
-        if isinstance(source, YamlStr):
-            # The unstripped text, so offsets count from the line the text starts on.
-            for offset, message in find_unsafe(source, inline=inline):
-                self.add(source.line_at(offset), message)
-        return value
-
-    def key(self, data: YamlMap, name: str = "key", *, unique: bool = True) -> str:
-        value = self.text(data, name, max_length=MAX_KEY)
-        line = _line(data, name)
-        if not value:
-            return ""
-        if not _KEY.fullmatch(value):
-            suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-key"
-            self.add(
-                line,
-                f"'{value}' can use only lowercase letters, digits and dashes "
-                f"(like '{suggestion}')",
-            )
-        elif unique and value in self.keys:
-            where, first = self.keys[value]
-            self.add(
-                line, f"the key '{value}' is used twice in this course (also at {where}:{first})"
-            )
-        elif unique:
-            self.keys[value] = (self.file, line)
-        return value
-
-    def integer(self, data: YamlMap, name: str, low: int, high: int, default: int) -> int:
-        value = data.get(name, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            limits = f"from {low} to {high}" if high < 10**6 else f"of at least {low}"
-            self.add(_line(data, name), f"'{name}' must be a whole number {limits}")
-            return default
-        return value
-
-    def boolean(self, data: YamlMap, name: str, default: bool) -> bool:
-        value = data.get(name, default)
-        if not isinstance(value, bool):
-            self.add(_line(data, name), f"'{name}' must be true or false")
-            return default
-        return value
-
-    def date(self, data: YamlMap, name: str) -> date | None:
-        value = data.get(name)
-        if name not in data:
-            return None
-        if isinstance(value, datetime) or not isinstance(value, date):
-            self.add(_line(data, name), f"'{name}' must be a date written like 2026-11-30")
-            return None
-        return value
-
-    def listing(self, data: YamlMap, name: str, minimum: int = 1) -> YamlList:
-        value = data.get(name)
-        if name not in data:
-            return YamlList()
-        if not isinstance(value, YamlList):
-            self.add(_line(data, name), f"'{name}' must be a list (lines starting with '- ')")
-            return YamlList()
-        if len(value) < minimum:
-            needed = "at least one entry" if minimum == 1 else f"at least {minimum} entries"
-            self.add(_line(data, name), f"'{name}' needs {needed}")
-        return value
-
-
-def _choice_id(index: int) -> str:
-    return chr(ord("a") + index) if index < 26 else f"x{index + 1}"
-
-
-def _entries(check: _Checker, listing: YamlList, what: str, spec: tuple) -> list[Choice]:
-    """Choices or ordering items; plain text is allowed when text is the only needed field."""
-    entries = []
-    seen: set[str] = set()
-    for index, raw in enumerate(listing):
-        line = listing.line_of(index)
-        if isinstance(raw, str) and spec is ITEM_FIELDS:
-            raw = _as_map(line, {"text": raw})
-        data = check.fields(raw, line, what, spec)
-        entry = Choice(
-            id=check.key(data, "id", unique=False) if "id" in data else _choice_id(index),
-            text=check.markdown(data, "text", inline=True),
-            correct=check.boolean(data, "correct", False) if "correct" in spec[1] else False,
-            feedback=check.markdown(data, "feedback", inline=True),
-        )
-        if entry.id in seen:
-            check.add(line, f"the id '{entry.id}' is used twice in this question")
-        seen.add(entry.id)
-        entries.append(entry)
-    return entries
-
-
-def _as_map(line: int, values: dict) -> YamlMap:
-    data = YamlMap(line)
-    data.update(values)
-    return data
-
-
-def _one_right_choice(check: _Checker, data: YamlMap, question: QuestionSpec, needs: str):
-    choices = check.listing(data, "choices", minimum=2)
-    question.choices = _entries(check, choices, "a choice", CHOICE_FIELDS)
-    correct = sum(c.correct for c in question.choices)
-    if choices and correct != 1:
-        check.add(_line(data, "choices"), f"{needs} with 'correct: true' (found {correct})")
-    return choices
-
-
-def _single(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
-    _one_right_choice(check, data, question, "a 'single' question needs exactly one choice")
-
-
-def _multiple(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
-    choices = check.listing(data, "choices", minimum=2)
-    question.choices = _entries(check, choices, "a choice", CHOICE_FIELDS)
-    if choices and not any(c.correct for c in question.choices):
-        check.add(
-            _line(data, "choices"),
-            "a 'multiple' question needs at least one choice with 'correct: true'",
-        )
-
-
-def _true_false(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
-    answer = check.boolean(data, "answer", True)
-    question.choices = [
-        Choice("true", "", answer is True, check.markdown(data, "feedback_true", inline=True)),
-        Choice("false", "", answer is False, check.markdown(data, "feedback_false", inline=True)),
-    ]
-
-
-def _short_text(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
-    accepted = check.listing(data, "accepted")
-    for index, answer in enumerate(accepted):
-        if not isinstance(answer, str) or not answer.strip():
-            hint = " (put it in quotes)" if isinstance(answer, int | float) else ""
-            check.add(
-                accepted.line_of(index),
-                f"an accepted answer must be text, not {_describe(answer)}{hint}",
-            )
-        else:
-            question.accepted.append(str(answer).strip())
-
-
-def _ordering(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
-    items = check.listing(data, "items", minimum=2)
-    question.items = _entries(check, items, "an item", ITEM_FIELDS)
-
-
-def _scenario(check: _Checker, data: YamlMap, question: QuestionSpec) -> None:
-    """A situation and what the learner could do: one best choice, feedback on every one."""
-    question.situation = check.markdown(data, "situation")
-    choices = _one_right_choice(check, data, question, "a 'scenario' needs exactly one best choice")
-    for index, choice in enumerate(question.choices):
-        if not choice.feedback:
-            check.add(
-                choices.line_of(index),
-                "in a 'scenario' every choice needs 'feedback' that says what happens next",
-            )
-
-
-# The question types: the fields each needs and may have, and its check.
-QuestionCheck = Callable[[_Checker, YamlMap, QuestionSpec], None]
-QUESTION_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], QuestionCheck]] = {
-    "single": (("choices",), (), _single),
-    "multiple": (("choices",), (), _multiple),
-    "true_false": (("answer",), ("feedback_true", "feedback_false"), _true_false),
-    "short_text": (("accepted",), (), _short_text),
-    "ordering": (("items",), (), _ordering),
-    "scenario": (("situation", "choices"), (), _scenario),
-}
-
-
-def _question(check: _Checker, raw: Any, line: int, what: str) -> QuestionSpec:
+def _question(check: Checker, raw: Any, line: int, what: str) -> QuestionSpec:
     kind = raw.get("type") if isinstance(raw, YamlMap) else None
-    known_type = QUESTION_TYPES.get(kind) if isinstance(kind, str) else None
-    required, optional, type_check = known_type or ((), (), None)
-    spec = (QUESTION_FIELDS[0] + required, QUESTION_FIELDS[1] + optional)
-    if type_check is None:
-        # Type-specific fields are not "unknown" while the type itself is in doubt.
+    question_type = QUESTION_TYPES.get(kind) if isinstance(kind, str) else None
+    if question_type is not None:
         spec = (
-            QUESTION_FIELDS[0],
-            QUESTION_FIELDS[1] + tuple({f for r, o, _ in QUESTION_TYPES.values() for f in r + o}),
+            QUESTION_FIELDS[0] + question_type.required_fields,
+            QUESTION_FIELDS[1] + question_type.optional_fields,
         )
+    else:
+        # Type-specific fields are not "unknown" while the type itself is in doubt.
+        every_field = {
+            f for t in QUESTION_TYPES.values() for f in t.required_fields + t.optional_fields
+        }
+        spec = (QUESTION_FIELDS[0], QUESTION_FIELDS[1] + tuple(every_field))
     data = check.fields(raw, line, what, spec)
     question = QuestionSpec(
         key=check.key(data),
@@ -412,13 +140,13 @@ def _question(check: _Checker, raw: Any, line: int, what: str) -> QuestionSpec:
         file=check.file,
         line=line,
     )
-    if type_check is not None:
-        type_check(check, data, question)
+    if question_type is not None:
+        question_type.check(check, data, question)
     elif "type" in data:
         close = difflib.get_close_matches(str(kind), QUESTION_TYPES, n=1)
         hint = f" — did you mean '{close[0]}'?" if close else ""
         check.add(
-            _line(data, "type"),
+            data.line_of("type"),
             f"unknown question type '{kind}'{hint} (types: {', '.join(QUESTION_TYPES)})",
         )
     return question
@@ -427,7 +155,7 @@ def _question(check: _Checker, raw: Any, line: int, what: str) -> QuestionSpec:
 def _quiz(quiz: YamlFile, keys: dict, problems: list[Problem]) -> QuizSpec | None:
     if not quiz.readable:
         return None
-    check = _Checker(quiz.file, keys, problems)
+    check = Checker(quiz.file, keys, problems)
     data = check.fields(quiz.data, 1, "a quiz file", QUIZ_FIELDS)
     questions = check.listing(data, "questions")
     return QuizSpec(
@@ -440,14 +168,14 @@ def _quiz(quiz: YamlFile, keys: dict, problems: list[Problem]) -> QuizSpec | Non
             for i, raw in enumerate(questions)
         ],
         file=quiz.file,
-        line=_line(data, "key"),
+        line=data.line_of("key"),
     )
 
 
 def _lesson(lesson: LessonSource, keys: dict, problems: list[Problem]) -> LessonSpec | None:
     if not lesson.readable:
         return None
-    check = _Checker(lesson.file, keys, problems)
+    check = Checker(lesson.file, keys, problems)
     data = check.fields(lesson.front, lesson.front_line, "the front matter", LESSON_FIELDS)
     spec = LessonSpec(
         key=check.key(data),
@@ -462,7 +190,7 @@ def _lesson(lesson: LessonSource, keys: dict, problems: list[Problem]) -> Lesson
         lines=dict(data.key_lines),
     )
     if "glossary" in data:
-        spec.glossary_line = _line(data, "glossary")
+        spec.glossary_line = data.line_of("glossary")
         terms = check.listing(data, "glossary")
         for index, term in enumerate(terms):
             if isinstance(term, str) and term.strip():
@@ -487,7 +215,7 @@ def _lesson(lesson: LessonSource, keys: dict, problems: list[Problem]) -> Lesson
 def _module(module: ModuleSource, keys: dict, problems: list[Problem]) -> ModuleSpec | None:
     if not module.meta.readable:
         return None
-    check = _Checker(module.meta.file, keys, problems)
+    check = Checker(module.meta.file, keys, problems)
     data = check.fields(module.meta.data, 1, "module.yml", MODULE_FIELDS)
     spec = ModuleSpec(
         key=check.key(data),
@@ -501,7 +229,7 @@ def _module(module: ModuleSource, keys: dict, problems: list[Problem]) -> Module
         if not isinstance(name, str) or not name.endswith(".md"):
             check.add(lessons.line_of(index), "each lesson is a file name ending in .md")
     if "quiz" in data and not (isinstance(data["quiz"], str) and data["quiz"].endswith(".yml")):
-        check.add(_line(data, "quiz"), "'quiz' must be a file name ending in .yml")
+        check.add(data.line_of("quiz"), "'quiz' must be a file name ending in .yml")
     for lesson in module.lessons:
         lesson_spec = _lesson(lesson, keys, problems)
         if lesson_spec is not None:
@@ -514,7 +242,7 @@ def _module(module: ModuleSource, keys: dict, problems: list[Problem]) -> Module
 def _glossary(source: YamlFile, problems: list[Problem]) -> list[GlossaryTerm]:
     if not source.readable:
         return []
-    check = _Checker(source.file, {}, problems)
+    check = Checker(source.file, {}, problems)
     data = check.fields(source.data, 1, "a glossary file", GLOSSARY_FIELDS)
     terms = check.listing(data, "terms")
     glossary: list[GlossaryTerm] = []
@@ -535,7 +263,7 @@ def _glossary(source: YamlFile, problems: list[Problem]) -> list[GlossaryTerm]:
     return glossary
 
 
-def _course_fields(check: _Checker, source: CourseSource, translation: bool) -> YamlMap:
+def _course_fields(check: Checker, source: CourseSource, translation: bool) -> YamlMap:
     if not source.meta.readable:
         return YamlMap()
     data = check.fields(source.meta.data, 1, "course.yml", COURSE_FIELDS)
@@ -543,7 +271,7 @@ def _course_fields(check: _Checker, source: CourseSource, translation: bool) -> 
         for name in SHARED_COURSE_FIELDS:
             if name in data:
                 check.add(
-                    _line(data, name),
+                    data.line_of(name),
                     f"'{name}' belongs in the main course.yml only (it is the same in every "
                     "language)",
                 )
@@ -556,11 +284,11 @@ def validate_course(
     """The course as clean values, or None with every problem found in its files."""
     problems = list(source.problems)
     keys: dict[str, tuple[str, int]] = {}
-    check = _Checker(source.meta.file, keys, problems)
+    check = Checker(source.meta.file, keys, problems)
     data = _course_fields(check, source, translation)
     language = check.text(data, "language", max_length=8)
     if language and language not in LANGUAGES:
-        check.add(_line(data, "language"), f"'language' must be one of {', '.join(LANGUAGES)}")
+        check.add(data.line_of("language"), f"'language' must be one of {', '.join(LANGUAGES)}")
     modules = check.listing(data, "modules")
     for index, entry in enumerate(modules):
         if isinstance(entry, YamlMap):
@@ -573,7 +301,7 @@ def validate_course(
     if "glossary" in data and not (
         isinstance(data["glossary"], str) and data["glossary"].endswith(".yml")
     ):
-        check.add(_line(data, "glossary"), "'glossary' must be a file name ending in .yml")
+        check.add(data.line_of("glossary"), "'glossary' must be a file name ending in .yml")
     spec = CourseSpec(
         slug=check.key(data, "slug", unique=False),
         title=check.text(data, "title"),
@@ -584,13 +312,13 @@ def validate_course(
         modules=[],
         content_hash=source.content_hash,
         file=source.meta.file,
-        line=_line(data, "slug"),
+        line=data.line_of("slug"),
         reviewed=check.date(data, "reviewed"),
         review_due=check.date(data, "review_due"),
         lines=dict(data.key_lines),
     )
     if spec.reviewed and spec.review_due and spec.review_due <= spec.reviewed:
-        check.add(_line(data, "review_due"), "'review_due' must come after 'reviewed'")
+        check.add(data.line_of("review_due"), "'review_due' must come after 'reviewed'")
     if source.glossary is not None:
         spec.glossary = _glossary(source.glossary, problems)
         spec.glossary_file = source.glossary.file
@@ -607,7 +335,7 @@ def validate_course(
 
 
 def _translations(
-    check: _Checker, data: YamlMap, source: CourseSource, spec: CourseSpec, problems: list
+    check: Checker, data: YamlMap, source: CourseSource, spec: CourseSpec, problems: list
 ) -> None:
     """Each translation validated on its own, then held to the main course's structure."""
     listed = check.listing(data, "translations")

@@ -89,6 +89,3 @@ LAST_NAMES_ES = [
     "Ramírez", "Torres", "Flores", "Rivera", "Gómez", "Díaz", "Cruz", "Morales", "Reyes",
     "Gutiérrez", "Ortiz", "Chávez", "Ruiz", "Jiménez", "Núñez", "Castillo", "Vargas",
 ]  # fmt: skip
-
-# Typed answers that are wrong for every short-text question in the courses.
-WRONG_TYPED_ANSWERS = ["not sure", "I don't know", "the doctor", "medicine", "the internet"]

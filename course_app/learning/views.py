@@ -13,6 +13,8 @@ from course_app.caching import cache
 from course_app.certificates.models import Certificate
 from course_app.classes.table import my_assignments
 from course_app.content.models import Course, Lesson
+from course_app.content.question_types import InvalidResponse
+from course_app.content.question_types.forms import make_question_form
 from course_app.content.question_views import lesson_checks
 from course_app.db import utc_now
 from course_app.extensions import db
@@ -39,9 +41,6 @@ from course_app.learning.services import (
     record_lesson_viewed,
 )
 from course_app.learning.topics import LANGUAGE_NAMES, reading_ease_name, topic_name
-from course_app.quizzes.forms import make_question_form
-from course_app.quizzes.grading import InvalidResponse, grade_response
-from course_app.quizzes.services import feedback_for
 from course_app.signing import csrf_token
 from course_app.site_header import viewer_key
 
@@ -224,14 +223,17 @@ def answer_check(slug: str, key: str, check_key: str):
     status = 200
     if form.validate():
         response = form.response_for(question)
+        kind = question.question_type
         try:
-            verdict = grade_response(question.type, question.data, response)
+            verdict = kind.grade(question.data, response)
         except InvalidResponse:
             status = 400
         else:
             results[question.key] = {
                 "correct": verdict.correct,
-                "feedback": feedback_for(question, response, verdict.correct),
+                "feedback": question.question_type.feedback(
+                    question.data, response, verdict.correct
+                ),
             }
     else:
         status = 400

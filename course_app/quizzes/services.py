@@ -10,12 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from course_app.accounts.models import Learner
 from course_app.content.models import Course
+from course_app.content.question_types import Verdict
 from course_app.content.question_views import QuestionView
 from course_app.db import insert_for, utc_now
 from course_app.extensions import db
 from course_app.learning.services import record_quiz_result
 from course_app.quizzes.content import QuizView
-from course_app.quizzes.grading import Verdict, grade_response, has_passed, score_percent
+from course_app.quizzes.grading import grade_response, has_passed, score_percent
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
 
 
@@ -157,13 +158,4 @@ def review_answers(
 
 def feedback_for(question: QuestionView, response: Any, correct: bool) -> list[str]:
     """The author's feedback that applies to this response (choice feedback, or right/wrong)."""
-    data = question.data
-    if question.type in ("single", "true_false", "multiple", "scenario"):
-        picked = response if isinstance(response, list) else [response]
-        return [
-            c["feedback_html"]
-            for c in data["choices"]
-            if c["id"] in picked and c.get("feedback_html")
-        ]
-    key = "feedback_correct_html" if correct else "feedback_incorrect_html"
-    return [data[key]] if data.get(key) else []
+    return question.question_type.feedback(question.data, response, correct)

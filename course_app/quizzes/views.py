@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from course_app.accounts.identity import current_learner
 from course_app.content.models import Course, Question
+from course_app.content.question_types.forms import make_question_form
 from course_app.content.question_views import question_view
 from course_app.extensions import db
 from course_app.learning.navigation import onward_url
@@ -18,7 +19,6 @@ from course_app.learning.plan import QUIZ, CoursePlan, Step, course_plan
 from course_app.learning.progress import read_one
 from course_app.learning.services import course_for_progress
 from course_app.quizzes.content import QuizView, quiz_view
-from course_app.quizzes.forms import display_items, make_question_form
 from course_app.quizzes.services import (
     attempt_history,
     best_score,
@@ -55,8 +55,6 @@ def _valid_token(token: str | None) -> bool:
 def _render_form(course, step, quiz, questions, form, progress, status=200):
     """The quiz form; for a quiz already passed, first the pass (it stands whatever a practice
     try scores) and the way onward, with the form only when asked for again."""
-    seed = form.submission_token.data
-    items = {q.id: display_items(q, seed) for q in questions if q.type == "ordering"}
     learner = current_learner()
     passed = progress.quiz_passed(quiz.id)
     _, after = progress.plan.neighbours(step)
@@ -67,7 +65,6 @@ def _render_form(course, step, quiz, questions, form, progress, status=200):
             quiz=quiz,
             questions=questions,
             form=form,
-            items=items,
             history=attempt_history(learner, quiz),
             passed=passed,
             best=best_score(learner, quiz) if passed else None,

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course_app.content.loader import load_course
+from course_app.content.question_types import QUESTION_TYPES
 from course_app.content.readability import flesch_kincaid_grade
 from course_app.content.renderer import (
     ALLOWED_TAGS,
@@ -24,7 +25,6 @@ from course_app.content.validator import (
     LESSON_FIELDS,
     MODULE_FIELDS,
     QUESTION_FIELDS,
-    QUESTION_TYPES,
     QUIZ_FIELDS,
     validate_course,
 )
@@ -37,7 +37,7 @@ FIELD_NAMES = sorted(
         for part in spec
         for name in part
     }
-    | {f for required, optional, _ in QUESTION_TYPES.values() for f in required + optional}
+    | {f for t in QUESTION_TYPES.values() for f in t.required_fields + t.optional_fields}
     | {"text", "correct", "feedback", "id", "folder"}
 )
 DANGER = [
