@@ -64,11 +64,12 @@ def register_extensions(app: Flask) -> None:
 def register_subscribers() -> None:
     """Each package that keeps rows in step with progress listens to the progress event."""
     from course_app.certificates import subscribers as certificates
+    from course_app.classes import subscribers as classes
     from course_app.learning import subscribers as learning
     from course_app.quizzes import subscribers as quizzes
     from course_app.reports import kept as reports
 
-    for package in (learning, quizzes, certificates, reports):
+    for package in (learning, quizzes, certificates, classes, reports):
         package.connect()
 
 
@@ -80,8 +81,8 @@ def _migrations_dir() -> str:
 
 def register_blueprints(app: Flask) -> None:
     from course_app.accounts.views import bp as accounts_bp
+    from course_app.admin.audit_views import bp as audit_bp
     from course_app.admin.views import bp as admin_bp
-    from course_app.audit.views import bp as audit_bp
     from course_app.certificates.views import bp as certificates_bp
     from course_app.classes.import_views import bp as class_import_bp
     from course_app.classes.views import bp as classes_bp

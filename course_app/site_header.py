@@ -13,11 +13,10 @@ from __future__ import annotations
 import threading
 
 from flask import Flask, current_app, g, request
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from course_app.public_computer.idle import idle_time_words
 from course_app.signing import csrf_token
 
 TEMPLATE = "_site_header.html"
@@ -95,3 +94,10 @@ def site_header() -> Markup:
 def init_site_header(app: Flask) -> None:
     app.extensions["site_headers"] = SiteHeaders()
     app.jinja_env.globals["site_header"] = site_header
+
+
+def idle_time_words(seconds: int) -> str:
+    """A time in words for the pages: whole minutes, or seconds when a test shortens it."""
+    if seconds % 60 == 0:
+        return ngettext("%(num)d minute", "%(num)d minutes", seconds // 60)
+    return ngettext("%(num)d second", "%(num)d seconds", seconds)

@@ -9,8 +9,6 @@ from course_app.accounts.models import Role
 from course_app.accounts.passwords import password_problem
 from course_app.accounts.services import AccountError, change_role, create_user, find_user
 from course_app.extensions import db
-from course_app.libraries.cli import organisation_or_exit, refuse
-from course_app.libraries.services import OrganisationError, set_user_library
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -54,29 +52,6 @@ def create_admin(username: str, password: str, display_name: str | None) -> None
 def create(username: str, role: str, password: str, display_name: str | None) -> None:
     """Create an account with any role."""
     _create(username, password, Role(role), display_name)
-
-
-@users_cli.command("set-library")
-@click.argument("username")
-@click.argument("code")
-@click.option(
-    "--whole-system",
-    is_flag=True,
-    help="A librarian then sees every branch of the library system, not only their own.",
-)
-def set_library(username: str, code: str, whole_system: bool) -> None:
-    """Place a user in a network, library system or branch (by its code)."""
-    user = find_user(username)
-    if user is None:
-        raise click.ClickException(f"No user has the username {username!r}.")
-    organisation = organisation_or_exit(code)
-    try:
-        set_user_library(None, user, organisation, sees_whole_system=whole_system)
-    except OrganisationError as error:
-        raise refuse(error) from None
-    db.session.commit()
-    scope = " and sees its whole library system" if whole_system else ""
-    click.echo(f"{user.username} is now in {organisation.name} ({organisation.code}){scope}.")
 
 
 @users_cli.command("set-role")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from course_app.accounts.identity import token_digest
 from course_app.accounts.models import Learner, Role, User, UserSession
 from course_app.accounts.passwords import DUMMY_HASH, hash_password, verify_password
+from course_app.audit.services import record_event
 from course_app.db import utc_now
 from course_app.events import Change, ProgressChange, announce
 from course_app.extensions import db
@@ -117,7 +118,6 @@ def change_role(actor: User | None, user: User, role: Role) -> bool:
 
     The last active administrator keeps the role, so the site is never left without one.
     """
-    from course_app.audit.services import record_event  # audit builds on accounts
 
     if user.role == role.value:
         return False

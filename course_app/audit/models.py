@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from course_app.accounts.models import User
 from course_app.db import UTCDateTime, utc_now
 from course_app.extensions import db
-from course_app.libraries.models import Organisation
+
+if TYPE_CHECKING:  # relationships by name: audit sits below the packages it records
+    from course_app.accounts.models import User
+    from course_app.libraries.models import Organisation
 
 
 class AuditEvent(db.Model):
@@ -29,5 +31,5 @@ class AuditEvent(db.Model):
     target_id: Mapped[int | None]
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
-    actor: Mapped[User | None] = relationship()
-    organisation: Mapped[Organisation | None] = relationship()
+    actor: Mapped[User | None] = relationship("User")
+    organisation: Mapped[Organisation | None] = relationship("Organisation")

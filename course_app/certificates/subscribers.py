@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from course_app.certificates.models import Certificate
 from course_app.certificates.services import merge_certificates
 from course_app.events import Change, ProgressChange, progress_changed
+from course_app.extensions import db
+from course_app.learning.hooks import my_learning_shown
 
 
 def on_progress_changed(sender, change: ProgressChange) -> None:
@@ -11,5 +16,14 @@ def on_progress_changed(sender, change: ProgressChange) -> None:
         merge_certificates(change.merged_from, change.learner_id)
 
 
+def on_my_learning(sender, learner, courses) -> dict:
+    """The learner's certificates, by course, for the links on My learning."""
+    if learner is None or not courses:
+        return {}
+    found = db.session.scalars(select(Certificate).where(Certificate.learner_id == learner.id))
+    return {"certificates": {c.course_id: c for c in found}}
+
+
 def connect() -> None:
     progress_changed.connect(on_progress_changed)
+    my_learning_shown.connect(on_my_learning)

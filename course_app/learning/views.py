@@ -5,20 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from course_app.accounts.identity import current_learner
 from course_app.caching import cache
-from course_app.certificates.models import Certificate
-from course_app.classes.table import my_assignments
 from course_app.content.models import Course, Lesson
 from course_app.content.question_types import InvalidResponse
 from course_app.content.question_types.forms import make_question_form
 from course_app.content.question_views import lesson_checks
-from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.learning.forms import CatalogueFilterForm, CompleteLessonForm
+from course_app.learning.hooks import my_learning_shown
 from course_app.learning.lesson_cache import (
     CSRF_PLACEHOLDER,
     LESSON_PAGES,
@@ -259,21 +256,12 @@ def complete_lesson(slug: str, key: str):
 def my_learning():
     learner = current_learner()
     courses = my_courses(learner, _language())
-    certificates = {}
-    if learner is not None and courses:
-        certificates = {
-            c.course_id: c
-            for c in db.session.scalars(
-                select(Certificate).where(Certificate.learner_id == learner.id)
-            )
-        }
-    assigned = []
-    if current_user.is_authenticated and learner is not None:
-        assigned = my_assignments(current_user, utc_now())
+    page = {"certificates": {}, "assigned": []}
+    for _receiver, added in my_learning_shown.send(None, learner=learner, courses=courses):
+        page.update(added or {})
     return render_template(
         "learning/my_learning.html",
-        assigned=assigned,
         in_progress=[p for p in courses if not p.is_complete],
         completed=[p for p in courses if p.is_complete],
-        certificates=certificates,
+        **page,
     )

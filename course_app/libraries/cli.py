@@ -1,4 +1,5 @@
-"""`flask libraries create|list`: organisations from the command line."""
+"""`flask libraries create|list` and `flask users set-library`: organisations from the command
+line."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from course_app.accounts.cli import users_cli
+from course_app.accounts.services import find_user
 from course_app.extensions import db
 from course_app.libraries.models import Organisation, OrganisationKind
 from course_app.libraries.services import (
@@ -15,6 +18,7 @@ from course_app.libraries.services import (
     create_organisation,
     find_organisation,
     organisation_tree,
+    set_user_library,
 )
 
 libraries_cli = AppGroup("libraries", help="Manage networks, library systems and branches.")
@@ -90,3 +94,27 @@ def list_command() -> None:
     for row in rows:
         org = row.organisation
         click.echo(f"{'  ' * row.depth}{org.code}  {org.name} ({org.kind}, {row.patrons} patrons)")
+
+
+# Placed on the `users` group: placing a person in a library is the libraries' business.
+@users_cli.command("set-library")
+@click.argument("username")
+@click.argument("code")
+@click.option(
+    "--whole-system",
+    is_flag=True,
+    help="A librarian then sees every branch of the library system, not only their own.",
+)
+def set_library(username: str, code: str, whole_system: bool) -> None:
+    """Place a user in a network, library system or branch (by its code)."""
+    user = find_user(username)
+    if user is None:
+        raise click.ClickException(f"No user has the username {username!r}.")
+    organisation = organisation_or_exit(code)
+    try:
+        set_user_library(None, user, organisation, sees_whole_system=whole_system)
+    except OrganisationError as error:
+        raise refuse(error) from None
+    db.session.commit()
+    scope = " and sees its whole library system" if whole_system else ""
+    click.echo(f"{user.username} is now in {organisation.name} ({organisation.code}){scope}.")

@@ -8,13 +8,13 @@ learner alike). The page script only warns and offers to extend; without it, thi
 from __future__ import annotations
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
-from flask_babel import ngettext
 from flask_login import current_user, logout_user
 
 from course_app.accounts.services import end_session
 from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.public_computer.marker import read_marker
+from course_app.site_header import idle_time_words
 
 SEEN_KEY = "public_seen_at"
 # Requests that neither count as activity nor end a visit.
@@ -63,10 +63,3 @@ def init_public_computer(app: Flask) -> None:
     @app.context_processor
     def public_computer_context():
         return {"public_computer": g.get("public_computer"), "idle_time_words": idle_time_words}
-
-
-def idle_time_words(seconds: int) -> str:
-    """A time in words for the pages: whole minutes, or seconds when a test shortens it."""
-    if seconds % 60 == 0:
-        return ngettext("%(num)d minute", "%(num)d minutes", seconds // 60)
-    return ngettext("%(num)d second", "%(num)d seconds", seconds)

@@ -6,14 +6,20 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from course_app.accounts.access import STAFF_ROLES, role_required
-from course_app.audit.forms import AuditFilterForm
-from course_app.audit.services import audit_events_page
-from course_app.libraries.access import visible_organisation_ids
+from course_app.admin.audit_forms import AuditFilterForm
+from course_app.audit.models import AuditEvent
+from course_app.extensions import db
+from course_app.libraries.access import subtree_ids, visible_organisation_ids
+from course_app.libraries.models import Organisation
 from course_app.libraries.services import organisation_tree
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+EVENTS_PER_PAGE = 50
 
 ACTION_LABELS = {
     "organisation.created": _l("Library added"),
@@ -52,3 +58,15 @@ def events():
     return render_template(
         "audit/events.html", form=form, page=page, actions=ACTION_LABELS, filtered=organisation
     )
+
+
+def audit_events_page(organisation: Organisation | None, page: int) -> Pagination:
+    """Newest events first, 50 a page; with an organisation, its events and its branches'."""
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.organisation))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    if organisation is not None:
+        query = query.where(AuditEvent.organisation_id.in_(subtree_ids(organisation.id)))
+    return db.paginate(query, page=page, per_page=EVENTS_PER_PAGE, error_out=False)

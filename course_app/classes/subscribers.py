@@ -1,0 +1,20 @@
+"""What the classes package adds to others' pages."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from course_app.classes.table import my_assignments
+from course_app.db import utc_now
+from course_app.learning.hooks import my_learning_shown
+
+
+def on_my_learning(sender, learner, courses) -> dict:
+    """A signed-in patron's work assigned by their classes ("Assigned to me")."""
+    if not current_user.is_authenticated or learner is None:
+        return {}
+    return {"assigned": my_assignments(current_user, utc_now())}
+
+
+def connect() -> None:
+    my_learning_shown.connect(on_my_learning)
