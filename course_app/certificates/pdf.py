@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from course_app.certificates.models import Certificate
 from course_app.certificates.qr import qr_png
+from course_app.certificates.services import course_title
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -46,10 +47,8 @@ def _build(cert: Certificate, verify_url: str, site_name: str, paper: str) -> by
     pdf.add_font(FONT, "B", str(FONTS_DIR / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(False)
     pdf.set_margins(25, 20, 25)
-    course_title = cert.course.title
-    pdf.set_title(
-        _("Certificate: %(course)s, %(name)s", course=course_title, name=cert.recipient_name)
-    )
+    title = course_title(cert, cert.language)  # the PDF is in the certificate's language
+    pdf.set_title(_("Certificate: %(course)s, %(name)s", course=title, name=cert.recipient_name))
     pdf.set_subject(_("Certificate of completion"))
     pdf.set_author(site_name)
     pdf.set_creator(site_name)
@@ -87,7 +86,7 @@ def _build(cert: Certificate, verify_url: str, site_name: str, paper: str) -> by
     pdf.ln(2)
     pdf.set_font(FONT, "B", 20)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(0, 10, course_title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 10, title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     issued = format_date(cert.issued_at, format="long")
     _line(pdf, _("Issued on %(date)s", date=issued), 13, height=8)

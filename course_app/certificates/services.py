@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from course_app.accounts.models import Learner, User
 from course_app.audit.services import record_event
 from course_app.certificates.models import Certificate
+from course_app.content.localize import reading_language, text
 from course_app.content.models import Course
 from course_app.db import insert_for, utc_now
 from course_app.domain_errors import DomainError
@@ -93,6 +94,12 @@ def issue_certificate(
     if created is not None:
         announce(ProgressChange(Change.CERTIFICATE_ISSUED, learner.id, course.id))
     return get_certificate(learner, course)  # the one made now, or the one made before
+
+
+def course_title(certificate: Certificate, language: str) -> str:
+    """The certificate's course title in `language` where the course is written in it."""
+    course = certificate.course
+    return text(course, "title", reading_language(course, language))
 
 
 def find_certificate(code: str) -> Certificate | None:

@@ -27,11 +27,12 @@ from course_app.certificates.pdf import render_certificate_pdf
 from course_app.certificates.qr import qr_svg
 from course_app.certificates.services import (
     CertificateError,
+    course_title,
     find_certificate,
     get_certificate,
     issue_certificate,
 )
-from course_app.content.localize import use_content_language
+from course_app.content.localize import course_text
 from course_app.content.models import Course
 from course_app.extensions import db
 from course_app.learning.plan import course_plan
@@ -65,7 +66,6 @@ def _certificate_language(cert: Certificate) -> str:
     language = session.get("language")
     if language not in current_app.config["LANGUAGES"]:
         language = cert.language
-    use_content_language(language)  # before cert.course is loaded, so its title matches
     return language
 
 
@@ -99,12 +99,15 @@ def claim(slug: str):
     if not progress.is_complete:
         return render_template(
             "certificates/not_complete.html",
-            course=course,
+            course=course_text(course, str(get_locale())),
             progress=progress,
             course_url=_course_url(course),
         )
     status = 400 if form.errors else 200
-    return render_template("certificates/claim.html", course=course, form=form), status
+    page = render_template(
+        "certificates/claim.html", course=course_text(course, str(get_locale())), form=form
+    )
+    return page, status
 
 
 @bp.get("/certificates/<code>")
@@ -112,9 +115,16 @@ def claim(slug: str):
 def show(code: str):
     cert = _viewable_certificate_or_404(code)
     verify_url = _verify_url(cert)
-    with force_locale(_certificate_language(cert)):
+    language = _certificate_language(cert)
+    with force_locale(language):
         qr = qr_svg(verify_url, _("QR code that opens the check page for this certificate"))
-        page = render_template("certificates/show.html", cert=cert, verify_url=verify_url, qr=qr)
+        page = render_template(
+            "certificates/show.html",
+            cert=cert,
+            course_title=course_title(cert, language),
+            verify_url=verify_url,
+            qr=qr,
+        )
     return page
 
 
@@ -122,7 +132,6 @@ def show(code: str):
 @login_required
 def pdf(code: str):
     cert = _viewable_certificate_or_404(code)
-    use_content_language(cert.language)  # the PDF is always in the certificate's language
     body = render_certificate_pdf(
         cert, _verify_url(cert), paper=current_app.config.get("CERTIFICATE_PAPER", "A4")
     )
@@ -153,6 +162,9 @@ def verify(code: str):
             form=VerifyLookupForm(formdata=None, code=code[:64]),
         )
         return _noindex(Response(page, 404))
-    with force_locale(_certificate_language(cert)):
-        page = render_template("certificates/verify.html", cert=cert)
+    language = _certificate_language(cert)
+    with force_locale(language):
+        page = render_template(
+            "certificates/verify.html", cert=cert, course_title=course_title(cert, language)
+        )
     return _noindex(Response(page))

@@ -8,6 +8,7 @@ from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course_app.accounts.models import User
+from course_app.content.localize import title_for_page
 from course_app.content.models import Course, Module
 from course_app.db import UTCDateTime, utc_now
 from course_app.extensions import db
@@ -73,6 +74,6 @@ class Assignment(db.Model):
 
     @property
     def title(self) -> str:
-        if self.module is not None:
-            return f"{self.course.title}: {self.module.title}"
-        return self.course.title
+        """The course (and module) title in the page's language."""
+        course = title_for_page(self.course)
+        return f"{course}: {title_for_page(self.module)}" if self.module is not None else course

@@ -163,7 +163,7 @@ class MyAssignment:
 def _my_order(item: MyAssignment):
     a = item.assignment
     module_position = a.module.position if a.module else -1
-    return (a.due_on is None, a.due_on, a.course.title.casefold(), module_position)
+    return (a.due_on is None, a.due_on, a.title.casefold(), module_position)
 
 
 def my_assignments(user: User, now: datetime) -> list[MyAssignment]:

@@ -11,6 +11,7 @@ from course_app.accounts.models import User
 from course_app.classes.models import LearningClass
 from course_app.classes.services import find_member
 from course_app.classes.table import class_members
+from course_app.content.localize import title_for_page
 from course_app.content.models import Course, Module
 from course_app.extensions import db
 from course_app.libraries.access import visible_organisation_ids
@@ -35,9 +36,10 @@ def what_choices() -> list[tuple[str, str]]:
     ).all()
     choices = []
     for course in courses:
-        choices.append((f"course-{course.id}", _("%(title)s (whole course)", title=course.title)))
+        title = title_for_page(course)
+        choices.append((f"course-{course.id}", _("%(title)s (whole course)", title=title)))
         choices += [
-            (f"module-{module.id}", f"— {module.title}")
+            (f"module-{module.id}", f"— {title_for_page(module)}")
             for module in course.modules
             if module.is_active
         ]

@@ -15,7 +15,7 @@ from functools import cached_property
 from sqlalchemy import and_, select
 
 from course_app.caching import cache
-from course_app.content.localize import localized
+from course_app.content.localize import localized, reading_language
 from course_app.content.models import Course, Lesson, Module, Quiz
 from course_app.extensions import db
 from course_app.learning.rules import counted_lessons, counted_quizzes
@@ -126,11 +126,6 @@ def course_plans(courses: Sequence[Course], language: str | None = None) -> list
                 found[(plan.course_id, plan.content_hash, lang)] = plan
                 plans.put((plan.course_id, plan.content_hash, lang), plan)
     return [found[key] for key in keys]
-
-
-def reading_language(course: Course, language: str | None) -> str:
-    """The language the course is read in: the reader's, when the course has it."""
-    return language if language in course.language_list else course.language
 
 
 def _read_plans(versions: dict[int, tuple[str, str]], language: str) -> list[CoursePlan]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from course_app.accounts.identity import current_learner
 from course_app.caching import cache
+from course_app.content.localize import course_text, lesson_text
 from course_app.content.models import Course, Lesson
 from course_app.content.question_types import InvalidResponse
 from course_app.content.question_types.forms import make_question_form
@@ -55,9 +56,8 @@ def naming_helpers():
 
 @bp.get("/")
 def catalogue():
-    courses = db.session.scalars(
-        select(Course).where(Course.is_active.is_(True)).order_by(Course.title)
-    ).all()
+    rows = db.session.scalars(select(Course).where(Course.is_active.is_(True))).all()
+    courses = sorted((course_text(c, _language()) for c in rows), key=lambda c: c.title.casefold())
     form = CatalogueFilterForm(request.args)
     topics = sorted({c.topic for c in courses})
     languages = sorted({code for c in courses for code in c.language_list})
@@ -89,13 +89,15 @@ def _language() -> str:
 def course_overview(slug: str):
     course = active_course_or_404(slug)
     progress = course_progress(current_learner(), course, _language())
-    return render_template("learning/course.html", course=course, progress=progress)
+    return render_template(
+        "learning/course.html", course=course_text(course, _language()), progress=progress
+    )
 
 
 @bp.get("/courses/<slug>/glossary")
 def glossary(slug: str):
     course = active_course_or_404(slug)
-    return render_template("learning/glossary.html", course=course)
+    return render_template("learning/glossary.html", course=course_text(course, _language()))
 
 
 @bp.get("/courses/<slug>/continue")
@@ -118,8 +120,10 @@ def _nav_step(step: Step | None) -> NavStep | None:
 
 
 def _build_lesson_page(course, plan, step, check_forms, check_results, csrf_value):
-    """Renders the content part of a lesson page (breadcrumbs, text, knowledge checks)."""
-    lesson = db.session.get(Lesson, step.id)
+    """Renders the content part of a lesson page (breadcrumbs, text, knowledge checks), in the
+    language the plan was made in."""
+    course = course_text(course, plan.language)
+    lesson = lesson_text(db.session.get(Lesson, step.id), plan.language)
     before, after = plan.neighbours(step)
     html = render_template(
         "learning/_lesson_article.html",

@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from sqlalchemy import select
 
 from course_app.accounts.identity import current_learner
+from course_app.content.localize import course_text
 from course_app.content.models import Course, Question
 from course_app.content.question_types.forms import make_question_form
 from course_app.content.question_views import question_view
@@ -61,7 +62,7 @@ def _render_form(course, step, quiz, questions, form, progress, status=200):
     return (
         render_template(
             "quizzes/take.html",
-            course=course,
+            course=course_text(course, progress.plan.language),
             quiz=quiz,
             questions=questions,
             form=form,
@@ -113,7 +114,7 @@ def answer(slug: str, key: str):
     if action == "review":
         return render_template(
             "quizzes/review.html",
-            course=course,
+            course=course_text(course, plan.language),
             quiz=quiz,
             questions=questions,
             responses=responses,
@@ -143,7 +144,7 @@ def result(slug: str, key: str, attempt_id: int):
     _, after = plan.neighbours(step)
     return render_template(
         "quizzes/result.html",
-        course=course,
+        course=course_text(course, plan.language),
         quiz=quiz,
         attempt=attempt,
         reviews=reviews,
@@ -155,10 +156,10 @@ def result(slug: str, key: str, attempt_id: int):
 @bp.get("/<key>/attempts")
 def history(slug: str, key: str):
     course = active_course_or_404(slug)
-    _plan, _step, quiz = _load_quiz(course, key)
+    plan, _step, quiz = _load_quiz(course, key)
     return render_template(
         "quizzes/history.html",
-        course=course,
+        course=course_text(course, plan.language),
         quiz=quiz,
         attempts=attempt_history(current_learner(), quiz),
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from flask_babel import get_locale
 from sqlalchemy import (
     CompoundSelect,
     and_,
@@ -19,7 +20,8 @@ from sqlalchemy import (
 )
 
 from course_app.accounts.models import Learner, User
-from course_app.content.localize import content_language, localized
+from course_app.caching import cache
+from course_app.content.localize import localized
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
 from course_app.db import utc_now
 from course_app.extensions import db
@@ -254,13 +256,14 @@ Contents = tuple[
 def _contents(course: Course | ReportCourse) -> Contents:
     """The active modules in order, each with its active lessons in order; and the questions
     of their quizzes, each with its module."""
-    return _contents_of(course.id, course.content_hash, content_language())
+    language = str(get_locale())
+    key = (course.id, course.content_hash, language)
+    # Kept per course version and language (caching.py): only an import changes a course's
+    # modules, lessons and questions, and it changes the course's content hash with them.
+    return cache("report-contents").get_or_make(key, lambda: _contents_of(course.id, language))
 
 
-# Kept per course, content and language: only an import changes a course's modules, lessons
-# and questions, and it changes the course's content hash with them.
-@lru_cache(maxsize=64)
-def _contents_of(course_id: int, content_hash: str, language: str | None) -> Contents:
+def _contents_of(course_id: int, language: str | None) -> Contents:
     rows = db.session.execute(_contents_statement(language), {"course_id": course_id})
     modules: dict[int, tuple[ModuleItem, list[LessonItem]]] = {}
     found: list[tuple[QuestionItem, ModuleItem]] = []
@@ -312,11 +315,6 @@ def _contents_statement(language: str | None) -> CompoundSelect:
     return union_all(lessons, questions).order_by(
         "module_position", "module_id", "kind", "item_position"
     )
-
-
-def clear_contents_cache() -> None:
-    """Forgets every course's kept contents (tests empty the tables, and ids come back)."""
-    _contents_of.cache_clear()
 
 
 def _questions(

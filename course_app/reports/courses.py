@@ -6,9 +6,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
+from flask_babel import get_locale
 from sqlalchemy import Select, select
 
-from course_app.content.localize import content_language, localized
+from course_app.content.localize import localized
 from course_app.content.models import Course
 from course_app.extensions import db
 
@@ -23,7 +24,7 @@ class ReportCourse(NamedTuple):
 
 def report_courses() -> list[ReportCourse]:
     """Every course, by slug, in one query: the filter's choices and the course pages' lookup."""
-    return [ReportCourse(*row) for row in db.session.execute(_courses(content_language()))]
+    return [ReportCourse(*row) for row in db.session.execute(_courses(str(get_locale())))]
 
 
 # Built once per language: every report page runs it.

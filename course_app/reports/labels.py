@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from course_app.content.localize import content_language, localized
+from course_app.content.localize import localized
 from course_app.content.models import Course
 from course_app.extensions import db
 from course_app.learning.topics import LANGUAGE_NAMES, topic_name
@@ -25,7 +26,7 @@ def key_labels(by: Breakdown, keys: Iterable[Any]) -> dict[Any, str]:
             return {}
         return dict(
             db.session.execute(
-                select(Course.id, localized(Course.title, content_language())).where(
+                select(Course.id, localized(Course.title, str(get_locale()))).where(
                     Course.id.in_(ids)
                 )
             ).all()
