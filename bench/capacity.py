@@ -24,6 +24,7 @@ import os
 import secrets
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -37,6 +38,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from http_bench import (
+    BIN,
     ROOT,
     WORKER_CLASS,
     WORKERS,
@@ -334,7 +336,9 @@ def drop_postgres(name: str) -> None:
         admin.dispose()
 
 
-def benchmark(args, tmp: Path, servers: list[Server], scratch: list[str]) -> None:
+def benchmark(args, tmp: Path, servers: list[Server], scratch: list[str]) -> bool:
+    """Runs every step; True when every acknowledged write is in the database and the kept
+    report tables match a rebuild."""
     if args.database == "sqlite":
         url = f"sqlite:///{tmp / 'capacity.db'}"
     else:
@@ -381,7 +385,17 @@ def benchmark(args, tmp: Path, servers: list[Server], scratch: list[str]) -> Non
         print_step(result, args)
         results.append(result)
         everyone += learners
-    print_summary(results, args.database, check_writes(url, env["SECRET_KEY"], everyone))
+    write_lines = check_writes(url, env["SECRET_KEY"], everyone)
+    print_summary(results, args.database, write_lines)
+    verified = subprocess.run(
+        [str(BIN / "flask"), "--app", "wsgi", "reports", "verify"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    print(f"reports   flask reports verify: {(verified.stdout + verified.stderr).strip()}")
+    return verified.returncode == 0 and not any("FAIL" in line for line in write_lines)
 
 
 def _interrupt(signum, frame):
@@ -400,6 +414,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--import-wait", type=float, default=300.0, help="retry `flask courses import` this long"
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 2 when a write was lost or `flask reports verify` finds a difference (CI)",
+    )
     args = parser.parse_args(argv)
     if not all(1 <= n <= 128 for n in args.steps) or not 0 < args.seconds <= 600:
         parser.error("use 1..128 learners per step and 0..600 seconds")
@@ -412,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     servers: list[Server] = []
     scratch: list[str] = []
     try:
-        benchmark(args, tmp, servers, scratch)
+        consistent = benchmark(args, tmp, servers, scratch)
     except SetupError as exc:
         print(f"\nbench could not run: {exc}", file=sys.stderr)
         return 1
@@ -425,6 +444,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in scratch:
             drop_postgres(name)
         shutil.rmtree(tmp, ignore_errors=True)
+    if args.check and not consistent:
+        print("\nFAILED: a write was lost or the report tables differ from a rebuild")
+        return 2
     return 0
 
 
