@@ -14,7 +14,7 @@ from course_app.audit.services import record_event
 from course_app.certificates.models import Certificate
 from course_app.content.localize import reading_language, text
 from course_app.content.models import Course
-from course_app.db import insert_for, utc_now
+from course_app.db import UTCDateTime, conflict_sql, utc_now
 from course_app.domain_errors import DomainError
 from course_app.events import Change, ProgressChange, announce
 from course_app.extensions import db
@@ -69,6 +69,15 @@ def get_certificate(learner: Learner, course: Course) -> Certificate | None:
     )
 
 
+# One certificate per learner and course: a double submit returns the first.
+_INSERT_CERTIFICATE = conflict_sql(
+    "INSERT INTO certificates (code, learner_id, course_id, recipient_name, language, issued_at)"
+    " VALUES (:code, :learner_id, :course_id, :recipient_name, :language, :issued_at)"
+    " ON CONFLICT (learner_id, course_id) DO NOTHING RETURNING id",
+    issued_at=UTCDateTime(),
+)
+
+
 def issue_certificate(
     learner: Learner, course: Course, recipient_name: str, language: str
 ) -> Certificate:
@@ -79,17 +88,15 @@ def issue_certificate(
         raise CertificateError(CertificateError.COURSE_NOT_COMPLETE)
     name = clean_recipient_name(recipient_name)
     created = db.session.scalar(
-        insert_for(db.session, Certificate)
-        .values(
+        _INSERT_CERTIFICATE,
+        dict(
             code=new_certificate_code(),
             learner_id=learner.id,
             course_id=course.id,
             recipient_name=name,
             language=language,
             issued_at=utc_now(),
-        )
-        .on_conflict_do_nothing(index_elements=["learner_id", "course_id"])
-        .returning(Certificate.id)
+        ),
     )
     if created is not None:
         announce(ProgressChange(Change.CERTIFICATE_ISSUED, learner.id, course.id))

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import Select, String, cast, literal, null, select, union_all
+from sqlalchemy import Select, String, bindparam, cast, literal, null, select, union_all
+from sqlalchemy.sql.elements import BindParameter
 
 from course_app.db import UTCDateTime
 from course_app.extensions import db
@@ -205,9 +206,13 @@ def _progress_rows(learner_ids, course_ids) -> Select:
 
 
 def _within(column, values):
-    if isinstance(values, int):
+    if isinstance(values, int | BindParameter):
         return column == values
     return column.in_(values)
+
+
+# Built once: it runs on every lesson a signed-in learner reads.
+_ONE_LEARNER_ONE_COURSE = _progress_rows(bindparam("learner_id"), bindparam("course_id"))
 
 
 @dataclass
@@ -241,8 +246,15 @@ def read_progress(
         if not learner_ids:
             return ProgressBook(plans, entries)
     course_ids = next(iter(plans)) if len(plans) == 1 else sorted(plans)
+    if isinstance(learner_ids, int) and isinstance(course_ids, int):
+        statement, params = (
+            _ONE_LEARNER_ONE_COURSE,
+            {"learner_id": learner_ids, "course_id": course_ids},
+        )
+    else:
+        statement, params = _progress_rows(learner_ids, course_ids), {}
     rows: dict[tuple[int, int], list] = defaultdict(list)
-    for row in db.session.execute(_progress_rows(learner_ids, course_ids)):
+    for row in db.session.execute(statement, params):
         rows[(row.learner_id, row.course_id)].append(row)
     for (learner_id, course_id), found in rows.items():
         progress = CourseProgress(plans[course_id], learner_id)

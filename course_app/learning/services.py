@@ -9,14 +9,22 @@ derived data listen there. Writers are expected to have locked the learner's enr
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import abort
-from sqlalchemy import Select, and_, delete, func, select, tuple_, update
+from sqlalchemy import (
+    Select,
+    and_,
+    delete,
+    func,
+    select,
+    tuple_,
+    update,
+)
 
 from course_app.accounts.models import Learner
 from course_app.content.models import Course
-from course_app.db import insert_for, utc_now
+from course_app.db import UTCDateTime, conflict_sql, utc_now
 from course_app.events import Change, ProgressChange, announce
 from course_app.extensions import db
 from course_app.learning.models import Enrolment, LessonProgress, Milestone, MilestoneKind
@@ -74,13 +82,27 @@ def last_activity(learner_id: int) -> datetime | None:
 # --- writing -------------------------------------------------------------------------------
 
 
+# A learner reading on is "active" to this precision: reloading a page, or answering the
+# checks in it, writes nothing new.
+ACTIVITY_PRECISION = timedelta(minutes=10)
+
+
 def record_lesson_viewed(
     learner: Learner, course: Course, lesson_id: int, language: str | None
 ) -> CourseProgress:
     """Remembers the lesson as the one last read (the course report's "stopped here"), and
-    the learner as active; starts the enrolment on the first view."""
+    the learner as active; starts the enrolment on the first view. Writes only when one of
+    these changed (a page read again within ACTIVITY_PRECISION writes nothing)."""
     progress = course_progress(learner, course, language)
-    return _write_enrolment(learner, progress, utc_now(), last_lesson_id=lesson_id)
+    now, old = utc_now(), progress.enrolment
+    if (
+        old is not None
+        and old.last_lesson_id == lesson_id
+        and old.language == progress.plan.language
+        and now - old.last_activity_at < ACTIVITY_PRECISION
+    ):
+        return progress
+    return _write_enrolment(learner, progress, now, last_lesson_id=lesson_id)
 
 
 def record_lesson_completed(
@@ -167,26 +189,17 @@ def _write_enrolment(
         language=plan.language,
         last_lesson_id=last_lesson_id or (old.last_lesson_id if old else None),
     )
-    stmt = insert_for(db.session, Enrolment).values(
-        learner_id=learner.id,
-        course_id=plan.course_id,
-        started_at=facts.started_at,
-        last_activity_at=now,
-        last_lesson_id=facts.last_lesson_id,
-        language=facts.language,
-        completed_at=completed_at,
-    )
-    table = Enrolment.__table__.c
     db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["learner_id", "course_id"],
-            set_=dict(
-                last_activity_at=stmt.excluded.last_activity_at,
-                last_lesson_id=func.coalesce(stmt.excluded.last_lesson_id, table.last_lesson_id),
-                language=stmt.excluded.language,
-                completed_at=func.coalesce(table.completed_at, stmt.excluded.completed_at),
-            ),
-        )
+        _UPSERT_ENROLMENT,
+        dict(
+            learner_id=learner.id,
+            course_id=plan.course_id,
+            started_at=facts.started_at,
+            last_activity_at=now,
+            last_lesson_id=facts.last_lesson_id,
+            language=facts.language,
+            completed_at=completed_at,
+        ),
     )
     course_id = plan.course_id
     if old is None:
@@ -198,12 +211,39 @@ def _write_enrolment(
     return replace(progress, enrolment=facts)
 
 
+_UPSERT_ENROLMENT = conflict_sql(
+    "INSERT INTO enrolments (learner_id, course_id, started_at, last_activity_at,"
+    " last_lesson_id, language, completed_at)"
+    " VALUES (:learner_id, :course_id, :started_at, :last_activity_at, :last_lesson_id,"
+    " :language, :completed_at)"
+    " ON CONFLICT (learner_id, course_id) DO UPDATE SET"
+    " last_activity_at = excluded.last_activity_at,"
+    " last_lesson_id = coalesce(excluded.last_lesson_id, enrolments.last_lesson_id),"
+    " language = excluded.language,"
+    " completed_at = coalesce(enrolments.completed_at, excluded.completed_at)",
+    started_at=UTCDateTime(),
+    last_activity_at=UTCDateTime(),
+    completed_at=UTCDateTime(),
+)
+_INSERTS_IGNORING_DUPLICATES = {
+    LessonProgress: conflict_sql(
+        "INSERT INTO lesson_progress (learner_id, course_id, lesson_id, completed_at)"
+        " VALUES (:learner_id, :course_id, :lesson_id, :completed_at) ON CONFLICT DO NOTHING",
+        completed_at=UTCDateTime(),
+    ),
+    Milestone: conflict_sql(
+        "INSERT INTO milestones (learner_id, course_id, kind, item_id, at)"
+        " VALUES (:learner_id, :course_id, :kind, :item_id, :at) ON CONFLICT DO NOTHING",
+        at=UTCDateTime(),
+    ),
+}
+
+
 def _insert_ignoring_duplicates(model, rows: list[dict]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING: a double click or a parallel request leaves one row
     and no error (and no SAVEPOINT round trips)."""
     if rows:
-        table = model.__table__
-        db.session.execute(insert_for(db.session, table).on_conflict_do_nothing(), rows)
+        db.session.execute(_INSERTS_IGNORING_DUPLICATES[model], rows)
 
 
 # --- after other changes -------------------------------------------------------------------

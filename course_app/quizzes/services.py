@@ -5,19 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Boolean, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from course_app.accounts.models import Learner
 from course_app.content.models import Course
 from course_app.content.question_types import Verdict
 from course_app.content.question_views import QuestionView
-from course_app.db import insert_for, utc_now
+from course_app.db import UTCDateTime, conflict_sql, utc_now
 from course_app.extensions import db
 from course_app.learning.services import record_quiz_result
 from course_app.quizzes.content import QuizView
 from course_app.quizzes.grading import grade_response, has_passed, score_percent
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
+
+# One attempt per learner and submission token: the form's token makes a resent form a no-op.
+_INSERT_ATTEMPT = conflict_sql(
+    "INSERT INTO quiz_attempts (learner_id, quiz_id, course_id, submission_token, submitted_at,"
+    " correct_count, question_count, score, passed)"
+    " VALUES (:learner_id, :quiz_id, :course_id, :submission_token, :submitted_at,"
+    " :correct_count, :question_count, :score, :passed)"
+    " ON CONFLICT DO NOTHING RETURNING id",
+    submitted_at=UTCDateTime(),
+    passed=Boolean(),
+)
 
 
 def submit_attempt(
@@ -38,8 +49,8 @@ def submit_attempt(
     correct = sum(1 for _, _, v in verdicts if v.correct)
     passed = has_passed(correct, len(questions), quiz.pass_mark)
     attempt_id = db.session.scalar(
-        insert_for(db.session, QuizAttempt)
-        .values(
+        _INSERT_ATTEMPT,
+        dict(
             learner_id=learner.id,
             quiz_id=quiz.id,
             course_id=quiz.course_id,
@@ -49,9 +60,7 @@ def submit_attempt(
             question_count=len(questions),
             score=score_percent(correct, len(questions)),
             passed=passed,
-        )
-        .on_conflict_do_nothing()
-        .returning(QuizAttempt.id)
+        ),
     )
     if attempt_id is None:  # this very form was submitted before: that attempt stands
         return find_attempt_by_token(learner, token).id

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Select,
     Subquery,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -33,7 +34,7 @@ from sqlalchemy import (
 from course_app.accounts.models import Learner, User
 from course_app.certificates.models import Certificate
 from course_app.content.models import Lesson, Quiz
-from course_app.db import insert_for
+from course_app.db import CompiledOnce, insert_in
 from course_app.extensions import db
 from course_app.learning.models import Enrolment, LessonProgress, Milestone, MilestoneKind
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
@@ -181,48 +182,62 @@ def _modules(en: Subquery, keys: Sequence[str]) -> Select:
 # --- one learner's share ----------------------------------------------------------------
 
 
-def _mine(learner_id: int, course_id: int) -> Select:
-    """The learner's items in the course now, keyed by their cell."""
-    return course_items(cohort(learner_id, course_id).subquery("mine"), CELL_KEYS)
+def _mine() -> Subquery:
+    """The learner's items in the course now, keyed by their cell (bound: learner_id,
+    course_id)."""
+    return course_items(
+        cohort(bindparam("learner_id"), bindparam("course_id")).subquery("mine"), CELL_KEYS
+    ).subquery("mine_items")
+
+
+def _refresh_cells(dialect: str) -> Any:
+    """INSERT INTO cells the learner's items now minus their last share, per cell and item."""
+    kept = ReportCourseShare.__table__.c
+    old = select(
+        *[kept[name] for name in ITEM_KEYS],
+        *[(-kept[name]).label(name) for name in ITEM_COLUMNS],
+    ).where(kept.learner_id == bindparam("learner_id"), kept.course_id == bindparam("course_id"))
+    return _adding_to_cells(dialect, union_all(select(_mine()), old).subquery("change"))
+
+
+def _refresh_share(dialect: str) -> Any:
+    """The learner's share made their items now (a vanished item stays, at zero)."""
+    mine = _mine()
+    insert = insert_in(dialect, ReportCourseShare.__table__)
+    rows = select(bindparam("learner_id", type_=Integer), *mine.c).where(true())
+    stmt = insert.from_select(["learner_id", *ITEM_KEYS, *ITEM_COLUMNS], rows)
+    return stmt.on_conflict_do_update(
+        index_elements=["learner_id", "course_id", "kind", "item_id"],
+        set_={name: stmt.excluded[name] for name in (*CELL_KEYS[1:], *ITEM_COLUMNS)},
+    )
+
+
+_REFRESH_CELLS = CompiledOnce(_refresh_cells)
+_REFRESH_SHARE = CompiledOnce(_refresh_share)
 
 
 def refresh_course_share(learner_id: int, course_id: int) -> None:
     """Counts the learner's items in the course again, adds the difference from their last
     share to the cells, and keeps the new share: two statements."""
-    mine = _mine(learner_id, course_id).subquery("mine_items")
-    kept = ReportCourseShare
-    old = select(
-        *[kept.__table__.c[name] for name in ITEM_KEYS],
-        *[(-kept.__table__.c[name]).label(name) for name in ITEM_COLUMNS],
-    ).where(kept.learner_id == learner_id, kept.course_id == course_id)
-    _add_to_cells(union_all(select(mine), old).subquery("change"))
-    insert = insert_for(db.session, ReportCourseShare)
-    rows = select(literal(learner_id), *mine.c).where(true())
-    stmt = insert.from_select(["learner_id", *ITEM_KEYS, *ITEM_COLUMNS], rows)
-    db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["learner_id", "course_id", "kind", "item_id"],
-            set_={name: stmt.excluded[name] for name in (*CELL_KEYS[1:], *ITEM_COLUMNS)},
-        )
-    )
+    ids = {"learner_id": learner_id, "course_id": course_id}
+    _REFRESH_CELLS.execute(db.session, ids)
+    _REFRESH_SHARE.execute(db.session, ids)
 
 
 def drop_learner_shares(learner_id: int) -> None:
     """Takes every share of the learner out of the cells and forgets it (a guest merged into
     an account: their steps are counted again under the account)."""
     kept = ReportCourseShare.__table__.c
-    _add_to_cells(
-        select(
-            *[kept[name] for name in ITEM_KEYS],
-            *[(-kept[name]).label(name) for name in ITEM_COLUMNS],
-        )
-        .where(kept.learner_id == learner_id)
-        .subquery("gone")
-    )
+    gone = select(
+        *[kept[name] for name in ITEM_KEYS],
+        *[(-kept[name]).label(name) for name in ITEM_COLUMNS],
+    ).where(kept.learner_id == learner_id)
+    dialect = db.session.get_bind().dialect.name
+    db.session.execute(_adding_to_cells(dialect, gone.subquery("gone")))
     db.session.execute(delete(ReportCourseShare).where(ReportCourseShare.learner_id == learner_id))
 
 
-def _add_to_cells(changes: Subquery) -> None:
+def _adding_to_cells(dialect: str, changes: Subquery) -> Any:
     """Adds the changes, summed per cell and item, to the cells (creating cells as needed), in
     key order, so that two learners' changes lock shared cells in the same order."""
     keys = [changes.c[name] for name in ITEM_KEYS]
@@ -234,14 +249,12 @@ def _add_to_cells(changes: Subquery) -> None:
         .having(or_(*[sum_ != 0 for sum_ in sums]))
         .order_by(*keys)
     )
-    insert = insert_for(db.session, ReportCourseCell)
+    insert = insert_in(dialect, ReportCourseCell.__table__)
     stmt = insert.from_select([*ITEM_KEYS, *ITEM_COLUMNS], summed)
     cells = ReportCourseCell.__table__.c
-    db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=list(ITEM_KEYS),
-            set_={name: cells[name] + stmt.excluded[name] for name in ITEM_COLUMNS},
-        )
+    return stmt.on_conflict_do_update(
+        index_elements=list(ITEM_KEYS),
+        set_={name: cells[name] + stmt.excluded[name] for name in ITEM_COLUMNS},
     )
 
 

@@ -9,6 +9,7 @@ reports read it directly for the days a date range cuts out of a month.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Select,
     Subquery,
     and_,
+    bindparam,
     cast,
     delete,
     func,
@@ -30,7 +32,7 @@ from sqlalchemy import (
 
 from course_app.accounts.models import Learner, User
 from course_app.certificates.models import Certificate
-from course_app.db import insert_for
+from course_app.db import CompiledOnce, insert_in
 from course_app.extensions import db
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.quizzes.models import QuizAttempt
@@ -174,19 +176,25 @@ def _grouped(learner_id: int | None = None, course_id: int | None = None) -> Sel
 _INSERT_COLUMNS = [*EVENT_COLUMNS, "organisation_id", "language"]
 
 
+def _refresh_months(dialect: str) -> Any:
+    mine = _grouped(bindparam("learner_id"), bindparam("course_id")).subquery("mine")
+    stmt = insert_in(dialect, ReportMonth.__table__).from_select(
+        _INSERT_COLUMNS, select(mine).where(true())
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["learner_id", "course_id", "month"],
+        set_={name: stmt.excluded[name] for name in _INSERT_COLUMNS[3:]},
+    )
+
+
+_REFRESH_MONTHS = CompiledOnce(_refresh_months)
+
+
 def refresh_months(learner_id: int, course_id: int) -> None:
     """Counts one learner's rows for one course again from the source tables (a handful of
     rows) and writes them over the kept ones: one statement. A learner's events only ever
     grow, so no month loses its row."""
-    rows = select(_grouped(learner_id, course_id).subquery("mine")).where(true())
-    insert = insert_for(db.session, ReportMonth)
-    stmt = insert.from_select(_INSERT_COLUMNS, rows)
-    db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["learner_id", "course_id", "month"],
-            set_={name: stmt.excluded[name] for name in _INSERT_COLUMNS[3:]},
-        )
-    )
+    _REFRESH_MONTHS.execute(db.session, {"learner_id": learner_id, "course_id": course_id})
 
 
 def drop_learner_months(learner_id: int) -> None:
