@@ -10,47 +10,17 @@ and shown to another.
 
 from __future__ import annotations
 
-import threading
-
 from flask import Flask, current_app, g, request
 from flask_babel import get_locale, ngettext
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf as csrf_token
 from markupsafe import Markup, escape
 
-from course_app.signing import csrf_token
+from course_app.caching import cache
 
 TEMPLATE = "_site_header.html"
 CSRF_SLOT = "__site_header_csrf_slot__"
 PATH_SLOT = "__site_header_path_slot__"
-MAX_ENTRIES = 64  # 2 languages x 5 roles x 2 flags, with room for more of each
-
-
-class SiteHeaders:
-    """Rendered headers of one app, by (language, role, public computer, script root)."""
-
-    def __init__(self) -> None:
-        self._entries: dict[tuple, str] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> str | None:
-        return self._entries.get(key)
-
-    def put(self, key: tuple, html: str) -> None:
-        with self._lock:
-            if len(self._entries) >= MAX_ENTRIES:
-                self._entries.clear()
-            self._entries[key] = html
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-def site_headers(app: Flask) -> SiteHeaders:
-    return app.extensions["site_headers"]
 
 
 def _render(language: str, role: str | None, public_computer: bool) -> str:
@@ -79,12 +49,8 @@ def viewer_key() -> tuple:
 def site_header() -> Markup:
     """This request's header: the cached one for its viewer, with its own token and path."""
     key = viewer_key()
-    headers = site_headers(current_app)
-    html = headers.get(key)
-    if html is None:
-        language, role, public_computer, _script_root = key
-        html = _render(language, role, public_computer)
-        headers.put(key, html)
+    language, role, public_computer, _script_root = key
+    html = cache("site-headers").get_or_make(key, lambda: _render(language, role, public_computer))
     path = request.full_path if request.query_string else request.path
     return Markup(  # noqa: S704 - our own template; the path and token are escaped here
         html.replace(CSRF_SLOT, escape(csrf_token())).replace(PATH_SLOT, escape(path))
@@ -92,7 +58,6 @@ def site_header() -> Markup:
 
 
 def init_site_header(app: Flask) -> None:
-    app.extensions["site_headers"] = SiteHeaders()
     app.jinja_env.globals["site_header"] = site_header
 
 

@@ -117,12 +117,14 @@ def make_course(
     pass_mark: int = 80,
     language: str = "en",
     topic: str = "health-literacy",
+    title: str | None = None,
 ) -> Course:
-    """A course built straight from models: checks in the first lesson, a full quiz per module."""
+    """A course built straight from models: checks in the first lesson, a full quiz per module.
+    The one course builder of the suite (content from files: tests/content.write_course)."""
     course = Course(
         slug=slug,
         language=language,
-        title=f"Course {slug}",
+        title=title or f"Course {slug}",
         topic=topic,
         summary_html="<p>A course for tests.</p>",
         minutes=modules * lessons_per_module * 5,

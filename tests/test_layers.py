@@ -29,7 +29,6 @@ LAYERS: list[set[str]] = [
         "i18n",
         "mail",
         "security",
-        "signing",
         "site_header",
         "templating",
     },

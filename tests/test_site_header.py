@@ -8,8 +8,7 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from course_app.public_computer.marker import COOKIE_NAME
-from course_app.site_header import site_headers
-from tests.conftest import PASSWORD, csrf_token_from
+from tests.conftest import csrf_token_from, signed_in
 
 LESSON = "/courses/sample-health-basics/lessons/where-to-start"
 ES = {"Accept-Language": "es"}
@@ -30,17 +29,6 @@ def tokens(html: str) -> set[str]:
     return set(re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', html))
 
 
-def sign_in_with_csrf(app, username: str):
-    client = app.test_client()
-    page = client.get("/account/sign-in").get_data(as_text=True)
-    response = client.post(
-        "/account/sign-in",
-        data={"username": username, "password": PASSWORD, "csrf_token": csrf_token_from(page)},
-    )
-    assert response.status_code == 302
-    return client
-
-
 @pytest.fixture
 def viewers(csrf_app, make_user, sample_course):
     """Four people on the same lesson: roles and languages all different."""
@@ -48,9 +36,9 @@ def viewers(csrf_app, make_user, sample_course):
     make_user("staff-en", "staff", language="en")
     make_user("reader-en", "learner", language="en")
     return {
-        "librarian": (sign_in_with_csrf(csrf_app, "desk-es"), {}),
-        "staff": (sign_in_with_csrf(csrf_app, "staff-en"), {}),
-        "learner": (sign_in_with_csrf(csrf_app, "reader-en"), {}),
+        "librarian": (signed_in(csrf_app, "desk-es"), {}),
+        "staff": (signed_in(csrf_app, "staff-en"), {}),
+        "learner": (signed_in(csrf_app, "reader-en"), {}),
         "guest": (csrf_app.test_client(), ES),
     }
 
@@ -155,9 +143,8 @@ def test_only_a_marked_computer_shows_the_public_computer_bar(app, client, sampl
 
 
 def test_the_header_is_rendered_once_per_kind_of_viewer(app, sample_course):
-    site_headers(app).clear()
     for _ in range(3):
         app.test_client().get(LESSON)
         app.test_client().get(LESSON, headers=ES)
         app.test_client().get("/")
-    assert len(site_headers(app)) == 2
+    assert len(app.extensions["caches"]["site-headers"]) == 2

@@ -228,9 +228,6 @@ class ProgressBook:
             found = CourseProgress(self.plans[course_id], learner_id)
         return found
 
-    def of_learner(self, learner_id: int) -> list[CourseProgress]:
-        return [p for (lid, _c), p in self.entries.items() if lid == learner_id]
-
 
 def read_progress(
     learner_ids: int | Iterable[int] | Select, plans: Iterable[CoursePlan]

@@ -3,7 +3,7 @@ language; and whose data the viewer may see."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Select
@@ -44,9 +44,6 @@ class ReportFilter:
             months.append(f"{year:04d}-{month:02d}")
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return months
-
-    def without_course(self) -> ReportFilter:
-        return replace(self, course_id=None)
 
 
 def default_filter(today: date) -> ReportFilter:

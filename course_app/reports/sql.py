@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import Float, String, text
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 
@@ -51,10 +50,6 @@ def _seconds_postgresql(element: seconds_between, compiler: Any, **kw: Any) -> s
     start, end = list(element.clauses)
     end_sql, start_sql = compiler.process(end, **kw), compiler.process(start, **kw)
     return f"EXTRACT(EPOCH FROM ({end_sql} - {start_sql}))"
-
-
-def as_float(expression: ColumnElement[Any]) -> ColumnElement[float]:
-    return expression.cast(Float)
 
 
 def _sqlite_from_hint(self: SQLiteCompiler, table: Any, text: str) -> str:

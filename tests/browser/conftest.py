@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from course_app import create_app
 from course_app.config import TestConfig
 from course_app.extensions import db
-from tests.conftest import IN_CI, ROOT
+from tests.conftest import IN_CI, PASSWORD, ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -132,3 +132,13 @@ def checked(page):
     page.wait_for_load_state("load")
     page.axe.check(page)
     return page
+
+
+def sign_in_as(page, username: str, password: str = PASSWORD) -> None:
+    """Signs in through the page, as a patron would."""
+    go(page, "/account/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    checked(page)

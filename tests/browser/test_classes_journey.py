@@ -17,7 +17,7 @@ from course_app.classes.services import add_members, create_assignment, create_c
 from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.libraries.models import Organisation
-from tests.browser.conftest import checked, go
+from tests.browser.conftest import checked, go, sign_in_as
 from tests.classes.builders import place, user
 from tests.conftest import PASSWORD
 from tests.factories import make_course, make_library_tree, make_user
@@ -27,13 +27,6 @@ def click_to(page, locator):
     with page.expect_navigation():
         locator.click()
     return checked(page)
-
-
-def sign_in_as(page, username: str) -> None:
-    go(page, "/account/sign-in")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    click_to(page, page.get_by_role("button", name="Sign in"))
 
 
 def sign_out(page) -> None:

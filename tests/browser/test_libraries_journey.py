@@ -10,20 +10,12 @@ from sqlalchemy import select
 from course_app.accounts.models import User
 from course_app.extensions import db
 from course_app.libraries.services import find_organisation, set_user_library
-from tests.browser.conftest import checked, go
-from tests.conftest import PASSWORD
+from tests.browser.conftest import checked, sign_in_as
 
 
 def click_to(page, locator):
     locator.click()
     return checked(page)
-
-
-def sign_in_as(page, username: str) -> None:
-    go(page, "/account/sign-in")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    click_to(page, page.get_by_role("button", name="Sign in"))
 
 
 def sign_out(page) -> None:

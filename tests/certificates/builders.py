@@ -5,16 +5,14 @@ They run inside an app context and flush; the test commits when it needs the row
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import select
 
 from course_app.accounts.models import Learner, User
 from course_app.certificates.models import Certificate
 from course_app.certificates.services import issue_certificate
-from course_app.content.models import Course, Lesson, Module
+from course_app.content.models import Course, Lesson
 from course_app.extensions import db
-from tests.factories import complete_lesson
+from tests.factories import complete_lesson, make_course
 
 
 def build_course(
@@ -24,28 +22,14 @@ def build_course(
     language: str = "en",
 ) -> Course:
     """An active course with one module of required lessons and no quiz."""
-    course = Course(
-        slug=slug, language=language, title=title, topic="digital", content_hash=uuid.uuid4().hex
+    return make_course(
+        slug,
+        modules=1,
+        lessons_per_module=lesson_count,
+        with_quiz=False,
+        language=language,
+        title=title,
     )
-    db.session.add(course)
-    db.session.flush()
-    module = Module(course_id=course.id, key="m1", position=1, title="Getting started")
-    db.session.add(module)
-    db.session.flush()
-    for position in range(1, lesson_count + 1):
-        db.session.add(
-            Lesson(
-                course_id=course.id,
-                module_id=module.id,
-                key=f"lesson-{position}",
-                position=position,
-                title=f"Lesson {position}",
-                required=True,
-                body_html="<p>Hello.</p>",
-            )
-        )
-    db.session.flush()
-    return course
 
 
 def course_by_slug(slug: str = "first-steps-online") -> Course:

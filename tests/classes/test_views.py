@@ -24,7 +24,7 @@ from tests.classes.builders import (
     place,
     user,
 )
-from tests.conftest import csrf_token_from, sign_in
+from tests.conftest import csrf_token_from, signed_in
 from tests.factories import make_user
 from tests.test_query_counts import count_queries
 
@@ -37,23 +37,6 @@ def world(app):
     return world
 
 
-def signed_in(app, username):
-    client = app.test_client()
-    assert sign_in(client, username).status_code == 302
-    return client
-
-
-def csrf_client(csrf_app, username):
-    client = csrf_app.test_client()
-    token = csrf_token_from(client.get("/account/sign-in").get_data(as_text=True))
-    response = client.post(
-        "/account/sign-in",
-        data={"username": username, "password": "correct horse battery", "csrf_token": token},
-    )
-    assert response.status_code == 302
-    return client
-
-
 def post_form(client, url, data):
     token = csrf_token_from(client.get(url).get_data(as_text=True))
     return client.post(url, data={**data, "csrf_token": token})
@@ -64,7 +47,7 @@ def test_librarian_creates_a_class_picks_patrons_and_assigns_with_csrf_on(app, c
         place(make_user("newbie", display_name="Nell Newbie"), world["north-a"])
         db.session.commit()
         newbie_id = user("newbie").id
-    client = csrf_client(csrf_app, "lib")
+    client = signed_in(csrf_app, "lib")
     assert client.post("/classes/new", data={"name": "No token"}).status_code == 400
     response = post_form(
         client,
@@ -174,7 +157,7 @@ def test_a_patron_joins_with_a_code_after_signing_in_and_sees_the_work(app, csrf
     response = guest.get(f"/join?code={code}")
     assert response.status_code == 302 and "/account/sign-in" in response.headers["Location"]
     assert "next=" in response.headers["Location"]
-    client = csrf_client(csrf_app, "northb")
+    client = signed_in(csrf_app, "northb")
     response = post_form(client, "/join", {"code": "nope"})
     assert response.status_code == 400
     assert "No class has this code" in response.get_data(as_text=True)

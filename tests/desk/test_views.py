@@ -15,7 +15,7 @@ from course_app.desk.models import LibraryCard
 from course_app.extensions import db
 from course_app.libraries.models import Organisation
 from course_app.libraries.services import set_user_library
-from tests.conftest import csrf_token_from, sign_in
+from tests.conftest import csrf_token_from, sign_in, signed_in
 from tests.factories import make_library_tree
 from tests.test_query_counts import queries_for
 
@@ -38,17 +38,7 @@ def librarian(app, csrf_app, tree, make_user):
             None, user, db.session.get(Organisation, tree["north-a"]), sees_whole_system=True
         )
         db.session.commit()
-    return signed_in_with_csrf(csrf_app, "lib")
-
-
-def signed_in_with_csrf(csrf_app, username, password="correct horse battery"):
-    client = csrf_app.test_client()
-    token = csrf_token_from(client.get("/account/sign-in").get_data(as_text=True))
-    response = client.post(
-        "/account/sign-in", data={"username": username, "password": password, "csrf_token": token}
-    )
-    assert response.status_code == 302
-    return client
+    return signed_in(csrf_app, "lib")
 
 
 def post_form(client, url, data, **kw):
@@ -176,7 +166,7 @@ def test_patron_must_choose_a_password_before_anything_else(app, csrf_app, libra
         )
     )
     [passphrase] = passphrases_on(page)
-    patron = signed_in_with_csrf(csrf_app, "pat.doe", passphrase)
+    patron = signed_in(csrf_app, "pat.doe", passphrase)
     for url in ("/my-learning", "/", "/account/", "/desk/patrons"):
         response = patron.get(url)
         assert response.status_code == 302
@@ -222,10 +212,7 @@ def test_reset_code_lets_the_patron_choose_a_new_password_once(app, csrf_app, li
     data = {"username": "pat.doe", "code": code.group(1), "password": "a path of my own"}
     response = post_form(public, "/account/reset", data)
     assert response.status_code == 302 and response.headers["Location"].endswith("/account/sign-in")
-    assert (
-        signed_in_with_csrf(csrf_app, "pat.doe", "a path of my own").get("/my-learning").status_code
-        == 200
-    )
+    assert signed_in(csrf_app, "pat.doe", "a path of my own").get("/my-learning").status_code == 200
     again = post_form(public, "/account/reset", {**data, "password": "another path again"})
     assert again.status_code == 400 and "Ask the library for a new code" in text(again)
 
@@ -336,7 +323,7 @@ def test_a_changed_or_foreign_preview_token_is_refused(app, librarian, csrf_app,
         user = db.session.scalar(select(User).where(User.username == "lib2"))
         set_user_library(None, user, db.session.get(Organisation, tree["north-a"]))
         db.session.commit()
-    other = signed_in_with_csrf(csrf_app, "lib2")
+    other = signed_in(csrf_app, "lib2")
     token = csrf_token_from(other.get("/desk/patrons/import").get_data(as_text=True))
     stolen = {**fields, "csrf_token": token}
     refused = other.post("/desk/patrons/import/create", data=stolen)
@@ -504,7 +491,7 @@ def test_a_librarian_of_another_system_never_sees_the_patron(
         )
         patron_id = db.session.scalar(select(User.id).where(User.username == "ana.north"))
         db.session.commit()
-    south = signed_in_with_csrf(csrf_app, "southlib")
+    south = signed_in(csrf_app, "southlib")
     assert "Ana North" not in text(south.get("/desk/patrons?q=ana"))
     assert south.get(f"/desk/patrons/{patron_id}/reset-code").status_code == 404
 

@@ -13,7 +13,7 @@ from course_app.certificates.models import Certificate
 from course_app.content.models import Course, Lesson
 from course_app.extensions import db
 from course_app.reports.verify import compare_with_rebuild
-from tests.conftest import sign_in
+from tests.conftest import signed_in
 from tests.factories import make_course, quiz_form_data
 
 SLUG = "onward"
@@ -26,13 +26,6 @@ def course_id(app, make_user):
         course = make_course(SLUG, modules=2, lessons_per_module=2)
         db.session.commit()
         return course.id
-
-
-def computer(app):
-    """A browser on its own: its own cookies, signed in as the reader."""
-    client = app.test_client()
-    assert sign_in(client, "reader").status_code == 302
-    return client
 
 
 def quiz_data(app, course_id, module, right=5):
@@ -54,20 +47,20 @@ def finish_course(app, client, course_id):
 
 
 def test_continue_on_another_computer_goes_to_the_first_unfinished_step(app, course_id):
-    home = computer(app)
+    home = signed_in(app, "reader")
     home.post(f"/courses/{SLUG}/lessons/m1-l1/complete")
     home.post(f"/courses/{SLUG}/lessons/m1-l2/complete")
     home.post(f"/courses/{SLUG}/quizzes/m1-quiz", data=quiz_data(app, course_id, 1))
     home.get(f"/courses/{SLUG}/lessons/m1-l1")  # re-read an early lesson last
     home.post("/account/sign-out")
-    library = computer(app)
+    library = signed_in(app, "reader")
     assert location(library.get(f"/courses/{SLUG}/continue")).endswith(f"/{SLUG}/lessons/m2-l1")
     page = library.get(f"/courses/{SLUG}").get_data(as_text=True)
     assert "Continue" in page and "Passed" in page
 
 
 def test_continue_after_a_failed_quiz_goes_back_to_that_quiz(app, course_id):
-    client = computer(app)
+    client = signed_in(app, "reader")
     client.post(f"/courses/{SLUG}/lessons/m1-l1/complete")
     client.post(f"/courses/{SLUG}/lessons/m1-l2/complete")
     client.post(f"/courses/{SLUG}/quizzes/m1-quiz", data=quiz_data(app, course_id, 1, right=1))
@@ -75,7 +68,7 @@ def test_continue_after_a_failed_quiz_goes_back_to_that_quiz(app, course_id):
 
 
 def test_done_on_a_reread_lesson_skips_a_quiz_already_passed(app, course_id):
-    client = computer(app)
+    client = signed_in(app, "reader")
     client.post(f"/courses/{SLUG}/lessons/m1-l1/complete")
     client.post(f"/courses/{SLUG}/lessons/m1-l2/complete")
     client.post(f"/courses/{SLUG}/quizzes/m1-quiz", data=quiz_data(app, course_id, 1))
@@ -84,7 +77,7 @@ def test_done_on_a_reread_lesson_skips_a_quiz_already_passed(app, course_id):
 
 
 def test_a_passed_quiz_says_so_with_the_best_score_and_the_way_on(app, course_id):
-    client = computer(app)
+    client = signed_in(app, "reader")
     client.post(f"/courses/{SLUG}/quizzes/m1-quiz", data=quiz_data(app, course_id, 1, right=4))
     page = client.get(f"/courses/{SLUG}/quizzes/m1-quiz").get_data(as_text=True)
     assert "You passed this quiz." in page and "Your best score is 80%." in page
@@ -96,7 +89,7 @@ def test_a_passed_quiz_says_so_with_the_best_score_and_the_way_on(app, course_id
 
 
 def test_a_failed_practice_try_never_changes_a_pass_or_a_completion(app, course_id):
-    client = computer(app)
+    client = signed_in(app, "reader")
     finish_course(app, client, course_id)
     response = client.post(
         f"/courses/{SLUG}/quizzes/m1-quiz", data=quiz_data(app, course_id, 1, right=0)
@@ -109,7 +102,7 @@ def test_a_failed_practice_try_never_changes_a_pass_or_a_completion(app, course_
 
 
 def test_the_last_step_leads_to_the_certificate(app, course_id):
-    client = computer(app)
+    client = signed_in(app, "reader")
     response = finish_course(app, client, course_id)
     result = client.get(location(response)).get_data(as_text=True)
     assert "Get your certificate" in result and f"/courses/{SLUG}/certificate" in result
@@ -135,7 +128,7 @@ def add_lesson(app, course_id) -> None:
 
 
 def test_a_finished_course_stays_finished_when_a_lesson_is_added(app, course_id):
-    client = computer(app)
+    client = signed_in(app, "reader")
     finish_course(app, client, course_id)
     assert (
         client.post(f"/courses/{SLUG}/certificate", data={"recipient_name": "Ana"}).status_code
@@ -156,7 +149,7 @@ def test_a_finished_course_stays_finished_when_a_lesson_is_added(app, course_id)
 
 
 def test_a_certificate_can_still_be_claimed_after_a_lesson_is_added(app, course_id):
-    client = computer(app)
+    client = signed_in(app, "reader")
     finish_course(app, client, course_id)
     add_lesson(app, course_id)
     response = client.post(f"/courses/{SLUG}/certificate", data={"recipient_name": "Ana Ruiz"})

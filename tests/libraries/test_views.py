@@ -13,7 +13,8 @@ from course_app.audit.services import record_event
 from course_app.extensions import db
 from course_app.libraries.models import Organisation
 from course_app.libraries.services import set_user_library
-from tests.conftest import csrf_token_from, sign_in
+from tests.conftest import csrf_token_from
+from tests.conftest import signed_in as signed_in_client
 from tests.factories import make_library_tree
 from tests.test_query_counts import queries_for
 
@@ -40,9 +41,7 @@ def signed_in(app, make_user):
         make_user(username, role)
         if code:
             place(app, username, code, whole)
-        client = app.test_client()
-        assert sign_in(client, username).status_code == 302
-        return client
+        return signed_in_client(app, username)
 
     return factory
 
