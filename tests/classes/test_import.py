@@ -16,8 +16,8 @@ from course_app.classes.services import create_class
 from course_app.extensions import db
 from course_app.libraries.models import Organisation
 from tests.classes.builders import class_world, user
-from tests.conftest import csrf_token_from
-from tests.desk.test_views import confirm_data, signed_in_with_csrf
+from tests.conftest import csrf_token_from, signed_in
+from tests.desk.test_views import confirm_data
 
 HEADER = "name,card_number,email,branch\n"
 TEN = "".join(f"Learner {n:02d},3000000{n:03d},,\n" for n in range(1, 11))
@@ -62,7 +62,7 @@ def count_users(app) -> int:
 def test_the_class_page_links_to_the_import_and_the_branch_defaults_to_the_class(
     app, csrf_app, world
 ):
-    lib = signed_in_with_csrf(csrf_app, "lib")
+    lib = signed_in(csrf_app, "lib")
     show = text(lib.get(f"/classes/{world['class_id']}"))
     assert f'href="/classes/{world["class_id"]}/import">Import patrons from a file' in show
     page = text(lib.get(f"/classes/{world['class_id']}/import"))
@@ -71,7 +71,7 @@ def test_the_class_page_links_to_the_import_and_the_branch_defaults_to_the_class
 
 
 def test_import_into_a_class_previews_then_makes_everyone_a_member_at_once(app, csrf_app, world):
-    lib = signed_in_with_csrf(csrf_app, "lib")
+    lib = signed_in(csrf_app, "lib")
     class_id = world["class_id"]
     before = count_users(app)
     bad = HEADER + TEN.replace("Learner 05,3000000005", ",3000000005")
@@ -107,7 +107,7 @@ def test_import_into_a_class_previews_then_makes_everyone_a_member_at_once(app, 
 
 
 def test_another_systems_librarian_gets_404_by_id_guessing(app, csrf_app, world):
-    south = signed_in_with_csrf(csrf_app, "southlib")
+    south = signed_in(csrf_app, "southlib")
     class_id = world["class_id"]
     assert south.get(f"/classes/{class_id}/import").status_code == 404
     token = csrf_token_from(south.get("/desk/patrons/import").get_data(as_text=True))
@@ -126,7 +126,7 @@ def test_another_systems_librarian_gets_404_by_id_guessing(app, csrf_app, world)
 
 
 def test_a_preview_is_saved_only_into_the_class_it_was_made_for(app, csrf_app, world):
-    lib = signed_in_with_csrf(csrf_app, "lib")
+    lib = signed_in(csrf_app, "lib")
     with app.app_context():
         other = create_class(
             user("lib"), db.session.get(Organisation, world["north-a"]), "Thursday", None
@@ -158,7 +158,7 @@ def test_a_preview_is_saved_only_into_the_class_it_was_made_for(app, csrf_app, w
 
 def test_rows_in_a_branch_outside_the_class_system_are_named(app, csrf_app, world, make_user):
     make_user("boss", "staff")
-    staff = signed_in_with_csrf(csrf_app, "boss")
+    staff = signed_in(csrf_app, "boss")
     content = (HEADER + "Ana,,,north-b\nLuis,,,south-a\n").encode()
     response = upload(staff, world["class_id"], content)
     assert response.status_code == 422
@@ -174,7 +174,7 @@ def test_rows_in_a_branch_outside_the_class_system_are_named(app, csrf_app, worl
 def test_a_bad_file_for_a_class_is_explained_on_the_class_preview_and_saves_nothing(
     app, csrf_app, world
 ):
-    lib = signed_in_with_csrf(csrf_app, "lib")
+    lib = signed_in(csrf_app, "lib")
     before = count_users(app)
     response = upload(lib, world["class_id"], (HEADER + "Ana,,,nowhere\n").encode())
     assert response.status_code == 422

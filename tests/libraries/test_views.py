@@ -135,11 +135,7 @@ def make_library_tree_under_new_network() -> None:
 @pytest.fixture
 def admin_csrf_client(app, csrf_app, make_user):
     make_user("boss", "admin")
-    client = csrf_app.test_client()
-    token = csrf_token_from(client.get("/account/sign-in").get_data(as_text=True))
-    data = {"username": "boss", "password": "correct horse battery", "csrf_token": token}
-    assert client.post("/account/sign-in", data=data).status_code == 302
-    return client
+    return signed_in_client(csrf_app, "boss")
 
 
 def org_by_code(app, code: str) -> Organisation | None:
