@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     from course_app.i18n import init_i18n
     from course_app.public_computer.idle import init_public_computer
     from course_app.security import init_security_headers
+    from course_app.signing import init_signing
     from course_app.site_header import init_site_header
     from course_app.templating import init_templating
 
@@ -48,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     init_localize(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
     csrf.init_app(app)
+    init_signing(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     init_i18n(app)

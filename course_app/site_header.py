@@ -13,10 +13,10 @@ from __future__ import annotations
 from flask import Flask, current_app, g, request
 from flask_babel import get_locale, ngettext
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf as csrf_token
 from markupsafe import Markup, escape
 
 from course_app.caching import cache
+from course_app.signing import csrf_token
 
 TEMPLATE = "_site_header.html"
 CSRF_SLOT = "__site_header_csrf_slot__"

@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
         "i18n",
         "mail",
         "security",
+        "signing",
         "site_header",
         "templating",
     },

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf as csrf_token
 from sqlalchemy import select
 
 from course_app.accounts.identity import current_learner
@@ -40,6 +39,7 @@ from course_app.learning.services import (
     record_lesson_viewed,
 )
 from course_app.learning.topics import LANGUAGE_NAMES, reading_ease_name, topic_name
+from course_app.signing import csrf_token
 from course_app.site_header import viewer_key
 
 bp = Blueprint("learning", __name__)
