@@ -176,6 +176,11 @@ def _grouped(learner_id: int | None = None, course_id: int | None = None) -> Sel
 _INSERT_COLUMNS = [*EVENT_COLUMNS, "organisation_id", "language"]
 
 
+def grouped_rows() -> Subquery:
+    """Every row `report_months` should hold, counted from the source tables."""
+    return _grouped().subquery("fresh")
+
+
 def _refresh_months(dialect: str) -> Any:
     mine = _grouped(bindparam("learner_id"), bindparam("course_id")).subquery("mine")
     stmt = insert_in(dialect, ReportMonth.__table__).from_select(
