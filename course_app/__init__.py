@@ -36,7 +36,7 @@ def register_extensions(app: Flask) -> None:
     from course_app.caching import init_caching
     from course_app.content.localize import init_localize
     from course_app.desk.password_views import init_password_help
-    from course_app.extensions import csrf, db, limiter, login_manager, migrate
+    from course_app.extensions import compress, csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
     from course_app.public_computer.idle import init_public_computer
     from course_app.security import init_security_headers
@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     init_templating(app)
     init_site_header(app)
     init_security_headers(app)
+    compress.init_app(app)
 
 
 def register_subscribers() -> None:
