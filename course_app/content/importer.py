@@ -17,7 +17,7 @@ from course_app.content.loader import Problem, find_course_folders, load_course
 from course_app.content.models import Course, Lesson, MediaFile, Module, Question, Quiz
 from course_app.content.pictures import Variant, picture_html
 from course_app.content.question_types import QuestionSpec, question_type
-from course_app.content.readability import median
+from course_app.content.readability import median, tools_installed
 from course_app.content.renderer import render_inline, render_lesson, render_markdown
 from course_app.content.validator import (
     CourseSpec,
@@ -66,7 +66,10 @@ def course_minutes(spec: CourseSpec) -> int:
 
 
 def reading_levels(spec: CourseSpec) -> dict[str, float | None]:
-    """The course's reading level as the linter measures it: the median of its lessons."""
+    """The course's reading level as the linter measures it: the median of its lessons;
+    unknown (None) where the authoring tools are not installed."""
+    if not tools_installed():
+        return {"reading_grade": None, "reading_ease": None}
     score = median([lesson_score(lesson, spec.language) for lesson in spec.lessons])
     if spec.language == "es":
         return {"reading_grade": None, "reading_ease": score}

@@ -8,6 +8,7 @@ are here too, because a course must validate before it is linted.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import math
 from datetime import date, timedelta
 from pathlib import Path
@@ -765,3 +766,16 @@ def test_lint_never_crashes_on_any_lesson_text(bilingual_spec, english, spanish)
     for problem in lint.problems:
         assert problem.file in files
         assert problem.line >= 1 and problem.message
+
+
+def test_lint_without_the_authoring_tools_says_how_to_install_them(app, tmp_path, monkeypatch):
+    folder, _spec = read_bilingual(tmp_path)
+    real_find_spec = importlib.util.find_spec
+
+    def without_textstat(name, *args):
+        return None if name == "textstat" else real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_textstat)
+    result = run_lint(app, folder)
+    assert result.exit_code == 1
+    assert "pip install -e '.[authoring]'" in result.output
