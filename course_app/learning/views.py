@@ -299,8 +299,9 @@ def answer_check(slug: str, key: str, check_key: str):
         return _render_lesson(page, page.article_html, course, status)
     answer = {k: v for k, v in request.form.lists() if k != "csrf_token"}
     session[CHECK_ANSWER] = {"slug": slug, "key": key, "check": check_key, "form": answer}
-    target = url_for("learning.lesson", slug=slug, key=key, _anchor=f"check-{check_key}")
-    return redirect(target, 303)
+    # No #fragment: browsers skip autofocus on a page opened at one, and the feedback's
+    # autofocus brings it into view anyway.
+    return redirect(url_for("learning.lesson", slug=slug, key=key), 303)
 
 
 def _shown_answer(slug: str, key: str):
