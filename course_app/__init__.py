@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from course_app.config import Config, check_production
+from course_app.config import Config, check_production, engine_options
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -14,11 +14,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A file on this machine never drops a connection; skip the ping before each checkout.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            k: v for k, v in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if k != "pool_pre_ping"
-        }
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     if app.config.get("ENV_NAME") == "production":
         app.config["SESSION_COOKIE_SECURE"] = True  # production is served over HTTPS only
     check_production(app.config)

@@ -24,7 +24,15 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'instance' / 'course_app.db'}"
     )
+    # pool_pre_ping: a connection the server dropped (restart, failover) is replaced before
+    # use, so the app recovers by itself when the database returns. See engine_options().
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: how long to wait for a connection (s), for one statement (ms, 0 = no limit)
+    # and for a free connection in the pool (s). A hung database answers 503 quickly instead
+    # of holding every worker until gunicorn kills it.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "25000"))
+    DATABASE_POOL_TIMEOUT = int(os.environ.get("DATABASE_POOL_TIMEOUT", "10"))
     COURSES_DIR = os.environ.get("COURSES_DIR", str(PROJECT_ROOT / "courses"))
     SITE_NAME = os.environ.get("SITE_NAME", "Library Learning")
     CERTIFICATE_PAPER = os.environ.get("CERTIFICATE_PAPER", "A4")  # or "Letter"
@@ -80,6 +88,23 @@ class TestConfig(Config):
     MAIL_BACKEND = "memory"
     MAIL_FROM = "library@example.org"
     JOBS_IMMEDIATE = True
+
+
+def engine_options(config: dict) -> dict:
+    """SQLAlchemy engine options for the configured database: the timeouts on PostgreSQL; on
+    SQLite no ping (a file on this machine never drops a connection)."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        options.pop("pool_pre_ping", None)
+    elif uri.startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", config["DATABASE_CONNECT_TIMEOUT"])
+        statement = f"-c statement_timeout={config['DATABASE_STATEMENT_TIMEOUT']}"
+        connect_args["options"] = f"{connect_args.get('options', '')} {statement}".strip()
+        options["connect_args"] = connect_args
+        options.setdefault("pool_timeout", config["DATABASE_POOL_TIMEOUT"])
+    return options
 
 
 class ConfigError(RuntimeError):

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from course_app.domain_errors import DomainError
-from course_app.extensions import db
+from course_app.extensions import db, login_manager
+
+RETRY_AFTER_SECONDS = 30
+
+
+def _without_the_database() -> None:
+    """Before an error page after a failure that may be the database's: the session is rolled
+    back, and the page is drawn for a visitor not signed in (the cookie is untouched), since
+    showing the signed-in header would read the user's row again and fail inside the handler.
+    """
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        current_app.logger.warning("rollback failed while the database is unreachable")
+    g._login_user = login_manager.anonymous_user()  # Flask-Login's per-request user
 
 
 def _page_before() -> str | None:
@@ -75,7 +91,17 @@ def init_errors(app: Flask) -> None:
     def too_many(error):
         return render(429)
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeoutError)
+    def database_unavailable(error):
+        """The database refused, timed out or is gone: try again soon (pool_pre_ping brings
+        the app back by itself when it returns)."""
+        current_app.logger.error("database unavailable: %s", type(error).__name__)
+        _without_the_database()
+        page, status = render(503)
+        return page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
+        _without_the_database()
         return render(500)
