@@ -5,8 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
@@ -79,6 +80,23 @@ def init_errors(app: Flask) -> None:
             "errors/409.html",
             message=error.message(),
             details=error.details(),
+            back=_page_before(),
+        )
+        return page, 409
+
+    @app.errorhandler(IntegrityError)
+    def done_at_the_same_time(error: IntegrityError):
+        """Two requests made the same row at once (a double click) and the database kept
+        the first: nothing of this one is saved, and the page says so (409, not a 500)."""
+        db.session.rollback()
+        current_app.logger.info("refused: a concurrent write won (%s)", type(error.orig).__name__)
+        page = render_template(
+            "errors/409.html",
+            message=_(
+                "That was already done, perhaps by a second click, so nothing more was "
+                "saved. Go back and check."
+            ),
+            details=[],
             back=_page_before(),
         )
         return page, 409

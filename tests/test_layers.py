@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
         "i18n",
         "jobs",
         "mail",
+        "routing",
         "security",
         "signing",
         "site_header",

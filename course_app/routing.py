@@ -1,0 +1,35 @@
+"""What a request may carry before any view sees it: numbers in addresses that a database id
+can be, and no NUL characters (PostgreSQL's text cannot hold one; SQLite's can, so both
+databases refuse them alike, here)."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
+
+# PostgreSQL's integer, the type of every id column; SQLite's are wider, Python's unbounded.
+DATABASE_INT_MAX = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` up to DATABASE_INT_MAX: a longer number is a 404, not an overflow error
+    from the database."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=DATABASE_INT_MAX, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def _has_nul(pairs) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in pairs)
+
+
+def init_routing(app: Flask) -> None:
+    """Before any blueprint: rules take their converters when they are added."""
+    app.url_map.converters["int"] = DatabaseIdConverter
+
+    @app.before_request
+    def refuse_nul_characters():
+        if "\x00" in request.path or _has_nul(request.args.items(multi=True)):
+            abort(400)
+        if request.method == "POST" and _has_nul(request.form.items(multi=True)):
+            abort(400)
