@@ -124,6 +124,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from course_app.accounts.cli import users_cli
+    from course_app.backup import backup_cli
     from course_app.certificates.cli import certificates_cli
     from course_app.content.cli import courses_cli
     from course_app.demo.cli import demo_cli
@@ -138,3 +139,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(backup_cli)

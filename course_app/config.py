@@ -61,6 +61,8 @@ class Config:
         "JOBS_SQLITE_PATH", str(PROJECT_ROOT / "instance" / "jobs.db")
     )
     JOBS_IMMEDIATE = _bool("JOBS_IMMEDIATE", False)
+    # Where `flask backup create` puts backups unless given --to.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR", str(PROJECT_ROOT / "instance" / "backups"))
     # Public computers: the visit ends after this long without a request; a warning comes first.
     PUBLIC_COMPUTER_IDLE_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_IDLE_SECONDS", "900"))
     PUBLIC_COMPUTER_WARNING_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_WARNING_SECONDS", "120"))

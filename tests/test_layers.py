@@ -17,6 +17,7 @@ APP = Path(__file__).resolve().parent.parent / "course_app"
 LAYERS: list[set[str]] = [
     {
         "audit",
+        "backup",
         "caching",
         "config",
         "db",
