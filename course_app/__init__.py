@@ -35,13 +35,16 @@ def register_extensions(app: Flask) -> None:
     from course_app.extensions import csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
     from course_app.jobs import init_jobs
+    from course_app.metrics import init_metrics
     from course_app.public_computer.idle import init_public_computer
+    from course_app.request_log import init_request_log
     from course_app.routing import init_routing
     from course_app.security import init_security_headers
     from course_app.signing import init_signing
     from course_app.site_header import init_site_header
     from course_app.templating import init_templating
 
+    init_request_log(app)
     init_routing(app)
     db.init_app(app)
     init_caching(app)
@@ -59,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     init_site_header(app)
     init_security_headers(app)
     init_jobs(app)
+    init_metrics(app)
 
 
 def register_subscribers() -> None:
@@ -91,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.health import bp as health_bp
     from course_app.learning.views import bp as learning_bp
     from course_app.libraries.views import bp as libraries_bp
+    from course_app.metrics import bp as metrics_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
     from course_app.reports.views import bp as reports_bp
@@ -98,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (
         health_bp,
+        metrics_bp,
         accounts_bp,
         learning_bp,
         quizzes_bp,

@@ -61,6 +61,11 @@ class Config:
         "JOBS_SQLITE_PATH", str(PROJECT_ROOT / "instance" / "jobs.db")
     )
     JOBS_IMMEDIATE = _bool("JOBS_IMMEDIATE", False)
+    # One JSON line per request on stderr (request_log.py).
+    REQUEST_LOG = _bool("REQUEST_LOG", True)
+    # /metrics answers these networks (comma-separated) or `Authorization: Bearer METRICS_TOKEN`.
+    METRICS_ALLOW_FROM = os.environ.get("METRICS_ALLOW_FROM", "127.0.0.1/32,::1/128")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     # Where `flask backup create` puts backups unless given --to.
     BACKUP_DIR = os.environ.get("BACKUP_DIR", str(PROJECT_ROOT / "instance" / "backups"))
     # Public computers: the visit ends after this long without a request; a warning comes first.
@@ -90,6 +95,7 @@ class TestConfig(Config):
     MAIL_BACKEND = "memory"
     MAIL_FROM = "library@example.org"
     JOBS_IMMEDIATE = True
+    REQUEST_LOG = False  # tests that read the log turn it on
 
 
 def engine_options(config: dict) -> dict:

@@ -30,6 +30,8 @@ LAYERS: list[set[str]] = [
         "i18n",
         "jobs",
         "mail",
+        "metrics",
+        "request_log",
         "routing",
         "security",
         "signing",

@@ -573,6 +573,8 @@ MATRIX: list[Case] = [
     Case("public_computer.signed_out", "GET", "/account/public-computer/signed-out", every(200)),
     # Infrastructure.
     Case("health.healthz", "GET", "/healthz", every(200)),
+    # The test client comes from 127.0.0.1, a trusted network (tests/ops/test_observability.py).
+    Case("metrics.metrics", "GET", "/metrics", every(200)),
     Case("static", "GET", "/static/site.css", every(200)),
     Case("static", "GET", "/static/public_computer.js", every(200), note="idle warning script"),
 ]
