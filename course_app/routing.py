@@ -1,8 +1,12 @@
-"""What a request may carry before any view sees it: numbers in addresses that a database id
-can be, and no NUL characters (PostgreSQL's text cannot hold one; SQLite's can, so both
-databases refuse them alike, here)."""
+"""Addresses: what a request may carry before any view sees it (numbers a database id can
+be; no NUL characters, which PostgreSQL's text cannot hold and SQLite's can, so both databases
+refuse them alike, here), and static files' addresses carrying their content's hash (?v=), so
+nginx and browsers keep them for a year and still fetch a new one after an upgrade."""
 
 from __future__ import annotations
+
+import hashlib
+from pathlib import Path
 
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
@@ -23,9 +27,27 @@ def _has_nul(pairs) -> bool:
     return any("\x00" in key or "\x00" in value for key, value in pairs)
 
 
+def _static_version(app: Flask, filename: str) -> str | None:
+    versions = app.extensions.setdefault("static_versions", {})
+    if filename not in versions:
+        path = Path(app.static_folder or "") / filename
+        try:
+            versions[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        except OSError:
+            versions[filename] = None
+    return versions[filename]
+
+
 def init_routing(app: Flask) -> None:
     """Before any blueprint: rules take their converters when they are added."""
     app.url_map.converters["int"] = DatabaseIdConverter
+
+    @app.url_defaults
+    def static_file_version(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            version = _static_version(app, values["filename"])
+            if version:
+                values["v"] = version
 
     @app.before_request
     def refuse_nul_characters():
