@@ -45,6 +45,9 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # Redis away: Flask-Limiter keeps limiting in each worker's memory until it is back,
+    # instead of failing every limited request (README: "Sign-in limits when Redis is down").
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
     # Email, for patrons who have an address: password reset codes. Off when MAIL_SERVER is empty.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

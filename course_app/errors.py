@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
@@ -111,10 +113,13 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeoutError)
+    @app.errorhandler(RedisConnectionError)
+    @app.errorhandler(RedisTimeoutError)
     def database_unavailable(error):
-        """The database refused, timed out or is gone: try again soon (pool_pre_ping brings
-        the app back by itself when it returns)."""
-        current_app.logger.error("database unavailable: %s", type(error).__name__)
+        """The database (or Redis, for a page that must queue a job) refused, timed out or is
+        gone: try again soon (pool_pre_ping brings the app back by itself when the database
+        returns)."""
+        current_app.logger.error("a store is unavailable: %s", type(error).__name__)
         _without_the_database()
         page, status = render(503)
         return page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
