@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.certificates.views import bp as certificates_bp
     from course_app.classes.import_views import bp as class_import_bp
     from course_app.classes.views import bp as classes_bp
+    from course_app.content.media_views import bp as media_bp
     from course_app.desk.password_views import bp as password_help_bp
     from course_app.desk.views import bp as desk_bp
     from course_app.health import bp as health_bp
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         classes_bp,
         class_import_bp,
         reports_bp,
+        media_bp,
     ):
         app.register_blueprint(bp)
 

@@ -575,6 +575,7 @@ MATRIX: list[Case] = [
     Case("health.healthz", "GET", "/healthz", every(200)),
     # The test client comes from 127.0.0.1, a trusted network (tests/ops/test_observability.py).
     Case("metrics.metrics", "GET", "/metrics", every(200)),
+    Case("media.media_file", "GET", "/media/0000.svg", every(404), note="no such picture"),
     Case("static", "GET", "/static/site.css", every(200)),
     Case("static", "GET", "/static/public_computer.js", every(200), note="idle warning script"),
 ]

@@ -292,30 +292,6 @@ def test_key_points_come_before_sources(tmp_path, file, key_points, sources):
 
 
 @pytest.mark.parametrize(
-    ("picture", "fails"),
-    [
-        ("![](https://example.org/gene.png)", True),
-        ("![  ](https://example.org/gene.png)", True),
-        ("- A list\n- ![](https://example.org/gene.png)", True),
-        ("![A drawing of a gene](https://example.org/gene.png)", False),
-    ],
-)
-def test_a_picture_needs_alt_text(tmp_path, picture, fails):
-    lesson = LESSON_EN.replace(PARAGRAPH_EN, f"{PARAGRAPH_EN}\n\n{picture}")
-    folder, problems = lint_problems(tmp_path, {"m1/01-first.md": lesson})
-    if fails:
-        assert_problem(
-            problems,
-            folder / "m1/01-first.md",
-            line_of(lesson, "![", start=body_line(lesson)),
-            "the picture https://example.org/gene.png needs a description (alt text)",
-        )
-        assert len(problems) == 1
-    else:
-        assert problems == []
-
-
-@pytest.mark.parametrize(
     ("tag", "fails"),
     [
         ('<img src="https://example.org/gene.png">', True),
