@@ -32,7 +32,7 @@ def register_extensions(app: Flask) -> None:
     from course_app.caching import init_caching
     from course_app.content.localize import init_localize
     from course_app.desk.password_views import init_password_help
-    from course_app.extensions import csrf, db, limiter, login_manager, migrate
+    from course_app.extensions import compress, csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
     from course_app.jobs import init_jobs
     from course_app.metrics import init_metrics
@@ -63,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     init_security_headers(app)
     init_jobs(app)
     init_metrics(app)
+    compress.init_app(app)
 
 
 def register_subscribers() -> None:

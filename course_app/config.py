@@ -86,6 +86,23 @@ class Config:
     # argon2id cost; tests lower it so the suite stays fast.
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
     ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", "65536"))
+    # Pages, styles and scripts sent compressed to browsers that accept it (Flask-Compress):
+    # a lesson's HTML shrinks to about a quarter on a cheap phone's data plan. Recordings are
+    # left alone (already compressed, and sent in ranges). A proxy in front may compress too;
+    # Flask-Compress skips responses that already have a Content-Encoding.
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "image/svg+xml",
+        "text/vtt",
+        "application/json",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]  # static files are sent streamed
+    COMPRESS_LEVEL = 6
+    COMPRESS_BR_LEVEL = 5
 
 
 class TestConfig(Config):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from course_app.content.linter import lesson_score
 from course_app.content.loader import Problem, find_course_folders, load_course
 from course_app.content.models import Course, Lesson, MediaFile, Module, Question, Quiz
-from course_app.content.pictures import picture_html
+from course_app.content.pictures import Variant, picture_html
 from course_app.content.question_types import QuestionSpec, question_type
 from course_app.content.readability import median, tools_installed
 from course_app.content.renderer import render_inline, render_lesson, render_markdown
@@ -92,6 +92,29 @@ def lesson_picture_html(lesson: LessonSpec):
     return html
 
 
+def lesson_media(lesson: LessonSpec) -> dict[str, Any]:
+    """What the lesson page needs to play a lesson's recording and video."""
+    media: dict[str, Any] = {}
+    audio, video, captions = (lesson.media.get(k) for k in ("audio", "video", "captions"))
+    if audio is not None:
+        media["audio"] = {"url": audio.url, "type": audio.content_type}
+    if video is not None and captions is not None:
+        media["video"] = {
+            "url": video.url,
+            "type": video.content_type,
+            "captions_url": captions.file.url,
+            "transcript": list(captions.transcript),
+        }
+    return media
+
+
+def _lesson_files(lesson: LessonSpec) -> list[Variant]:
+    files = [v for used in lesson.pictures if used.picture for v in used.picture.variants]
+    for kind, found in lesson.media.items():
+        files.append(found.file if kind == "captions" else found)
+    return files
+
+
 def lesson_texts(lesson: LessonSpec, course: CourseSpec) -> dict[str, Any]:
     """A lesson's words, and the definitions of the glossary terms it lists, in its order."""
     known = {t.term.casefold(): t for t in course.glossary}
@@ -100,6 +123,7 @@ def lesson_texts(lesson: LessonSpec, course: CourseSpec) -> dict[str, Any]:
     return {
         "title": lesson.title,
         "main_message": lesson.main_message,
+        "media": lesson_media(lesson),
         "body_html": render_lesson(lesson.body, checks, lesson_picture_html(lesson)),
         "glossary": [
             {"term": t.term, "definition_html": render_inline(t.definition)} for t in terms
@@ -269,9 +293,7 @@ def _write_media(spec: CourseSpec) -> None:
         variant.name: variant
         for course in (spec, *spec.translations.values())
         for lesson in course.lessons
-        for used in lesson.pictures
-        if used.picture is not None
-        for variant in used.picture.variants
+        for variant in _lesson_files(lesson)
     }
     if not variants:
         return

@@ -118,6 +118,7 @@ class LessonText:
     glossary: list[dict[str, str]]
     minutes: int
     main_message: str = ""
+    media: dict[str, Any] | None = None
 
 
 def lesson_text(lesson: Lesson, language: str) -> LessonText:
@@ -130,4 +131,5 @@ def lesson_text(lesson: Lesson, language: str) -> LessonText:
         text(lesson, "glossary", language),
         lesson.minutes,
         text(lesson, "main_message", language),
+        text(lesson, "media", language),
     )

@@ -92,6 +92,8 @@ class Lesson(Translated, db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     # "In this lesson you will ...": one sentence shown before the text ("" when not written).
     main_message: Mapped[str] = mapped_column(Text, default="")
+    # The lesson's recording and captioned video, when it has them (see importer.lesson_media).
+    media: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The glossary terms this lesson uses, with their definitions: [{term, definition_html}].
     glossary: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     is_active: Mapped[bool] = mapped_column(default=True)

@@ -36,7 +36,10 @@ COURSE_FIELDS = (
 SHARED_COURSE_FIELDS = ("reviewed", "review_due", "translations", "minutes")
 MODULE_ENTRY_FIELDS = (("folder",), ())
 MODULE_FIELDS = (("key", "title", "lessons"), ("quiz",))
-LESSON_FIELDS = (("key", "title", "minutes"), ("required", "glossary", "main_message"))
+LESSON_FIELDS = (
+    ("key", "title", "minutes"),
+    ("required", "glossary", "main_message", "audio", "video", "captions"),
+)
 MAX_MAIN_MESSAGE = 300
 GLOSSARY_FIELDS = (("terms",), ())
 TERM_FIELDS = (("term", "definition"), ())
@@ -60,6 +63,7 @@ class LessonSpec:
     glossary_line: int = 0
     main_message: str = ""  # "In this lesson you will ...", shown first
     pictures: list[LessonPicture] = field(default_factory=list)
+    media: dict[str, Any] = field(default_factory=dict)  # audio, video, captions: see loader
 
 
 @dataclass
@@ -173,6 +177,19 @@ def _pictures(check: Checker, pictures: list[LessonPicture]) -> None:
             )
 
 
+def _recordings(check: Checker, data: YamlMap) -> None:
+    for name in ("audio", "video", "captions"):
+        check.text(data, name, max_length=300)
+    if "video" in data and "captions" not in data:
+        check.add(
+            data.line_of("video"),
+            "a video needs captions in the lesson's language: add 'captions:' with a WebVTT "
+            "(.vtt) file",
+        )
+    if "captions" in data and "video" not in data:
+        check.add(data.line_of("captions"), "'captions' belong to a video: add 'video:' too")
+
+
 def _quiz(quiz: YamlFile, keys: dict, problems: list[Problem]) -> QuizSpec | None:
     if not quiz.readable:
         return None
@@ -211,8 +228,10 @@ def _lesson(lesson: LessonSource, keys: dict, problems: list[Problem]) -> Lesson
         lines=dict(data.key_lines),
         main_message=check.text(data, "main_message", max_length=MAX_MAIN_MESSAGE),
         pictures=lesson.pictures,
+        media=lesson.media,
     )
     _pictures(check, lesson.pictures)
+    _recordings(check, data)
     if "glossary" in data:
         spec.glossary_line = data.line_of("glossary")
         terms = check.listing(data, "glossary")

@@ -382,7 +382,7 @@ def test_a_video_is_refused_with_a_clear_message(tmp_path):
         problems,
         folder / "m1/01-first.md",
         line_of(lesson, "<video"),
-        "<video> cannot be put in a lesson yet: link to a captioned video instead",
+        "<video> is not allowed in lesson text: name the file in the front matter",
     )
 
 
