@@ -8,6 +8,7 @@ and read each lesson as a patron does, in English and in Spanish.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import defusedxml.ElementTree as SafeXml
@@ -15,10 +16,13 @@ import pytest
 import sqlalchemy as sa
 
 from course_app.content.importer import import_courses
-from course_app.content.loader import load_course
+from course_app.content.linter import lint_course
+from course_app.content.loader import find_course_folders, load_course
 from course_app.content.models import Course, Lesson
 from course_app.content.pictures import is_decorative, sanitise_svg
+from course_app.content.validator import validate_course
 from course_app.extensions import db
+from tests.content import BILINGUAL_FILES, assert_problem, line_of, write_bilingual
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSES = ROOT / "courses"
@@ -112,6 +116,58 @@ def test_picture_file_is_a_safe_readable_svg(path):
     assert [(e.tag, dict(e.attrib)) for e in cleaned.iter()] == [
         (e.tag, dict(e.attrib)) for e in root.iter()
     ]
+
+
+# --- The plain-language linter ------------------------------------------------------------------
+
+LESSON_EN = BILINGUAL_FILES["m1/01-first.md"]
+PARAGRAPH_EN = "A gene is a small part of you. It tells your body how to grow."
+FOUR_PARAGRAPHS = "\n\n".join(
+    [
+        "You get genes from your mom and dad.",
+        "Each cell has a copy of them.",
+        "Some genes give you brown eyes.",
+    ]
+)
+PICTURE_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="100" viewBox="0 0 320 100">'
+    "<title>A gene inside a cell</title></svg>"
+)
+PICTURE_LINE = '![A gene is a small part of the DNA in a cell](../pictures/gene.svg "A gene")'
+
+
+def lint_with(tmp_path, body_after_paragraph: str):
+    lesson = LESSON_EN.replace(PARAGRAPH_EN, f"{PARAGRAPH_EN}\n\n{body_after_paragraph}")
+    folder = write_bilingual(tmp_path, {"m1/01-first.md": lesson, "pictures/gene.svg": PICTURE_SVG})
+    spec, problems = validate_course(load_course(folder))
+    assert problems == [], [str(p) for p in problems]
+    return folder, lesson, lint_course(spec, date(2026, 12, 1)).problems
+
+
+def test_a_picture_line_is_not_counted_as_a_paragraph_of_text(tmp_path):
+    # Four paragraphs and a picture: the picture breaks up the text, it adds none to read.
+    _folder, _lesson, problems = lint_with(tmp_path, f"{FOUR_PARAGRAPHS}\n\n{PICTURE_LINE}")
+    assert problems == []
+
+
+def test_text_beside_a_picture_still_counts(tmp_path):
+    paragraph = f"Genes sit inside your cells. {PICTURE_LINE}"
+    folder, lesson, problems = lint_with(tmp_path, f"{FOUR_PARAGRAPHS}\n\n{paragraph}")
+    assert_problem(
+        problems,
+        folder / "m1/01-first.md",
+        line_of(lesson, "Genes sit inside"),
+        "more than 4 paragraphs or lists without a heading",
+    )
+
+
+def test_the_shipped_courses_with_their_pictures_pass_the_linter():
+    folders, problems = find_course_folders(COURSES)
+    assert problems == []
+    for folder in folders:
+        spec, problems = validate_course(load_course(folder))
+        assert problems == [], [str(p) for p in problems]
+        assert lint_course(spec, date.today()).problems == [], folder.name
 
 
 # --- As a patron reads them --------------------------------------------------------------------
