@@ -167,7 +167,7 @@ def test_the_shipped_courses_with_their_pictures_pass_the_linter():
     for folder in folders:
         spec, problems = validate_course(load_course(folder))
         assert problems == [], [str(p) for p in problems]
-        assert lint_course(spec, date.today()).problems == [], folder.name
+        assert lint_course(spec, date(2026, 12, 5)).problems == [], folder.name
 
 
 # --- As a patron reads them --------------------------------------------------------------------
