@@ -81,9 +81,21 @@ def _blocks(lesson: LessonSpec) -> list[tuple[str, int, str]]:
             blocks.append(("heading", line, text.strip()))
         elif token.type == "fence":
             blocks.append(("check", line, ""))
+        elif token.type == "paragraph_open" and _only_pictures(tokens[index + 1]):
+            blocks.append(("picture", line, ""))  # nothing to read: not part of a run of text
         else:
             blocks.append(("block", line, ""))
     return blocks
+
+
+def _only_pictures(inline) -> bool:
+    """A paragraph that holds pictures and nothing else (a picture line in a lesson)."""
+    parts = [c for c in inline.children or [] if c.type != "softbreak"]
+    return (
+        bool(parts)
+        and all(c.type == "image" or (c.type == "text" and not c.content.strip()) for c in parts)
+        and any(c.type == "image" for c in parts)
+    )
 
 
 def _structure(lesson: LessonSpec, language: str) -> list[Problem]:
