@@ -261,6 +261,10 @@ def _write_course(spec: CourseSpec, course: Course | None, rows: _Rows) -> Cours
         minutes=course_minutes(spec),
         reviewed_on=spec.reviewed,
         review_due=spec.review_due,
+        credits={
+            "authors": [credit.as_dict() for credit in spec.authors],
+            "reviewers": [credit.as_dict() for credit in spec.reviewers],
+        },
         content_hash=spec.content_hash,
         is_active=True,
         imported_at=utc_now(),
