@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from course_app.content.importer import import_courses, read_courses
 from course_app.content.linter import describe_score, lint_course
 from course_app.content.loader import Problem
+from course_app.content.vocabulary import Vocabulary, find_vocabulary_file, load_vocabulary
 from course_app.extensions import db
 
 courses_cli = AppGroup("courses", help="Validate and import course files.")
@@ -63,14 +64,21 @@ def validate_command(path: Path | None) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Check review dates as of this day (YYYY-MM-DD) instead of today.",
 )
-def lint_command(path: Path | None, today) -> None:
-    """Validate, then check reading level, structure, glossary, media and review dates."""
-    specs, problems = read_courses(_courses_path(path))
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def lint_command(path: Path | None, today, strict: bool) -> None:
+    """Validate, then check reading level, structure, glossary, media, sources, figures,
+    quizzes, the Spanish term list (terms.es.yml) and review dates."""
+    folder = _courses_path(path)
+    specs, problems = read_courses(folder)
+    vocabularies, vocabulary_problems = _vocabularies(folder)
+    problems += vocabulary_problems
     if problems:
         _fail(problems)
     day = today.date() if today else date.today()
+    warnings: list[Problem] = []
     for spec in specs:
-        lint = lint_course(spec, day)
+        lint = lint_course(spec, day, vocabularies)
+        warnings += lint.warnings
         click.echo(f"{spec.slug}:")
         for lesson in lint.lessons:
             level = (
@@ -81,9 +89,23 @@ def lint_command(path: Path | None, today) -> None:
             if value is not None:
                 click.echo(f"  median [{language}]: {describe_score(value, language)}")
         problems += lint.problems
-    if problems:
-        _fail(problems)
+    for warning in warnings:
+        click.echo(str(warning))
+    if problems or (strict and warnings):
+        _fail(problems + (warnings if strict else []))
+    if warnings:
+        count = len(warnings)
+        click.echo(f"{count} warning{'s' if count != 1 else ''}.", err=True)
     click.echo(f"OK: {len(specs)} course(s) meet the plain-language rules.")
+
+
+def _vocabularies(folder: Path) -> tuple[dict[str, Vocabulary], list[Problem]]:
+    """The Spanish term list next to the courses (terms.es.yml), when there is one."""
+    file = find_vocabulary_file(folder)
+    if file is None:
+        return {}, []
+    vocabulary, problems = load_vocabulary(file)
+    return {"es": vocabulary}, problems
 
 
 @courses_cli.command("import")

@@ -1,0 +1,129 @@
+"""Facts a reader can check: every figure carries its date, every lesson lists its sources.
+
+Pure: no Flask, no database. A figure (a percentage, "1 in 100", "2 million") must have a year
+in its own paragraph or list item, or in the one just before ("In 2024, the program said:").
+A made-up number that only shows how to read figures says so ("For example", "Imagine").
+Each entry under Sources gives a title and link, who published it, and the date it was
+checked: `- [Title](https://...), Publisher, checked 2026-12-05`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+from course_app.content.loader import Problem
+
+SOURCES_HEADINGS = {"en": "sources", "es": "fuentes"}
+_md = MarkdownIt("commonmark")
+
+# Numbers people would quote as facts; plain counts ("3 questions", "10 mg") are not figures.
+_FIGURE = re.compile(
+    r"\d[\d,.]*\s?(?:%|percent\b|por\s+ciento\b)"
+    r"|\b\d[\d,.]*\s+(?:in|out\s+of|de\s+cada|en)\s+\d[\d,.]*\b"
+    r"|\b(?:\d[\d,.]*|one|a|un|una)\s+(?:million|billion|mill[oó]n|millones)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_EXAMPLE = re.compile(
+    r"\b(?:for example|example|imagine|suppose|say that|"
+    r"por ejemplo|ejemplo|imagine|supongamos|digamos)\b",
+    re.IGNORECASE,
+)
+_CHECKED = re.compile(
+    r"\b(?:checked|consultad[oa]|revisad[oa])\s+(?:el\s+|on\s+)?(\d{4}-\d{2}-\d{2})\b",
+    re.IGNORECASE,
+)
+_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or list item: its 0-based first line in the body and its plain text."""
+
+    line: int
+    text: str
+    in_sources: bool
+
+
+def blocks(body: str, language: str) -> list[Block]:
+    """Paragraphs and list items in reading order, each marked when it is under Sources."""
+    sources = SOURCES_HEADINGS.get(language, "sources")
+    found: list[Block] = []
+    in_heading = in_sources = False
+    for token in _md.parse(body):
+        if token.type == "heading_open":
+            in_heading = True
+            continue
+        if token.type == "heading_close":
+            in_heading = False
+            continue
+        if token.type != "inline":
+            continue
+        if in_heading:
+            in_sources = token.content.strip().casefold() == sources
+            continue
+        line = token.map[0] if token.map else 0
+        found.append(Block(line, token.content, in_sources))
+    return found
+
+
+def undated_figures(body: str, language: str) -> list[tuple[int, str]]:
+    """(0-based line, figure) for each figure with no year in its block or the one before."""
+    found = []
+    previous = ""
+    for block in blocks(body, language):
+        if block.in_sources:
+            break
+        match = _FIGURE.search(block.text)
+        nearby = previous + " " + block.text
+        if match and not _YEAR.search(nearby) and not _EXAMPLE.search(nearby):
+            found.append((block.line, match.group(0).strip()))
+        previous = block.text
+    return found
+
+
+def source_entry_problem(text: str) -> str | None:
+    """What a Sources entry lacks (title and link, publisher, date checked), or None."""
+    link = _LINK.search(text)
+    checked = _CHECKED.search(text)
+    missing = []
+    if link is None or not link.group(1).strip():
+        missing.append("a title with its link: [Title](https://...)")
+    if checked is None:
+        missing.append("the date it was checked: 'checked 2026-12-05'")
+    rest = _LINK.sub(" ", text)
+    rest = _CHECKED.sub(" ", rest)
+    if not re.search(r"[^\W\d_]{2,}", rest):
+        missing.append("who published it")
+    if not missing:
+        return None
+    return "this source needs " + ", ".join(missing)
+
+
+def figure_and_source_problems(file: str, body: str, body_line: int, language: str):
+    """Undated figures and incomplete Sources entries in one lesson, with their lines."""
+    problems = []
+    for line, figure in undated_figures(body, language):
+        problems.append(
+            Problem(
+                file,
+                body_line + line,
+                f"the figure '{figure}' needs its date and source nearby (\"In 2024, ...\"); "
+                "for a made-up number, say 'For example'",
+            )
+        )
+    entries = [block for block in blocks(body, language) if block.in_sources]
+    for block in entries:
+        message = source_entry_problem(block.text)
+        if message:
+            problems.append(
+                Problem(
+                    file,
+                    body_line + block.line,
+                    message + " (like: - [Title](https://...), Publisher, checked 2026-12-05)",
+                )
+            )
+    return problems, bool(entries)
