@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from course_app.content.importer import import_courses, read_courses
+from course_app.content.links import Pacer, check_links, find_links
 from course_app.content.linter import describe_score, lint_course
 from course_app.content.loader import Problem
 from course_app.content.vocabulary import Vocabulary, find_vocabulary_file, load_vocabulary
@@ -106,6 +107,44 @@ def _vocabularies(folder: Path) -> tuple[dict[str, Vocabulary], list[Problem]]:
         return {}, []
     vocabulary, problems = load_vocabulary(file)
     return {"es": vocabulary}, problems
+
+
+@courses_cli.command("check-links")
+@_path_argument
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=120),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for each answer.",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0, max=60),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two requests to the same host.",
+)
+def check_links_command(path: Path | None, timeout: float, delay: float) -> None:
+    """List dead and moved links in course files, with file and line (needs the internet)."""
+    links = find_links(_courses_path(path))
+    results = check_links(links, timeout, Pacer(delay))
+    dead = moved = 0
+    for link, result in results:
+        if result.state == "dead":
+            dead += 1
+            click.echo(f"{link.file}:{link.line}: dead ({result.detail}): {link.url}")
+        elif result.state == "moved":
+            moved += 1
+            click.echo(
+                f"{link.file}:{link.line}: moved ({result.detail}) to {result.location}: {link.url}"
+            )
+    addresses = len({link.url for link in links})
+    click.echo(
+        f"Checked {len(links)} link(s) to {addresses} address(es): {dead} dead, {moved} moved."
+    )
+    if dead or moved:
+        raise SystemExit(1)
 
 
 @courses_cli.command("import")
