@@ -32,8 +32,10 @@ _EXAMPLE = re.compile(
     r"por ejemplo|ejemplo|imagine|supongamos|digamos)\b",
     re.IGNORECASE,
 )
+# A day, or a month when only the month is known ("checked 2026-12").
 _CHECKED = re.compile(
-    r"\b(?:checked|consultad[oa]|revisad[oa])\s+(?:el\s+|on\s+)?(\d{4}-\d{2}-\d{2})\b",
+    r"\b(?:checked|consultad[oa]|revisad[oa])\s+(?:el\s+|en\s+|on\s+|in\s+)?"
+    r"(\d{4}-\d{2}(?:-\d{2})?)\b",
     re.IGNORECASE,
 )
 _LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")

@@ -308,3 +308,19 @@ def test_lint_refuses_a_broken_term_list_with_its_line(app, tmp_path):
     result = run_lint(app, str(tmp_path))
     assert result.exit_code == 1
     assert f"{tmp_path / 'terms.es.yml'}:2: a term is missing the field 'es'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("date_text", "ok"),
+    [
+        ("checked 2026-12", True),
+        ("checked 2026-12-05", True),
+        ("cited 2026-11-23", False),  # cited is not checked
+        ("checked recently", False),
+    ],
+)
+def test_a_source_is_checked_on_a_day_or_in_a_month(tmp_path, date_text, ok):
+    entry = f"- [MedlinePlus Genetics](https://medlineplus.gov/genetics/), NLM, {date_text}\n"
+    lesson = LESSON_EN.replace(SOURCE_EN, entry)
+    _folder, result = lint(tmp_path, {"m1/01-first.md": lesson})
+    assert (result.problems == []) is ok
