@@ -28,8 +28,8 @@ _FIGURE = re.compile(
 )
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _EXAMPLE = re.compile(
-    r"\b(?:for example|example|imagine|suppose|say that|"
-    r"por ejemplo|ejemplo|imagine|supongamos|digamos)\b",
+    r"\b(?:for example|examples?|made-up|imagine|suppose|say that|"
+    r"por ejemplo|ejemplos?|inventado|imagine|supongamos|digamos)\b",
     re.IGNORECASE,
 )
 # A day, or a month when only the month is known ("checked 2026-12").
@@ -43,11 +43,13 @@ _LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph or list item: its 0-based first line in the body and its plain text."""
+    """A paragraph or list item: its 0-based first line in the body and its plain text,
+    and the heading of the section it is in."""
 
     line: int
     text: str
     in_sources: bool
+    heading: str = ""
 
 
 def blocks(body: str, language: str) -> list[Block]:
@@ -55,6 +57,7 @@ def blocks(body: str, language: str) -> list[Block]:
     sources = SOURCES_HEADINGS.get(language, "sources")
     found: list[Block] = []
     in_heading = in_sources = False
+    heading = ""
     for token in _md.parse(body):
         if token.type == "heading_open":
             in_heading = True
@@ -65,23 +68,32 @@ def blocks(body: str, language: str) -> list[Block]:
         if token.type != "inline":
             continue
         if in_heading:
-            in_sources = token.content.strip().casefold() == sources
+            heading = token.content.strip()
+            in_sources = heading.casefold() == sources
             continue
         line = token.map[0] if token.map else 0
-        found.append(Block(line, token.content, in_sources))
+        found.append(Block(line, token.content, in_sources, heading))
     return found
 
 
 def undated_figures(body: str, language: str) -> list[tuple[int, str]]:
-    """(0-based line, figure) for each figure with no year in its block or the one before."""
+    """(0-based line, figure) for each figure with no year in its block or the one before.
+
+    A section that says it is an example (in its heading or any text so far) is exempt:
+    its numbers only show how to read figures.
+    """
     found = []
-    previous = ""
+    previous = section = ""
+    heading = None
     for block in blocks(body, language):
         if block.in_sources:
             break
+        if block.heading != heading:
+            heading, section = block.heading, block.heading
+        section += " " + block.text
         match = _FIGURE.search(block.text)
         nearby = previous + " " + block.text
-        if match and not _YEAR.search(nearby) and not _EXAMPLE.search(nearby):
+        if match and not _YEAR.search(nearby) and not _EXAMPLE.search(section):
             found.append((block.line, match.group(0).strip()))
         previous = block.text
     return found

@@ -324,3 +324,17 @@ def test_a_source_is_checked_on_a_day_or_in_a_month(tmp_path, date_text, ok):
     lesson = LESSON_EN.replace(SOURCE_EN, entry)
     _folder, result = lint(tmp_path, {"m1/01-first.md": lesson})
     assert (result.problems == []) is ok
+
+
+def test_a_section_that_says_it_is_an_example_may_use_made_up_figures(tmp_path):
+    section = (
+        "# A worked example\n\nPeople in a study:\n\n- 2 in 100 got sick.\n- 1 in 100 got sick.\n"
+    )
+    lesson = LESSON_EN.replace("# Key points", section + "\n# Key points")
+    _folder, result = lint(tmp_path, {"m1/01-first.md": lesson})
+    assert result.problems == []
+    undated = lesson.replace("# A worked example", "# What a study found")
+    folder, result = lint(tmp_path / "again", {"m1/01-first.md": undated})
+    assert_problem(
+        result.problems, folder / "m1/01-first.md", line_of(undated, "- 2 in 100"), "2 in 100"
+    )
