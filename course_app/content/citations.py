@@ -38,6 +38,10 @@ _CHECKED = re.compile(
     r"(\d{4}-\d{2}(?:-\d{2})?)\b",
     re.IGNORECASE,
 )
+# When the source was cited, when nobody has checked it since (a warning, not a problem).
+_CITED = re.compile(
+    r"\b(?:cited|citad[oa])\s+(?:el\s+|en\s+|on\s+|in\s+)?(\d{4}-\d{2}(?:-\d{2})?)\b", re.IGNORECASE
+)
 _LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
 
 
@@ -106,10 +110,10 @@ def source_entry_problem(text: str) -> str | None:
     missing = []
     if link is None or not link.group(1).strip():
         missing.append("a title with its link: [Title](https://...)")
-    if checked is None:
+    if checked is None and _CITED.search(text) is None:
         missing.append("the date it was checked: 'checked 2026-12-05'")
     rest = _LINK.sub(" ", text)
-    rest = _CHECKED.sub(" ", rest)
+    rest = _CITED.sub(" ", _CHECKED.sub(" ", rest))
     if not re.search(r"[^\W\d_]{2,}", rest):
         missing.append("who published it")
     if not missing:
@@ -117,9 +121,23 @@ def source_entry_problem(text: str) -> str | None:
     return "this source needs " + ", ".join(missing)
 
 
+def source_entry_unchecked(text: str) -> str | None:
+    """A warning for a source that says when it was cited but not that anyone checked it."""
+    cited = _CITED.search(text)
+    if cited is None or _CHECKED.search(text):
+        return None
+    return (
+        f"warning: this source was cited {cited.group(1)} but nobody has checked it since; "
+        "run 'flask courses check-links' where the internet is reachable, then write "
+        "'checked <date>'"
+    )
+
+
 def figure_and_source_problems(file: str, body: str, body_line: int, language: str):
-    """Undated figures and incomplete Sources entries in one lesson, with their lines."""
+    """Undated figures and incomplete Sources entries in one lesson, with their lines;
+    then warnings for sources cited but not checked; then whether Sources lists any."""
     problems = []
+    warnings = []
     for line, figure in undated_figures(body, language):
         problems.append(
             Problem(
@@ -131,6 +149,9 @@ def figure_and_source_problems(file: str, body: str, body_line: int, language: s
         )
     entries = [block for block in blocks(body, language) if block.in_sources]
     for block in entries:
+        unchecked = source_entry_unchecked(block.text)
+        if unchecked and not source_entry_problem(block.text):
+            warnings.append(Problem(file, body_line + block.line, unchecked))
         message = source_entry_problem(block.text)
         if message:
             problems.append(
@@ -140,4 +161,4 @@ def figure_and_source_problems(file: str, body: str, body_line: int, language: s
                     message + " (like: - [Title](https://...), Publisher, checked 2026-12-05)",
                 )
             )
-    return problems, bool(entries)
+    return problems, warnings, bool(entries)

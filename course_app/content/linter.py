@@ -296,10 +296,11 @@ def _scenarios(course: CourseSpec) -> list[Problem]:
     ]
 
 
-def _sources(lesson: LessonSpec, language: str) -> list[Problem]:
-    problems, has_entries = figure_and_source_problems(
+def _sources(lesson: LessonSpec, language: str, lint: CourseLint) -> list[Problem]:
+    problems, warnings, has_entries = figure_and_source_problems(
         lesson.file, lesson.body, lesson.body_line, language
     )
+    lint.warnings += warnings
     sources = SOURCES[language]
     has_heading = any(
         kind == "heading" and text.casefold() == sources for kind, _l, text in _blocks(lesson)
@@ -371,7 +372,7 @@ def _language(course: CourseSpec, lint: CourseLint, vocabularies: dict[str, Voca
         lint.warnings += _vocabulary(course, vocabularies[language])
     lint.warnings += _questions(course)
     for lesson in course.lessons:
-        lint.problems += _sources(lesson, language)
+        lint.problems += _sources(lesson, language, lint)
         score = lesson_score(lesson, language)
         scores.append(score)
         lint.lessons.append(LessonLint(lesson.file, language, lesson.key, score))

@@ -315,8 +315,8 @@ def test_lint_refuses_a_broken_term_list_with_its_line(app, tmp_path):
     [
         ("checked 2026-12", True),
         ("checked 2026-12-05", True),
-        ("cited 2026-11-23", False),  # cited is not checked
         ("checked recently", False),
+        ("cited recently", False),
     ],
 )
 def test_a_source_is_checked_on_a_day_or_in_a_month(tmp_path, date_text, ok):
@@ -324,6 +324,28 @@ def test_a_source_is_checked_on_a_day_or_in_a_month(tmp_path, date_text, ok):
     lesson = LESSON_EN.replace(SOURCE_EN, entry)
     _folder, result = lint(tmp_path, {"m1/01-first.md": lesson})
     assert (result.problems == []) is ok
+    assert result.warnings == []
+
+
+def test_a_source_cited_but_never_checked_is_a_warning(tmp_path):
+    entry = "- [MedlinePlus Genetics](https://medlineplus.gov/genetics/), NLM, cited 2026-11-23\n"
+    lesson = LESSON_EN.replace(SOURCE_EN, entry)
+    folder, result = lint(tmp_path, {"m1/01-first.md": lesson})
+    assert result.problems == []
+    assert_problem(
+        result.warnings,
+        folder / "m1/01-first.md",
+        line_of(lesson, entry.strip()),
+        "warning: this source was cited 2026-11-23 but nobody has checked it since",
+    )
+    spanish = LESSON_ES.replace("consultado el 2026-12-01", "citado el 2026-11-23")
+    folder, result = lint(tmp_path / "es", {"es/m1/01-first.md": spanish})
+    assert_problem(result.warnings, folder / "es/m1/01-first.md", None, "cited 2026-11-23")
+    no_publisher = LESSON_EN.replace(
+        SOURCE_EN, "- [Genetics](https://medlineplus.gov/), cited 2026-11-23\n"
+    )
+    folder, result = lint(tmp_path / "np", {"m1/01-first.md": no_publisher})
+    assert_problem(result.problems, folder / "m1/01-first.md", None, "who published it")
 
 
 def test_a_section_that_says_it_is_an_example_may_use_made_up_figures(tmp_path):
