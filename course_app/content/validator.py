@@ -42,14 +42,7 @@ COURSE_FIELDS = (
     ),
 )
 # What a translation's course.yml may not say: these belong to the course as a whole.
-SHARED_COURSE_FIELDS = (
-    "reviewed",
-    "review_due",
-    "translations",
-    "minutes",
-    "authors",
-    "reviewers",
-)
+SHARED_COURSE_FIELDS = ("reviewed", "review_due", "translations", "minutes")
 MODULE_ENTRY_FIELDS = (("folder",), ())
 MODULE_FIELDS = (("key", "title", "lessons"), ("quiz",))
 LESSON_FIELDS = (("key", "title", "minutes"), ("required", "glossary"))
@@ -123,6 +116,8 @@ class CourseSpec:
     lines: dict[str, int] = field(default_factory=dict)  # each course.yml field's line
     authors: list[Credit] = field(default_factory=list)
     reviewers: list[Credit] = field(default_factory=list)  # health professionals only
+    # A translation may give the credits in its own words (same people, same dates).
+    credits_given: bool = False
 
     def line_of(self, name: str) -> int:
         return self.lines.get(name, self.line)
@@ -337,6 +332,7 @@ def validate_course(
         lines=dict(data.key_lines),
         authors=read_credits(check, data, "authors"),
         reviewers=read_credits(check, data, "reviewers"),
+        credits_given="authors" in data or "reviewers" in data,
     )
     date_problems(check, data, spec.authors, data.get("reviewed"))
     if spec.reviewed and spec.review_due and spec.review_due <= spec.reviewed:

@@ -92,12 +92,35 @@ def test_a_reviewer_dated_before_the_course_was_written_is_refused(tmp_path):
     assert_problem(problems, file, line_of(text, "- name: A nurse"), "before the course was")
 
 
-def test_credits_belong_in_the_main_course_yml_only(tmp_path):
-    spanish = BILINGUAL_FILES["es/course.yml"] + "reviewers: []\n"
+SPANISH_CREDITS = (
+    "authors:\n"
+    "  - name: El equipo del curso\n"
+    "    role: redactores, no son profesionales de la salud\n"
+    "    date: 2026-11-23\n"
+    "reviewers: []\n"
+)
+
+
+def test_a_translation_gives_the_same_credits_in_its_own_words(tmp_path):
+    course = BILINGUAL_FILES["course.yml"].replace("reviewed: 2026-11-01\n", "") + CREDITS
+    course = course.replace("review_due: 2099-11-01\n", "")
+    spanish = BILINGUAL_FILES["es/course.yml"] + SPANISH_CREDITS
+    folder = write_bilingual(tmp_path, {"course.yml": course, "es/course.yml": spanish})
+    spec, problems = validate_course(load_course(folder))
+    assert problems == []
+    assert spec.translations["es"].authors[0].role == "redactores, no son profesionales de la salud"
+    wrong = spanish.replace("date: 2026-11-23", "date: 2026-11-24")
+    folder = write_bilingual(tmp_path / "wrong", {"course.yml": course, "es/course.yml": wrong})
+    problems = validate_course(load_course(folder))[1]
+    assert_problem(problems, folder / "es/course.yml", line_of(wrong, "authors:"), "the same dates")
+
+
+def test_the_review_dates_stay_in_the_main_course_yml(tmp_path):
+    spanish = BILINGUAL_FILES["es/course.yml"] + "reviewed: 2026-11-25\n"
     folder = write_bilingual(tmp_path, {"es/course.yml": spanish})
     problems = validate_course(load_course(folder))[1]
     assert_problem(
-        problems, folder / "es/course.yml", line_of(spanish, "reviewers"), "main course.yml only"
+        problems, folder / "es/course.yml", line_of(spanish, "reviewed"), "main course.yml only"
     )
 
 
@@ -118,7 +141,27 @@ def test_the_course_page_says_it_is_not_yet_reviewed_in_both_languages(app, clie
     assert "The course team (course writers, not health professionals)" in page
     assert "November 23, 2026" in page
     spanish = client.get("/courses/tiny-bilingual", headers={"Accept-Language": "es"})
-    assert "Todavía no lo ha revisado un profesional de la salud." in spanish.get_data(as_text=True)
+    html = spanish.get_data(as_text=True)
+    assert "Todavía no lo ha revisado un profesional de la salud." in html
+    assert '<ul lang="en">' in html  # the credits in English, marked so, when not translated
+
+
+def test_a_spanish_reader_sees_credits_in_spanish_when_given(app, client, tmp_path):
+    course = BILINGUAL_FILES["course.yml"].replace("reviewed: 2026-11-01\n", "") + CREDITS
+    course = course.replace("review_due: 2099-11-01\n", "") + "reviewers: []\n"
+    spanish = BILINGUAL_FILES["es/course.yml"] + SPANISH_CREDITS
+    with app.app_context():
+        folder = write_bilingual(tmp_path / "c", {"course.yml": course, "es/course.yml": spanish})
+        report = import_courses(folder)
+        assert report.ok, report.problems
+        db.session.commit()
+    html = client.get("/courses/tiny-bilingual", headers={"Accept-Language": "es"}).get_data(
+        as_text=True
+    )
+    assert "El equipo del curso (redactores, no son profesionales de la salud)" in html
+    assert '<ul lang="es">' in html
+    english = client.get("/courses/tiny-bilingual", headers={"Accept-Language": "en"})
+    assert "The course team (course writers" in english.get_data(as_text=True)
 
 
 def test_the_course_page_names_a_real_reviewer_instead(app, client, tmp_path):
