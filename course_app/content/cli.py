@@ -15,6 +15,7 @@ from course_app.content.importer import import_courses, read_courses
 from course_app.content.links import Pacer, check_links, find_links
 from course_app.content.linter import describe_score, lint_course
 from course_app.content.loader import Problem
+from course_app.content.readability import INSTALL_HINT, tools_installed
 from course_app.content.vocabulary import Vocabulary, find_vocabulary_file, load_vocabulary
 from course_app.extensions import db
 
@@ -69,6 +70,8 @@ def validate_command(path: Path | None) -> None:
 def lint_command(path: Path | None, today, strict: bool) -> None:
     """Validate, then check reading level, structure, glossary, media, sources, figures,
     quizzes, the Spanish term list (terms.es.yml) and review dates."""
+    if not tools_installed():
+        raise click.ClickException(f"`courses lint` cannot run: {INSTALL_HINT}.")
     folder = _courses_path(path)
     specs, problems = read_courses(folder)
     vocabularies, vocabulary_problems = _vocabularies(folder)
@@ -172,3 +175,5 @@ def import_command(path: Path | None) -> None:
         f"Imported: {len(report.created)} created, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged."
     )
+    if (report.created or report.updated) and not tools_installed():
+        click.echo(f"Reading levels were not measured: {INSTALL_HINT}.", err=True)
