@@ -162,3 +162,17 @@ def figure_and_source_problems(file: str, body: str, body_line: int, language: s
                 )
             )
     return problems, warnings, bool(entries)
+
+
+# Question types that state facts; a scenario is a story and short answers are exercises.
+FACT_QUESTION_TYPES = ("single", "multiple", "true_false")
+
+
+def undated_question_figure(kind: str, text: str) -> str | None:
+    """The first figure in a fact question's words when none of them gives a year."""
+    if kind not in FACT_QUESTION_TYPES:
+        return None
+    match = _FIGURE.search(text)
+    if match is None or _YEAR.search(text) or _EXAMPLE.search(text):
+        return None
+    return match.group(0).strip()

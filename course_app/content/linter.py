@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
-from course_app.content.citations import figure_and_source_problems
+from course_app.content.citations import figure_and_source_problems, undated_question_figure
 from course_app.content.loader import Problem
 from course_app.content.question_quality import longest_answer_problem, repeated_check_problems
 from course_app.content.question_types.scenario import Scenario
@@ -353,6 +353,25 @@ def _questions(course: CourseSpec) -> list[Problem]:
     return found + ([longest] if longest else [])
 
 
+def _question_figures(course: CourseSpec) -> list[Problem]:
+    """A fact question that asks about a figure must date it, as lessons do."""
+    found = []
+    questions = [c for lesson in course.lessons for c in lesson.checks]
+    questions += [q for m in course.modules if m.quiz for q in m.quiz.questions]
+    for question in questions:
+        figure = undated_question_figure(question.type, _question_text(question))
+        if figure:
+            found.append(
+                Problem(
+                    question.file,
+                    max(question.line, 1),
+                    f"the question '{question.key}' uses the figure '{figure}' without its "
+                    "date: say when it is from, or ask about what it means instead",
+                )
+            )
+    return found
+
+
 def _language(course: CourseSpec, lint: CourseLint, vocabularies: dict[str, Vocabulary]) -> None:
     """Every rule that applies to one language's tree."""
     language = course.language
@@ -360,6 +379,7 @@ def _language(course: CourseSpec, lint: CourseLint, vocabularies: dict[str, Voca
     if language in vocabularies:
         lint.warnings += _vocabulary(course, vocabularies[language])
     lint.warnings += _questions(course)
+    lint.problems += _question_figures(course)
     for lesson in course.lessons:
         lint.problems += _sources(lesson, language, lint)
         score = lesson_score(lesson, language)

@@ -360,3 +360,40 @@ def test_a_section_that_says_it_is_an_example_may_use_made_up_figures(tmp_path):
     assert_problem(
         result.problems, folder / "m1/01-first.md", line_of(undated, "- 2 in 100"), "2 in 100"
     )
+
+
+def test_a_fact_question_about_an_undated_figure_is_a_problem(tmp_path):
+    question = (
+        "  - key: question-three\n"
+        "    type: single\n"
+        "    prompt: What share of participants come from groups left out of research?\n"
+        "    choices:\n"
+        "      - text: 75 percent\n"
+        "        correct: true\n"
+        "      - text: 10 percent, or about one in ten people\n"
+    )
+    quiz, quiz_es = QUIZ_EN + question, QUIZ_ES + question
+    folder, result = lint(tmp_path, {"m1/quiz.yml": quiz, "es/m1/quiz.yml": quiz_es})
+    assert_problem(
+        result.problems,
+        folder / "m1/quiz.yml",
+        line_of(quiz, "- key: question-three"),
+        "uses the figure '75 percent' without its date",
+    )
+    dated = question.replace("research?", "research, as the program said in April 2024?")
+    _folder, result = lint(
+        tmp_path / "dated", {"m1/quiz.yml": QUIZ_EN + dated, "es/m1/quiz.yml": QUIZ_ES + dated}
+    )
+    assert result.problems == []
+
+
+def test_a_short_answer_exercise_may_use_a_figure(tmp_path):
+    exercise = (
+        "  - key: question-three\n"
+        "    type: short_text\n"
+        "    prompt: A risk of 1 in 100 is what percent?\n"
+        '    accepted: ["1"]\n'
+    )
+    files = {"m1/quiz.yml": QUIZ_EN + exercise, "es/m1/quiz.yml": QUIZ_ES + exercise}
+    _folder, result = lint(tmp_path, files)
+    assert result.problems == []
