@@ -38,12 +38,14 @@ def register_extensions(app: Flask) -> None:
     from course_app.desk.password_views import init_password_help
     from course_app.extensions import csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
+    from course_app.links import init_links
     from course_app.public_computer.idle import init_public_computer
     from course_app.security import init_security_headers
     from course_app.signing import init_signing
     from course_app.site_header import init_site_header
     from course_app.templating import init_templating
 
+    init_links(app)
     db.init_app(app)
     init_caching(app)
     init_localize(app)

@@ -27,6 +27,13 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     COURSES_DIR = os.environ.get("COURSES_DIR", str(PROJECT_ROOT / "courses"))
     SITE_NAME = os.environ.get("SITE_NAME", "Library Learning")
+    # Links that leave the browser (email, QR codes, PDFs, cards) start with this; required in
+    # production. TRUSTED_HOSTS (comma-separated) are the only Host headers answered; in
+    # production they default to BASE_URL's host. TRUSTED_PROXIES: how many proxies in front
+    # set X-Forwarded-For/-Proto (0: none, the headers are ignored).
+    BASE_URL = os.environ.get("BASE_URL", "")
+    TRUSTED_HOSTS = os.environ.get("TRUSTED_HOSTS", "") or None
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     CERTIFICATE_PAPER = os.environ.get("CERTIFICATE_PAPER", "A4")  # or "Letter"
     # Cookie hardening; SESSION_COOKIE_SECURE is on in production (HTTPS) and can be forced.
     SESSION_COOKIE_HTTPONLY = True
@@ -79,7 +86,12 @@ class ConfigError(RuntimeError):
 
 
 def check_production(config: dict) -> None:
-    """Refuse to run in production with the development secret key or a short one."""
+    """Refuse to run in production with the development secret key or a short one, or
+    without a BASE_URL for the links that leave the browser."""
+    from course_app.links import base_url_problem
+
+    if config.get("BASE_URL") and (problem := base_url_problem(config["BASE_URL"])):
+        raise ConfigError(problem)
     if config.get("ENV_NAME") != "production":
         return
     key = config.get("SECRET_KEY") or ""
@@ -87,4 +99,9 @@ def check_production(config: dict) -> None:
         raise ConfigError(
             "SECRET_KEY must be set to a random value of at least 32 characters in production "
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if not config.get("BASE_URL"):
+        raise ConfigError(
+            "BASE_URL must be set in production to the site's address, e.g. "
+            "https://learn.example.org: reset emails, QR codes and PDFs link to it."
         )

@@ -29,6 +29,7 @@ from course_app.accounts.services import change_password, find_user
 from course_app.desk.reset_codes import issue_reset_code, redeem_reset_code
 from course_app.extensions import db, limiter
 from course_app.forms import BaseForm
+from course_app.links import external_url
 from course_app.mail import mail_configured, send_mail
 
 bp = Blueprint("password_help", __name__, url_prefix="/account")
@@ -176,7 +177,7 @@ def _email_code(user, code: str) -> None:
             name=user.display_name,
             code=code,
             username=user.username,
-            url=url_for("password_help.reset", _external=True),
+            url=external_url("password_help.reset"),
         )
     try:
         send_mail(user.email, subject, body)

@@ -533,7 +533,9 @@ def test_production_refuses_a_missing_dev_or_short_secret_key(config):
 
 
 def test_production_accepts_a_long_random_secret_key():
-    check_production({"ENV_NAME": "production", "SECRET_KEY": GOOD_KEY})
+    check_production(
+        {"ENV_NAME": "production", "SECRET_KEY": GOOD_KEY, "BASE_URL": "https://learn.example.org"}
+    )
 
 
 @pytest.mark.parametrize("env_name", ["development", "testing"])
@@ -572,6 +574,7 @@ def test_production_app_always_has_a_secure_session_cookie(database_url):
         {
             "ENV_NAME": "production",
             "SECRET_KEY": GOOD_KEY,
+            "BASE_URL": "https://learn.example.org",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "RATELIMIT_ENABLED": False,
         }
