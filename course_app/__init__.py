@@ -33,6 +33,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from course_app import models  # noqa: F401 - every table known to Alembic
     from course_app.accounts.identity import init_identity
+    from course_app.accounts.throttle import init_throttle
     from course_app.caching import init_caching
     from course_app.content.localize import init_localize
     from course_app.desk.password_views import init_password_help
@@ -53,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     init_signing(app)
     limiter.init_app(app)
+    init_throttle(app)
     login_manager.init_app(app)
     init_i18n(app)
     init_identity(app)

@@ -1,0 +1,40 @@
+"""Security and patron privacy (issue 14): wrong-password counts on accounts and a table of
+throttle hits shared by every worker.
+
+Revision ID: 5ec0a1d14a01
+Revises: a097c52f2ed0
+Create Date: 2026-12-05 05:30:00
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+revision = "5ec0a1d14a01"
+down_revision = "a097c52f2ed0"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column(
+        "users", sa.Column("failed_sign_ins", sa.Integer(), nullable=False, server_default="0")
+    )
+    op.add_column("users", sa.Column("last_failed_sign_in_at", sa.DateTime(), nullable=True))
+    op.create_table(
+        "throttle_hits",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_throttle_hits")),
+    )
+    op.create_index("ix_throttle_hits_key_at", "throttle_hits", ["key", "at"])
+
+
+def downgrade():
+    op.drop_index("ix_throttle_hits_key_at", table_name="throttle_hits")
+    op.drop_table("throttle_hits")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch copy of users would break the rows that
+    # point at it.
+    op.drop_column("users", "last_failed_sign_in_at")
+    op.drop_column("users", "failed_sign_ins")
