@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from course_app.accounts.identity import token_digest
 from course_app.accounts.models import Learner, Role, User, UserSession
-from course_app.accounts.passwords import DUMMY_HASH, hash_password, verify_password
+from course_app.accounts.passwords import dummy_hash, hash_password, verify_password
 from course_app.audit.services import record_event
 from course_app.db import utc_now
 from course_app.events import Change, ProgressChange, announce
@@ -75,7 +75,7 @@ def authenticate(username: str, password: str) -> User | None:
     """The active user with these credentials, or None; takes the same time either way."""
     user = find_user(username)
     if user is None:
-        verify_password(DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password) or not user.is_active_account:
         return None
