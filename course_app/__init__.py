@@ -69,11 +69,12 @@ def register_subscribers() -> None:
     """Each package that keeps rows in step with progress listens to the progress event."""
     from course_app.certificates import subscribers as certificates
     from course_app.classes import subscribers as classes
+    from course_app.desk import subscribers as desk
     from course_app.learning import subscribers as learning
     from course_app.quizzes import subscribers as quizzes
     from course_app.reports import kept as reports
 
-    for package in (learning, quizzes, certificates, classes, reports):
+    for package in (learning, quizzes, certificates, classes, desk, reports):
         package.connect()
 
 

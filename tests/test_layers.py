@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
         "forms",
         "health",
         "i18n",
+        "links",
         "mail",
         "security",
         "signing",

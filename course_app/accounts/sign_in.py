@@ -50,6 +50,11 @@ def record_signed_in(user: User) -> None:
     user.failed_sign_ins = 0
 
 
+def forget_sign_in_failures(user: User) -> None:
+    """The account's wrong-password count goes (the account is being erased)."""
+    clear_hits(_account_key(user.username), ACCOUNT_LIMIT)
+
+
 def is_being_guessed(user: User, threshold: int) -> bool:
     """True when the account has had threshold or more wrong passwords since it signed in."""
     return (user.failed_sign_ins or 0) >= threshold

@@ -1,5 +1,6 @@
-"""Security and patron privacy (issue 14): wrong-password counts on accounts and a table of
-throttle hits shared by every worker.
+"""Security and patron privacy (issue 14): wrong-password counts on accounts, a table of
+throttle hits shared by every worker, and certificates that outlive an erased holder
+(learner_id may be empty: the certificate then says it was withdrawn at the holder's request).
 
 Revision ID: 5ec0a1d14a01
 Revises: a097c52f2ed0
@@ -29,9 +30,14 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_throttle_hits")),
     )
     op.create_index("ix_throttle_hits_key_at", "throttle_hits", ["key", "at"])
+    with op.batch_alter_table("certificates") as batch:
+        batch.alter_column("learner_id", existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade():
+    op.execute("DELETE FROM certificates WHERE learner_id IS NULL")
+    with op.batch_alter_table("certificates") as batch:
+        batch.alter_column("learner_id", existing_type=sa.Integer(), nullable=False)
     op.drop_index("ix_throttle_hits_key_at", table_name="throttle_hits")
     op.drop_table("throttle_hits")
     # Plain DROP COLUMN (SQLite 3.35+): a batch copy of users would break the rows that
