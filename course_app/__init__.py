@@ -85,6 +85,7 @@ def _migrations_dir() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
+    from course_app.accounts.session_views import bp as account_sessions_bp
     from course_app.accounts.views import bp as accounts_bp
     from course_app.admin.audit_views import bp as audit_bp
     from course_app.admin.views import bp as admin_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (
         health_bp,
         accounts_bp,
+        account_sessions_bp,
         learning_bp,
         quizzes_bp,
         certificates_bp,

@@ -24,6 +24,10 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+# Roles that see patrons or the whole site: shorter sessions, passwords asked again.
+STAFF_ROLES_AND_LIBRARIANS = (Role.LIBRARIAN, Role.STAFF, Role.ADMIN)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -51,8 +55,10 @@ class User(UserMixin, db.Model):
     learner: Mapped[Learner] = relationship(back_populates="user", lazy="joined", uselist=False)
     organisation: Mapped[Organisation | None] = relationship()
 
-    # Set by the user loader to the token of the session that loaded this user.
+    # Set by the user loader to the token of the session that loaded this user, and what
+    # that session was when the request came (identity.SignInSession).
     session_token = None
+    sign_in_session = None
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -90,6 +96,17 @@ class UserSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The server decides when a session expires (accounts/session_rules.py): idle since
+    # last_seen_at (noted at most once a minute), or too old since created_at.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    # When the password was last typed in this session (sign-in or confirming it again).
+    authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    # Where from, for the person's list of their sessions.
+    address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    # Signed in on a browser marked as a public computer: the idle sign-out holds even if the
+    # mark's cookie is deleted.
+    public_computer: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     user: Mapped[User] = relationship()
 

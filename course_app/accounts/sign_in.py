@@ -32,7 +32,9 @@ def sign_in_wait(username: str, address: str | None) -> int:
     )
 
 
-def record_failed_sign_in(username: str, address: str | None) -> User | None:
+def record_failed_sign_in(
+    username: str, address: str | None, reauthentication: bool = False
+) -> User | None:
     """Counts a wrong password against the address and the account; returns the account if
     the username exists. The caller commits."""
     record_hit(_address_key(address), ADDRESS_LIMIT)

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -59,7 +60,12 @@ def _begin_signed_in_session(user) -> None:
     session.clear()
     if language:
         session["language"] = language
-    start_session(user)
+    start_session(
+        user,
+        address=request.remote_addr,
+        user_agent=request.user_agent.string,
+        public_computer=g.get("public_computer") is not None,
+    )
     login_user(user)
 
 

@@ -1,5 +1,6 @@
 """Security and patron privacy (issue 14): wrong-password counts on accounts, a table of
-throttle hits shared by every worker, and certificates that outlive an erased holder
+throttle hits shared by every worker, sessions that expire on the server (last seen, password
+last typed, where from, on a public computer), and certificates that outlive an erased holder
 (learner_id may be empty: the certificate then says it was withdrawn at the holder's request).
 
 Revision ID: 5ec0a1d14a01
@@ -32,9 +33,27 @@ def upgrade():
     op.create_index("ix_throttle_hits_key_at", "throttle_hits", ["key", "at"])
     with op.batch_alter_table("certificates") as batch:
         batch.alter_column("learner_id", existing_type=sa.Integer(), nullable=True)
+    # Sessions already open count as seen and signed in now.
+    for name, column in (
+        ("last_seen_at", sa.Column("last_seen_at", sa.DateTime(), nullable=True)),
+        ("authenticated_at", sa.Column("authenticated_at", sa.DateTime(), nullable=True)),
+    ):
+        op.add_column("user_sessions", column)
+        op.execute(f"UPDATE user_sessions SET {name} = created_at")
+    with op.batch_alter_table("user_sessions") as batch:
+        batch.alter_column("last_seen_at", existing_type=sa.DateTime(), nullable=False)
+        batch.alter_column("authenticated_at", existing_type=sa.DateTime(), nullable=False)
+    op.add_column("user_sessions", sa.Column("address", sa.String(length=45), nullable=True))
+    op.add_column("user_sessions", sa.Column("user_agent", sa.String(length=200), nullable=True))
+    op.add_column(
+        "user_sessions",
+        sa.Column("public_computer", sa.Boolean(), nullable=False, server_default="0"),
+    )
 
 
 def downgrade():
+    for name in ("public_computer", "user_agent", "address", "authenticated_at", "last_seen_at"):
+        op.drop_column("user_sessions", name)
     op.execute("DELETE FROM certificates WHERE learner_id IS NULL")
     with op.batch_alter_table("certificates") as batch:
         batch.alter_column("learner_id", existing_type=sa.Integer(), nullable=False)
