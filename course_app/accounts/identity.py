@@ -36,7 +36,7 @@ _USER_BY_SESSION = (
     .join(UserSession, UserSession.user_id == User.id)
     .where(UserSession.token_hash == bindparam("token_hash"), UserSession.ended_at.is_(None))
 )
-# A session's last activity is written at most this often (a public computer's, every time).
+# A session's last activity is written at most this often.
 _TOUCH_EVERY = timedelta(seconds=60)
 
 
@@ -61,11 +61,22 @@ def load_user_by_token(token: str) -> User | None:
     if has_expired(seen.created_at, seen.last_seen_at, now, limits):
         _write_session(seen.id, ended_at=now)
         return None
-    if seen.public_computer or now - seen.last_seen_at >= _TOUCH_EVERY:
+    # A public computer's session is noted on every request by public_computer/idle.py.
+    if not seen.public_computer and now - seen.last_seen_at >= _TOUCH_EVERY:
         _write_session(seen.id, last_seen_at=now)
     user.session_token = token
     user.sign_in_session = seen
     return user
+
+
+def note_session_seen(token: str, at: datetime) -> None:
+    """Notes the last activity of the session the token opens (the server's idle clock)."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == token_digest(token))
+            .values(last_seen_at=at)
+        )
 
 
 def _write_session(session_id: int, **values) -> None:

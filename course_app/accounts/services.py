@@ -114,6 +114,15 @@ def open_sessions(user: User) -> list[UserSession]:
     return [s for s in rows if not has_expired(s.created_at, s.last_seen_at, now, limits)]
 
 
+def mark_session_public(user: User, public: bool) -> None:
+    """This request's session is (or is no longer) on a public computer."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_digest(user.session_token or ""))
+        .values(public_computer=public)
+    )
+
+
 def confirm_password(user: User, password: str) -> bool:
     """True when password is the user's; this session then counts as freshly signed in."""
     if not verify_password(user.password_hash, password):
