@@ -10,17 +10,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def external_url(endpoint: str, **values) -> str:
-    """The full address of endpoint for mail, QR codes, PDFs and cards: always on BASE_URL."""
-    base = current_app.config.get("BASE_URL")
-    if not base:  # development only: check_production refuses to start without BASE_URL
+    """The full address of endpoint for mail, QR codes, PDFs and cards: always on BASE_URL,
+    also from a job that runs outside any request."""
+    base = current_app.config.get("BASE_URL") or ""
+    if not base and has_request_context():
+        # Development only: check_production refuses to start without BASE_URL.
         return url_for(endpoint, _external=True, **values)
-    return base.rstrip("/") + url_for(endpoint, **values)
+    parts = urlsplit(base or "http://localhost")
+    adapter = current_app.url_map.bind(parts.netloc, url_scheme=parts.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def base_url_problem(base_url: str) -> str | None:

@@ -28,6 +28,7 @@ LAYERS: list[set[str]] = [
         "health",
         "i18n",
         "links",
+        "jobs",
         "mail",
         "security",
         "signing",
