@@ -50,6 +50,9 @@ class Config:
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
     SIGN_IN_ACCOUNT_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_LIMIT", "5 per 5 minutes")
     SIGN_IN_WARN_AFTER = int(os.environ.get("SIGN_IN_WARN_AFTER", "5"))
+    # Class codes that did not work, per account and per address, before /join waits.
+    JOIN_ACCOUNT_LIMIT = os.environ.get("JOIN_ACCOUNT_LIMIT", "10 per hour")
+    JOIN_ADDRESS_LIMIT = os.environ.get("JOIN_ADDRESS_LIMIT", "30 per hour")
     # Email, for patrons who have an address: password reset codes. Off when MAIL_SERVER is empty.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

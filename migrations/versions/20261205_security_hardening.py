@@ -1,6 +1,6 @@
 """Security and patron privacy (issue 14): wrong-password counts on accounts, a table of
 throttle hits shared by every worker, sessions that expire on the server (last seen, password
-last typed, where from, on a public computer), and certificates that outlive an erased holder
+last typed, where from, on a public computer), class codes that may expire, and certificates that outlive an erased holder
 (learner_id may be empty: the certificate then says it was withdrawn at the holder's request).
 
 Revision ID: 5ec0a1d14a01
@@ -43,6 +43,7 @@ def upgrade():
     with op.batch_alter_table("user_sessions") as batch:
         batch.alter_column("last_seen_at", existing_type=sa.DateTime(), nullable=False)
         batch.alter_column("authenticated_at", existing_type=sa.DateTime(), nullable=False)
+    op.add_column("classes", sa.Column("join_code_expires_at", sa.DateTime(), nullable=True))
     op.add_column("user_sessions", sa.Column("address", sa.String(length=45), nullable=True))
     op.add_column("user_sessions", sa.Column("user_agent", sa.String(length=200), nullable=True))
     op.add_column(
@@ -52,6 +53,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_column("classes", "join_code_expires_at")
     for name in ("public_computer", "user_agent", "address", "authenticated_at", "last_seen_at"):
         op.drop_column("user_sessions", name)
     op.execute("DELETE FROM certificates WHERE learner_id IS NULL")
