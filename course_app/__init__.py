@@ -29,6 +29,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from course_app import models  # noqa: F401 - every table known to Alembic
     from course_app.accounts.identity import init_identity
+    from course_app.accounts.throttle import init_throttle
     from course_app.caching import init_caching
     from course_app.content.localize import init_localize
     from course_app.desk.password_views import init_password_help
@@ -36,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from course_app.i18n import init_i18n
     from course_app.jobs import init_jobs
     from course_app.metrics import init_metrics
+    from course_app.links import init_links
     from course_app.public_computer.idle import init_public_computer
     from course_app.request_log import init_request_log
     from course_app.routing import init_routing
@@ -46,6 +48,7 @@ def register_extensions(app: Flask) -> None:
 
     init_request_log(app)
     init_routing(app)
+    init_links(app)
     db.init_app(app)
     init_caching(app)
     init_localize(app)
@@ -53,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     init_signing(app)
     limiter.init_app(app)
+    init_throttle(app)
     login_manager.init_app(app)
     init_i18n(app)
     init_identity(app)
@@ -70,11 +74,12 @@ def register_subscribers() -> None:
     """Each package that keeps rows in step with progress listens to the progress event."""
     from course_app.certificates import subscribers as certificates
     from course_app.classes import subscribers as classes
+    from course_app.desk import subscribers as desk
     from course_app.learning import subscribers as learning
     from course_app.quizzes import subscribers as quizzes
     from course_app.reports import kept as reports
 
-    for package in (learning, quizzes, certificates, classes, reports):
+    for package in (learning, quizzes, certificates, classes, desk, reports):
         package.connect()
 
 
@@ -85,6 +90,7 @@ def _migrations_dir() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
+    from course_app.accounts.session_views import bp as account_sessions_bp
     from course_app.accounts.views import bp as accounts_bp
     from course_app.admin.audit_views import bp as audit_bp
     from course_app.admin.views import bp as admin_bp
@@ -107,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         health_bp,
         metrics_bp,
         accounts_bp,
+        account_sessions_bp,
         learning_bp,
         quizzes_bp,
         certificates_bp,

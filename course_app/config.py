@@ -35,6 +35,13 @@ class Config:
     DATABASE_POOL_TIMEOUT = int(os.environ.get("DATABASE_POOL_TIMEOUT", "10"))
     COURSES_DIR = os.environ.get("COURSES_DIR", str(PROJECT_ROOT / "courses"))
     SITE_NAME = os.environ.get("SITE_NAME", "Library Learning")
+    # Links that leave the browser (email, QR codes, PDFs, cards) start with this; required in
+    # production. TRUSTED_HOSTS (comma-separated) are the only Host headers answered; in
+    # production they default to BASE_URL's host. TRUSTED_PROXIES: how many proxies in front
+    # set X-Forwarded-For/-Proto (0: none, the headers are ignored).
+    BASE_URL = os.environ.get("BASE_URL", "")
+    TRUSTED_HOSTS = os.environ.get("TRUSTED_HOSTS", "") or None
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     CERTIFICATE_PAPER = os.environ.get("CERTIFICATE_PAPER", "A4")  # or "Letter"
     # Cookie hardening; SESSION_COOKIE_SECURE is on in production (HTTPS) and can be forced.
     SESSION_COOKIE_HTTPONLY = True
@@ -48,7 +55,15 @@ class Config:
     # Redis away: Flask-Limiter keeps limiting in each worker's memory until it is back,
     # instead of failing every limited request (README: "Sign-in limits when Redis is down").
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Wrong passwords only (never correct ones), counted where RATELIMIT_STORAGE_URI says, or in
+    # the database when it says memory://: per address, and per account (a short slow-down,
+    # never a long lock-out). Librarians see accounts with SIGN_IN_WARN_AFTER wrong passwords.
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
+    SIGN_IN_ACCOUNT_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_LIMIT", "5 per 5 minutes")
+    SIGN_IN_WARN_AFTER = int(os.environ.get("SIGN_IN_WARN_AFTER", "5"))
+    # Class codes that did not work, per account and per address, before /join waits.
+    JOIN_ACCOUNT_LIMIT = os.environ.get("JOIN_ACCOUNT_LIMIT", "10 per hour")
+    JOIN_ADDRESS_LIMIT = os.environ.get("JOIN_ADDRESS_LIMIT", "30 per hour")
     # Email, for patrons who have an address: password reset codes. Off when MAIL_SERVER is empty.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
@@ -57,6 +72,13 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "")
     MAIL_BACKEND = "smtp"  # "memory" keeps messages in app.extensions["mail_outbox"] (tests)
+    # Sign-in sessions end on the server when idle or old; staff roles get shorter limits and
+    # type their password again before staff-only pages after REAUTH_MINUTES.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
+    STAFF_SESSION_ABSOLUTE_HOURS = int(os.environ.get("STAFF_SESSION_ABSOLUTE_HOURS", "8"))
+    REAUTH_MINUTES = int(os.environ.get("REAUTH_MINUTES", "15"))
     # The job queue (course_app/jobs.py): Redis when several servers share it, else a SQLite
     # file on this machine. JOBS_IMMEDIATE runs each job inline as it is queued (tests).
     JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", "")
@@ -140,7 +162,12 @@ class ConfigError(RuntimeError):
 
 
 def check_production(config: dict) -> None:
-    """Refuse to run in production with the development secret key or a short one."""
+    """Refuse to run in production with the development secret key or a short one, or
+    without a BASE_URL for the links that leave the browser."""
+    from course_app.links import base_url_problem
+
+    if config.get("BASE_URL") and (problem := base_url_problem(config["BASE_URL"])):
+        raise ConfigError(problem)
     if config.get("ENV_NAME") != "production":
         return
     key = config.get("SECRET_KEY") or ""
@@ -148,4 +175,9 @@ def check_production(config: dict) -> None:
         raise ConfigError(
             "SECRET_KEY must be set to a random value of at least 32 characters in production "
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if not config.get("BASE_URL"):
+        raise ConfigError(
+            "BASE_URL must be set in production to the site's address, e.g. "
+            "https://learn.example.org: reset emails, QR codes and PDFs link to it."
         )

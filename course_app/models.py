@@ -1,6 +1,6 @@
 """Imports every model so Alembic and create_app see the whole schema."""
 
-from course_app.accounts.models import Learner, User, UserSession
+from course_app.accounts.models import Learner, ThrottleHit, User, UserSession
 from course_app.audit.models import AuditEvent
 from course_app.certificates.models import Certificate
 from course_app.classes.models import Assignment, ClassMember, LearningClass
@@ -34,6 +34,7 @@ __all__ = [
     "QuizAttempt",
     "ResumeCode",
     "ResetCode",
+    "ThrottleHit",
     "User",
     "UserSession",
 ]

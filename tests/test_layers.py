@@ -28,6 +28,7 @@ LAYERS: list[set[str]] = [
         "forms",
         "health",
         "i18n",
+        "links",
         "jobs",
         "mail",
         "metrics",

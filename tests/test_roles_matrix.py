@@ -534,6 +534,23 @@ MATRIX: list[Case] = [
         every(302),
         data=lambda w: {"language": "es", "next": "/"},
     ),
+    # One's own sessions, and the password typed again before staff pages.
+    Case("account_sessions.sessions", "GET", "/account/sessions", SIGNED_IN_ONLY),
+    Case(
+        "account_sessions.end_others",
+        "POST",
+        "/account/sessions/end-others",
+        guest_then_members(SIGN_IN, 302),
+    ),
+    Case("account_sessions.confirm", "GET", "/account/confirm-password", SIGNED_IN_ONLY),
+    Case(
+        "account_sessions.confirm",
+        "POST",
+        "/account/confirm-password",
+        guest_then_members(SIGN_IN, 400),
+        data=lambda w: {"password": "not the password"},
+        note="wrong password",
+    ),
     # Resume codes: for guests; people with an account are sent to My learning.
     Case(
         "resume_codes.my_code",

@@ -18,7 +18,8 @@ class Certificate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
+    # None once the holder erased their account (the certificate then says it was withdrawn).
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id"))
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     recipient_name: Mapped[str] = mapped_column(String(120))
     language: Mapped[str] = mapped_column(String(8))
@@ -31,3 +32,8 @@ class Certificate(db.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def withdrawn_by_holder(self) -> bool:
+        """The holder erased their account: nothing about them is left to show."""
+        return self.learner_id is None

@@ -6,7 +6,7 @@ import re
 import secrets
 import unicodedata
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from course_app.accounts.models import Learner, User
@@ -211,4 +211,22 @@ def merge_certificates(source_id: int, target_id: int) -> None:
     )
     db.session.execute(
         update(Certificate).where(Certificate.learner_id == source_id).values(learner_id=target_id)
+    )
+
+
+WITHDRAWN_BY_HOLDER = "withdrawn at the holder's request"
+
+
+def withdraw_certificates_of(learner_id: int) -> None:
+    """The learner's certificates stay checkable but say they were withdrawn at the holder's
+    request, with no name and no link to the learner."""
+    db.session.execute(
+        update(Certificate)
+        .where(Certificate.learner_id == learner_id)
+        .values(
+            revoked_at=func.coalesce(Certificate.revoked_at, utc_now()),
+            revoked_reason=WITHDRAWN_BY_HOLDER,
+            recipient_name="",
+            learner_id=None,
+        )
     )

@@ -39,6 +39,7 @@ from course_app.extensions import db
 from course_app.learning.outline import active_course_or_404
 from course_app.learning.plan import course_plan
 from course_app.learning.services import course_for_progress, course_progress
+from course_app.links import external_url
 
 bp = Blueprint("certificates", __name__)
 
@@ -48,7 +49,7 @@ def _course_url(course: Course) -> str:
 
 
 def _verify_url(cert: Certificate) -> str:
-    return url_for("certificates.verify", code=cert.code, _external=True)
+    return external_url("certificates.verify", code=cert.code)
 
 
 def _viewable_certificate_or_404(code: str) -> Certificate:
