@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from course_app.classes.services import (
@@ -82,6 +83,7 @@ class PatronSearchForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Name or username"), filters=[_strip], validators=[Length(max=80)])
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1)])
     search = SubmitField(_l("Search"))
 
 

@@ -9,6 +9,7 @@ import secrets
 import unicodedata
 from datetime import date
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -111,10 +112,11 @@ def set_class_archived(actor: User, learning_class: LearningClass, archived: boo
 
 
 def patrons_for_picking(
-    actor: User, learning_class: LearningClass, search: str | None
-) -> list[User]:
+    actor: User, learning_class: LearningClass, search: str | None, page: int = 1
+) -> Pagination:
     """Patrons of the class's library system that the actor may see and who are not in the
-    class yet, matching the search in name or username; at most 50, by name."""
+    class yet, matching the search in name or username; by name, 50 a page, with the total
+    that match (two queries whatever the page)."""
     query = (
         select(User)
         .where(
@@ -125,14 +127,13 @@ def patrons_for_picking(
                 select(ClassMember.user_id).where(ClassMember.class_id == learning_class.id)
             ),
         )
-        .order_by(User.display_name, User.username_key)
-        .limit(PICKER_LIMIT)
+        .order_by(User.display_name, User.username_key, User.id)
     )
     words = _clean_text(search)
     if words:
         pattern = "%" + words.replace("%", "").replace("_", "").casefold() + "%"
         query = query.where(or_(User.display_name.ilike(pattern), User.username_key.ilike(pattern)))
-    return list(db.session.scalars(query))
+    return db.paginate(query, page=max(page, 1), per_page=PICKER_LIMIT, error_out=False)
 
 
 def add_members(actor: User, learning_class: LearningClass, user_ids: list[int]) -> list[User]:

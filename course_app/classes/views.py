@@ -143,13 +143,15 @@ def members(class_id: int):
             db.session.commit()
             flash(_("%(num)d added to the class.", num=len(added)), "success")
             return redirect(url_for("classes.show", class_id=class_id))
-    words = "" if search.errors else search.q.data
-    found = patrons_for_picking(current_user, learning_class, words)
-    form.user_ids.choices = [(p.id, f"{p.display_name} ({p.username})") for p in found]
+    words, page_number = ("", 1) if search.errors else (search.q.data, search.page.data or 1)
+    found = patrons_for_picking(current_user, learning_class, words, page_number)
+    form.user_ids.choices = [(p.id, f"{p.display_name} ({p.username})") for p in found.items]
     page = render_template(
         "classes/members.html",
         learning_class=learning_class,
         search=search,
+        found=found,
+        words=words,
         form=form,
         members=class_patrons(learning_class),
     )

@@ -87,14 +87,16 @@ def test_picking_offers_only_patrons_of_the_class_library_system_not_yet_in_it(w
     learning_class = get_class(world)
     place(make_user("newbie", display_name="Nell Newbie"), world["north-a"])
     make_user("boss", "staff")
-    assert [u.username for u in patrons_for_picking(user("lib"), learning_class, "")] == ["newbie"]
-    assert patrons_for_picking(user("lib"), learning_class, "nomatch") == []
-    # Staff see the whole system (north-b too) but never the south system's patrons.
-    found = [u.username for u in patrons_for_picking(user("boss"), learning_class, "")]
-    assert found == ["newbie", "northb"]  # by name: Nell, North
-    assert [u.username for u in patrons_for_picking(user("boss"), learning_class, "NELL")] == [
+    assert [u.username for u in patrons_for_picking(user("lib"), learning_class, "").items] == [
         "newbie"
     ]
+    assert patrons_for_picking(user("lib"), learning_class, "nomatch").items == []
+    # Staff see the whole system (north-b too) but never the south system's patrons.
+    found = [u.username for u in patrons_for_picking(user("boss"), learning_class, "").items]
+    assert found == ["newbie", "northb"]  # by name: Nell, North
+    assert [
+        u.username for u in patrons_for_picking(user("boss"), learning_class, "NELL").items
+    ] == ["newbie"]
 
 
 def test_a_librarian_cannot_add_another_systems_patron_and_nothing_is_added(world):
