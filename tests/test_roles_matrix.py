@@ -352,6 +352,24 @@ MATRIX: list[Case] = [
         {**OTHER_SYSTEMS, "staff": 302, "admin": 404},
         note="staff remove the patron, so admin then finds nobody",
     ),
+    # Confirm pages (GET) before a change made with one click before.
+    Case("classes.new_join_code", "GET", "/classes/{own_class}/join-code", LIBRARY_PEOPLE),
+    Case("classes.new_join_code", "GET", "/classes/{other_class}/join-code", OTHER_SYSTEMS),
+    Case("classes.archive", "GET", "/classes/{own_class}/archive", LIBRARY_PEOPLE),
+    Case("classes.archive", "GET", "/classes/{other_class}/archive", OTHER_SYSTEMS),
+    Case(
+        "classes.remove_patron",
+        "GET",
+        "/classes/{other_class}/members/{other_patron}/remove",
+        OTHER_SYSTEMS,
+    ),
+    Case(
+        "classes.remove_patron",
+        "GET",
+        "/classes/{own_class}/members/{other_patron}/remove",
+        NO_SUCH,
+        note="a patron of another class",
+    ),
     Case("classes.new_join_code", "POST", "/classes/{own_class}/join-code", LIBRARY_CHANGE),
     Case(
         "classes.new_join_code",

@@ -158,13 +158,48 @@ def members(class_id: int):
     return page, (400 if form.errors else 200)
 
 
-@bp.post("/classes/<int:class_id>/members/<int:user_id>/remove")
+def _confirm_page(
+    learning_class: LearningClass,
+    question: str,
+    explanation: str,
+    button: str,
+    hidden: dict | None = None,
+    back: str | None = None,
+):
+    """A page that asks before a change that cannot be undone by a click: works without JS."""
+    return render_template(
+        "classes/confirm.html",
+        learning_class=learning_class,
+        question=question,
+        explanation=explanation,
+        button=button,
+        hidden=hidden or {},
+        back=back or url_for("classes.show", class_id=learning_class.id),
+    )
+
+
+@bp.route("/classes/<int:class_id>/members/<int:user_id>/remove", methods=["GET", "POST"])
 @role_required(*LIBRARY_ROLES)
 def remove_patron(class_id: int, user_id: int):
     learning_class = _load_class(class_id)
     patron = find_member(learning_class, user_id)
     if patron is None:
         abort(404)
+    if request.method == "GET":
+        return _confirm_page(
+            learning_class,
+            _(
+                "Remove %(name)s from %(class)s?",
+                name=patron.display_name,
+                **{"class": learning_class.name},
+            ),
+            _(
+                "Work set for them alone in this class is removed too. They keep their progress "
+                "and certificates."
+            ),
+            _("Yes, remove from class"),
+            back=url_for("classes.members", class_id=class_id),
+        )
     if not ConfirmForm().validate_on_submit():
         abort(400)
     remove_member(current_user, learning_class, patron)
@@ -173,10 +208,20 @@ def remove_patron(class_id: int, user_id: int):
     return redirect(url_for("classes.members", class_id=class_id))
 
 
-@bp.post("/classes/<int:class_id>/join-code")
+@bp.route("/classes/<int:class_id>/join-code", methods=["GET", "POST"])
 @role_required(*LIBRARY_ROLES)
 def new_join_code(class_id: int):
     learning_class = _load_class(class_id)
+    if request.method == "GET":
+        return _confirm_page(
+            learning_class,
+            _("Make a new class code for %(name)s?", name=learning_class.name),
+            _(
+                "The code %(code)s stops working at once. Patrons already in the class stay in it.",
+                code=learning_class.join_code,
+            ),
+            _("Yes, make a new code"),
+        )
     if not ConfirmForm().validate_on_submit():
         abort(400)
     code = change_join_code(current_user, learning_class)
@@ -185,10 +230,29 @@ def new_join_code(class_id: int):
     return redirect(url_for("classes.show", class_id=class_id))
 
 
-@bp.post("/classes/<int:class_id>/archive")
+@bp.route("/classes/<int:class_id>/archive", methods=["GET", "POST"])
 @role_required(*LIBRARY_ROLES)
 def archive(class_id: int):
     learning_class = _load_class(class_id)
+    if request.method == "GET":
+        if learning_class.archived:
+            return _confirm_page(
+                learning_class,
+                _("Make %(name)s active again?", name=learning_class.name),
+                _("Patrons see its work again and its code works again."),
+                _("Yes, make it active"),
+                hidden={"archived": "no"},
+            )
+        return _confirm_page(
+            learning_class,
+            _("Archive %(name)s?", name=learning_class.name),
+            _(
+                "Patrons no longer see its work and its code stops working. Progress is kept, "
+                "and you can make the class active again."
+            ),
+            _("Yes, archive the class"),
+            hidden={"archived": "yes"},
+        )
     form = ArchiveForm()
     if not form.validate_on_submit():
         abort(400)
