@@ -18,7 +18,7 @@ from course_app.reports.course_report import CourseReport
 from course_app.reports.facts import LIBRARY_BREAKDOWNS, Breakdown
 from course_app.reports.filters import ReportFilter, ReportScope
 from course_app.reports.forms import BREAKDOWN_LABELS
-from course_app.reports.labels import key_labels
+from course_app.reports.labels import key_labels, system_names
 from course_app.reports.library_report import LibraryLine
 from course_app.reports.overview import OverviewRow
 from course_app.reports.privacy import is_small
@@ -57,13 +57,20 @@ def breakdown_table(
     rows: list[OverviewRow], by: Breakdown, hide: bool, sort: str | None, descending: bool
 ) -> Table:
     labels = key_labels(by, [row.key for row in rows])
+    columns = overview_columns(str(BREAKDOWN_LABELS[by]))
+    systems: dict[int, str] = {}
+    if by == Breakdown.BRANCH:
+        systems = system_names(row.key for row in rows)
+        columns.insert(1, Column("system", _("Library system"), numeric=False))
     table = Table(
         "breakdown",
         _("Figures by %(what)s", what=str(BREAKDOWN_LABELS[by]).lower()),
-        overview_columns(str(BREAKDOWN_LABELS[by])),
+        columns,
     )
     for row in rows:
         line = {"label": labels.get(row.key, str(row.key)), **row.values}
+        if by == Breakdown.BRANCH:
+            line["system"] = systems.get(row.key, "")
         if by == Breakdown.COURSE and row.key is not None:
             line["_course_id"] = row.key
         table.rows.append(line)
@@ -227,6 +234,7 @@ def libraries_table(lines: list[LibraryLine], sort: str | None, descending: bool
         _("Libraries"),
         [
             Column("label", _("Library"), numeric=False),
+            Column("system", _("Library system"), numeric=False),
             Column("kind", _("Kind"), numeric=False),
             Column("patrons", _("Patrons"), learners="patrons"),
             Column("classes", _("Classes")),
@@ -236,10 +244,12 @@ def libraries_table(lines: list[LibraryLine], sort: str | None, descending: bool
         ],
     )
     kinds = {"network": _("Network"), "system": _("Library system"), "branch": _("Branch")}
+    systems = system_names(line.organisation.id for line in lines)
     for line in lines:
         table.rows.append(
             {
                 "label": line.organisation.name,
+                "system": systems.get(line.organisation.id, ""),
                 "kind": kinds.get(line.organisation.kind, line.organisation.kind),
                 "patrons": line.patrons,
                 "classes": line.classes,
