@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.desk.views import bp as desk_bp
     from course_app.health import bp as health_bp
     from course_app.learning.views import bp as learning_bp
+    from course_app.patrons.views import bp as patrons_bp
     from course_app.libraries.views import bp as libraries_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         classes_bp,
         class_import_bp,
         reports_bp,
+        patrons_bp,
     ):
         app.register_blueprint(bp)
 

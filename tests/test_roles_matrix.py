@@ -459,6 +459,50 @@ MATRIX: list[Case] = [
     Case(
         "class_import.create", "POST", "/classes/999999/import/create", NO_SUCH, data=lambda w: {}
     ),
+    # The patron page: the librarians of the patron's library, and staff.
+    Case("patrons.show", "GET", "/patrons/{own_patron}", LIBRARY_PEOPLE),
+    Case("patrons.show", "GET", "/patrons/{other_patron}", OTHER_SYSTEMS, note="other system"),
+    Case("patrons.show", "GET", "/patrons/999999", NO_SUCH, note="no such patron"),
+    Case(
+        "patrons.move",
+        "POST",
+        "/patrons/{own_patron}/move",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {"organisation_id": "999999"},
+        note="let in, then a branch that is not a choice is refused",
+    ),
+    Case(
+        "patrons.move",
+        "POST",
+        "/patrons/{other_patron}/move",
+        {**LET_IN_THEN_REFUSED, "librarian": 404},
+        data=lambda w: {"organisation_id": "999999"},
+        note="other system",
+    ),
+    Case("patrons.account", "GET", "/patrons/{own_patron}/account", LIBRARY_PEOPLE),
+    Case(
+        "patrons.account",
+        "POST",
+        "/patrons/{own_patron}/account",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {"active": "maybe"},
+        note="let in, then the unknown state is refused",
+    ),
+    Case(
+        "patrons.reissue",
+        "GET",
+        "/patrons/{cert_owner}/certificates/{certificate_id}/reissue",
+        {**STAFF_ONLY, "librarian": 404},
+        note="the owner is in no library: staff only",
+    ),
+    Case(
+        "patrons.reissue",
+        "POST",
+        "/patrons/{cert_owner}/certificates/{certificate_id}/reissue",
+        {**STAFF_ONLY, "librarian": 404, "staff": 400, "admin": 400},
+        data=lambda w: {"recipient_name": ""},
+        note="let in, then the empty name is refused",
+    ),
     # Reports: staff see the network, a librarian their own library system, learners none.
     Case("reports.overview", "GET", "/reports", LIBRARY_PEOPLE),
     Case(
@@ -615,7 +659,8 @@ def world(app, role_clients) -> dict:
         learner = db.session.scalar(select(User).where(User.username == "learner-user")).learner
         for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == done.id)):
             complete_lesson(learner, lesson)
-        code = issue_certificate(learner, done, "Learner One", "en").code
+        certificate = issue_certificate(learner, done, "Learner One", "en")
+        code, certificate_id, cert_owner = certificate.code, certificate.id, learner.user_id
         quiz_answers = quiz_form_data(course)
         libraries = make_library_tree()
         librarian = db.session.scalar(select(User).where(User.username == "librarian-user"))
@@ -635,6 +680,8 @@ def world(app, role_clients) -> dict:
     return {
         "slug": "matrix-course",
         "code": code,
+        "certificate_id": certificate_id,
+        "cert_owner": cert_owner,
         "attempt_id": attempt_id,
         "check_id": check_id,
         "quiz_answers": quiz_answers,

@@ -146,6 +146,24 @@ def change_role(actor: User | None, user: User, role: Role) -> bool:
     return True
 
 
+def set_account_active(actor: User | None, user: User, active: bool) -> bool:
+    """Deactivates the account (it cannot sign in, its sessions end) or reactivates it;
+    audited; False when nothing changes. Progress and certificates are kept either way."""
+    if user.is_active_account == active:
+        return False
+    user.is_active_account = active
+    if not active:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .values(ended_at=utc_now())
+        )
+    db.session.flush()
+    action = "user.reactivated" if active else "user.deactivated"
+    record_event(actor, action, user, user.organisation, username=user.username)
+    return True
+
+
 def merge_guest(guest: Learner, account: Learner) -> None:
     """Moves a guest's progress into an account's learner and deletes the guest. Each package
     moves its own rows when it hears of the merge (events.py); what both have is kept once."""

@@ -278,13 +278,15 @@ def learners_columns() -> list[Column]:
 def learner_row(result: Any) -> dict[str, Any]:
     """A patron's cells by column key, for the page; the same cells as the CSV."""
     cells = learner_cells(result)
-    return {column.key: cell for column, cell in zip(learners_columns(), cells, strict=True)}
+    row = {column.key: cell for column, cell in zip(learners_columns(), cells, strict=True)}
+    row["_user_id"] = result.user_id
+    return row
 
 
 def learner_cells(result: Any) -> list[object]:
     """A patron's CSV cells, in the order of `learners_columns`; read straight from the row
     (the export can be 100,000 rows)."""
-    name, username, library, started, completed, certificates, last = result
+    name, username, library, started, completed, certificates, last = result[:7]
     return [name, username, library, started, completed, certificates, last.date() if last else ""]
 
 
