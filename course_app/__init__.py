@@ -90,8 +90,8 @@ def register_blueprints(app: Flask) -> None:
     from course_app.desk.views import bp as desk_bp
     from course_app.health import bp as health_bp
     from course_app.learning.views import bp as learning_bp
-    from course_app.patrons.views import bp as patrons_bp
     from course_app.libraries.views import bp as libraries_bp
+    from course_app.patrons.views import bp as patrons_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
     from course_app.reports.views import bp as reports_bp
