@@ -84,6 +84,7 @@ def _migrations_dir() -> str:
 def register_blueprints(app: Flask) -> None:
     from course_app.accounts.views import bp as accounts_bp
     from course_app.admin.audit_views import bp as audit_bp
+    from course_app.admin.staff_views import bp as staff_accounts_bp
     from course_app.admin.views import bp as admin_bp
     from course_app.certificates.views import bp as certificates_bp
     from course_app.classes.import_views import bp as class_import_bp
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
         class_import_bp,
         reports_bp,
         patrons_bp,
+        staff_accounts_bp,
         media_bp,
     ):
         app.register_blueprint(bp)

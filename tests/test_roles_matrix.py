@@ -459,6 +459,33 @@ MATRIX: list[Case] = [
     Case(
         "class_import.create", "POST", "/classes/999999/import/create", NO_SUCH, data=lambda w: {}
     ),
+    # Staff accounts on the web: administrators only.
+    Case("staff_accounts.index", "GET", "/admin/accounts", ADMIN_ONLY),
+    Case("staff_accounts.new", "GET", "/admin/accounts/new", ADMIN_ONLY),
+    Case(
+        "staff_accounts.new",
+        "POST",
+        "/admin/accounts/new",
+        {**ADMIN_ONLY, "admin": 400},
+        data=lambda w: {"username": ""},
+        note="let in, then the empty form is refused",
+    ),
+    Case("staff_accounts.edit", "GET", "/admin/accounts/{staff_id}", ADMIN_ONLY),
+    Case(
+        "staff_accounts.edit",
+        "GET",
+        "/admin/accounts/999999",
+        {**ADMIN_ONLY, "admin": 404},
+        note="no such account",
+    ),
+    Case(
+        "staff_accounts.edit",
+        "POST",
+        "/admin/accounts/{staff_id}",
+        {**ADMIN_ONLY, "admin": 400},
+        data=lambda w: {"role": "wizard"},
+        note="let in, then the unknown role is refused",
+    ),
     # The patron page: the librarians of the patron's library, and staff.
     Case("patrons.show", "GET", "/patrons/{own_patron}", LIBRARY_PEOPLE),
     Case("patrons.show", "GET", "/patrons/{other_patron}", OTHER_SYSTEMS, note="other system"),
