@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.admin.views import bp as admin_bp
     from course_app.certificates.views import bp as certificates_bp
     from course_app.classes.import_views import bp as class_import_bp
+    from course_app.classes.running_views import bp as class_tools_bp
     from course_app.classes.views import bp as classes_bp
     from course_app.content.media_views import bp as media_bp
     from course_app.desk.password_views import bp as password_help_bp
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         patrons_bp,
         staff_accounts_bp,
+        class_tools_bp,
         media_bp,
     ):
         app.register_blueprint(bp)

@@ -28,6 +28,7 @@ JOIN_CODE_LENGTH = 6
 NAME_MAX_LENGTH = 120
 SCHEDULE_MAX_LENGTH = 200
 NOTE_MAX_LENGTH = 500
+CLASS_NOTES_MAX_LENGTH = 1000
 PICKER_LIMIT = 50
 
 
@@ -91,6 +92,39 @@ def create_class(
     db.session.flush()
     record_event(actor, "class.created", learning_class, organisation, name=name)
     return learning_class
+
+
+def update_class(
+    actor: User,
+    learning_class: LearningClass,
+    name: str,
+    schedule_note: str | None,
+    notes: str | None,
+) -> bool:
+    """Renames the class and sets when it meets and the librarians' notes; audited with what
+    changed. False when nothing did."""
+    name = _clean_text(name)
+    if not name:
+        raise ClassError(ClassError.NAME_EMPTY)
+    if len(name) > NAME_MAX_LENGTH:
+        raise ClassError(ClassError.NAME_TOO_LONG)
+    wanted = {
+        "name": name,
+        "schedule_note": _clean_text(schedule_note)[:SCHEDULE_MAX_LENGTH] or None,
+        "notes": (notes or "").strip()[:CLASS_NOTES_MAX_LENGTH] or None,
+    }
+    changes = {
+        key: {"from": getattr(learning_class, key), "to": value}
+        for key, value in wanted.items()
+        if getattr(learning_class, key) != value
+    }
+    if not changes:
+        return False
+    for key, change in changes.items():
+        setattr(learning_class, key, change["to"])
+    db.session.flush()
+    record_event(actor, "class.updated", learning_class, learning_class.organisation, **changes)
+    return True
 
 
 def change_join_code(actor: User, learning_class: LearningClass) -> str:

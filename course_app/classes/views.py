@@ -3,12 +3,15 @@ and the join page for patrons."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from course_app.accounts.access import role_required
 from course_app.accounts.models import Role
+from course_app.classes.bulk import assign_to_patrons, chosen_members
 from course_app.classes.csv_cells import csv_lines
 from course_app.classes.forms import (
     AddMembersForm,
@@ -18,6 +21,7 @@ from course_app.classes.forms import (
     ConfirmForm,
     JoinForm,
     PatronSearchForm,
+    ProgressViewForm,
     apply_error,
 )
 from course_app.classes.models import Assignment, LearningClass
@@ -52,7 +56,7 @@ from course_app.libraries.views import LIBRARY_ROLES
 bp = Blueprint("classes", __name__)
 
 
-def _load_class(class_id: int) -> LearningClass:
+def load_class(class_id: int) -> LearningClass:
     """The class when its library is one the user may see; a 404 otherwise."""
     learning_class = db.session.get(LearningClass, class_id)
     if learning_class is None:
@@ -89,18 +93,36 @@ def new():
     return render_template("classes/new.html", form=form), (400 if form.errors else 200)
 
 
+def _arrange(rows: list, how: ProgressViewForm) -> list:
+    """The rows as asked: only those who may need help, and in the chosen order."""
+    if how.show.data == "help":
+        rows = [pair for pair in rows if pair[0].flags]
+    if how.sort.data == "help":
+        rows = sorted(rows, key=lambda pair: not pair[0].flags)
+    elif how.sort.data == "activity":
+        oldest = datetime.min.replace(tzinfo=UTC)
+        rows = sorted(rows, key=lambda pair: pair[0].last_activity or oldest)
+    return rows
+
+
 @bp.get("/classes/<int:class_id>")
 @role_required(*LIBRARY_ROLES)
 def show(class_id: int):
-    learning_class = _load_class(class_id)
+    learning_class = load_class(class_id)
+    how = ProgressViewForm(formdata=request.args)
+    if not how.validate():
+        how = ProgressViewForm(formdata=None)
     table = class_table(learning_class, utc_now())
     header, cells = table_text(table)
+    rows = list(zip(table.rows, cells, strict=True))
     return render_template(
         "classes/show.html",
         learning_class=learning_class,
         table=table,
         header=header,
-        rows=list(zip(table.rows, cells, strict=True)),
+        rows=_arrange(rows, how),
+        flagged=sum(1 for row in table.rows if row.flags),
+        how=how,
         confirm=ConfirmForm(),
     )
 
@@ -108,7 +130,7 @@ def show(class_id: int):
 @bp.get("/classes/<int:class_id>/export.csv")
 @role_required(*LIBRARY_ROLES)
 def export_csv(class_id: int):
-    learning_class = _load_class(class_id)
+    learning_class = load_class(class_id)
     table = class_table(learning_class, utc_now())
     header, rows = table_text(table)
     filename = f"class-{learning_class.id}-progress.csv"
@@ -122,7 +144,7 @@ def export_csv(class_id: int):
 @bp.get("/classes/<int:class_id>/roster")
 @role_required(*LIBRARY_ROLES)
 def roster(class_id: int):
-    learning_class = _load_class(class_id)
+    learning_class = load_class(class_id)
     members = class_patrons(learning_class)
     return render_template("classes/roster.html", learning_class=learning_class, members=members)
 
@@ -130,7 +152,7 @@ def roster(class_id: int):
 @bp.route("/classes/<int:class_id>/members", methods=["GET", "POST"])
 @role_required(*LIBRARY_ROLES)
 def members(class_id: int):
-    learning_class = _load_class(class_id)
+    learning_class = load_class(class_id)
     search = PatronSearchForm(formdata=request.args)
     search.validate()
     form = AddMembersForm()
@@ -181,7 +203,7 @@ def _confirm_page(
 @bp.route("/classes/<int:class_id>/members/<int:user_id>/remove", methods=["GET", "POST"])
 @role_required(*LIBRARY_ROLES)
 def remove_patron(class_id: int, user_id: int):
-    learning_class = _load_class(class_id)
+    learning_class = load_class(class_id)
     patron = find_member(learning_class, user_id)
     if patron is None:
         abort(404)
@@ -211,7 +233,7 @@ def remove_patron(class_id: int, user_id: int):
 @bp.route("/classes/<int:class_id>/join-code", methods=["GET", "POST"])
 @role_required(*LIBRARY_ROLES)
 def new_join_code(class_id: int):
-    learning_class = _load_class(class_id)
+    learning_class = load_class(class_id)
     if request.method == "GET":
         return _confirm_page(
             learning_class,
@@ -233,7 +255,7 @@ def new_join_code(class_id: int):
 @bp.route("/classes/<int:class_id>/archive", methods=["GET", "POST"])
 @role_required(*LIBRARY_ROLES)
 def archive(class_id: int):
-    learning_class = _load_class(class_id)
+    learning_class = load_class(class_id)
     if request.method == "GET":
         if learning_class.archived:
             return _confirm_page(
@@ -268,37 +290,57 @@ def archive(class_id: int):
 @bp.route("/classes/<int:class_id>/assignments/new", methods=["GET", "POST"])
 @role_required(*LIBRARY_ROLES)
 def assign(class_id: int):
-    learning_class = _load_class(class_id)
+    learning_class = load_class(class_id)
     form = AssignmentForm()
+    if request.method == "GET":
+        form.user_ids.data = request.args.getlist("user_ids", type=int)
     form.what.choices = what_choices()
     form.who.choices = who_choices(learning_class)
+    # Patrons ticked in the progress table: each gets the work for them alone.
+    chosen = chosen_members(learning_class, form.user_ids.data or [])
+    if chosen:
+        form.who.data = 0
     if form.validate_on_submit():
         course, module, patron = assignment_target(learning_class, form.what.data, form.who.data)
         try:
-            create_assignment(
-                current_user,
-                learning_class,
-                course,
-                module,
-                patron,
-                form.due_on.data,
-                form.note.data,
-                today=utc_now().date(),
-            )
+            if chosen:
+                assign_to_patrons(
+                    current_user,
+                    learning_class,
+                    course,
+                    module,
+                    chosen,
+                    form.due_on.data,
+                    form.note.data,
+                    today=utc_now().date(),
+                )
+            else:
+                create_assignment(
+                    current_user,
+                    learning_class,
+                    course,
+                    module,
+                    patron,
+                    form.due_on.data,
+                    form.note.data,
+                    today=utc_now().date(),
+                )
         except ClassError as error:
             apply_error(form, error)
         else:
             db.session.commit()
             flash(_("The work is assigned."), "success")
             return redirect(url_for("classes.show", class_id=class_id))
-    page = render_template("classes/assign.html", learning_class=learning_class, form=form)
+    page = render_template(
+        "classes/assign.html", learning_class=learning_class, form=form, chosen=chosen
+    )
     return page, (400 if form.errors else 200)
 
 
 @bp.post("/classes/<int:class_id>/assignments/<int:assignment_id>/remove")
 @role_required(*LIBRARY_ROLES)
 def unassign(class_id: int, assignment_id: int):
-    learning_class = _load_class(class_id)
+    learning_class = load_class(class_id)
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or assignment.class_id != learning_class.id:
         abort(404)
