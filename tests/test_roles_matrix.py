@@ -419,6 +419,20 @@ MATRIX: list[Case] = [
         data=lambda w: {},
         note="another system's class",
     ),
+    Case(
+        "class_tools.mark_handled",
+        "POST",
+        "/classes/{own_class}/help/{other_patron}/handled",
+        NO_SUCH,
+        note="a patron of another class",
+    ),
+    Case(
+        "class_tools.mark_handled",
+        "POST",
+        "/classes/{other_class}/help/{other_patron}/handled",
+        {**OTHER_SYSTEMS, "staff": 302, "admin": 302},
+        note="another system's class: staff mark it",
+    ),
     Case("classes.new_join_code", "POST", "/classes/{own_class}/join-code", LIBRARY_CHANGE),
     Case(
         "classes.new_join_code",

@@ -13,11 +13,19 @@ from course_app.accounts.access import role_required
 from course_app.accounts.models import Learner, User
 from course_app.certificates.models import Certificate
 from course_app.classes.bulk import chosen_members, remove_members
-from course_app.classes.forms import ChosenPatronsForm, EditClassForm, RemoveChosenForm, apply_error
+from course_app.classes.forms import (
+    ChosenPatronsForm,
+    ConfirmForm,
+    EditClassForm,
+    RemoveChosenForm,
+    apply_error,
+)
+from course_app.classes.help_marks import mark_help_handled
 from course_app.classes.models import Assignment, ClassMember, LearningClass
-from course_app.classes.services import ClassError, update_class
+from course_app.classes.services import ClassError, find_member, update_class
 from course_app.classes.table import class_patrons
 from course_app.classes.views import LIBRARY_ROLES, load_class
+from course_app.db import utc_now
 from course_app.extensions import db
 
 bp = Blueprint("class_tools", __name__)
@@ -128,3 +136,24 @@ def sign_in_sheet(class_id: int):
         members=class_patrons(learning_class),
         blank_rows=5,
     )
+
+
+@bp.post("/classes/<int:class_id>/help/<int:user_id>/handled")
+@role_required(*LIBRARY_ROLES)
+def mark_handled(class_id: int, user_id: int):
+    learning_class = load_class(class_id)
+    patron = find_member(learning_class, user_id)
+    if patron is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    mark_help_handled(current_user, learning_class, patron, utc_now())
+    db.session.commit()
+    flash(
+        _(
+            "%(name)s is marked handled. A new flag shows if they get stuck again.",
+            name=patron.display_name,
+        ),
+        "success",
+    )
+    return redirect(url_for("classes.show", class_id=class_id))

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -39,6 +49,7 @@ from course_app.classes.services import (
     set_class_archived,
     visible_classes,
 )
+from course_app.classes.status import HelpRules
 from course_app.classes.table import class_patrons, class_table
 from course_app.classes.table_text import table_text
 from course_app.classes.view_choices import (
@@ -93,12 +104,22 @@ def new():
     return render_template("classes/new.html", form=form), (400 if form.errors else 200)
 
 
+def help_rules() -> HelpRules:
+    """The "may need help" thresholds from the settings."""
+    config = current_app.config
+    return HelpRules(
+        idle_days=config["HELP_IDLE_DAYS"],
+        due_within_days=config["HELP_DUE_WITHIN_DAYS"],
+        failed_tries=config["HELP_FAILED_TRIES"],
+    )
+
+
 def _arrange(rows: list, how: ProgressViewForm) -> list:
     """The rows as asked: only those who may need help, and in the chosen order."""
     if how.show.data == "help":
-        rows = [pair for pair in rows if pair[0].flags]
+        rows = [pair for pair in rows if pair[0].needs_help]
     if how.sort.data == "help":
-        rows = sorted(rows, key=lambda pair: not pair[0].flags)
+        rows = sorted(rows, key=lambda pair: not pair[0].needs_help)
     elif how.sort.data == "activity":
         oldest = datetime.min.replace(tzinfo=UTC)
         rows = sorted(rows, key=lambda pair: pair[0].last_activity or oldest)
@@ -112,7 +133,8 @@ def show(class_id: int):
     how = ProgressViewForm(formdata=request.args)
     if not how.validate():
         how = ProgressViewForm(formdata=None)
-    table = class_table(learning_class, utc_now())
+    rules = help_rules()
+    table = class_table(learning_class, utc_now(), rules)
     header, cells = table_text(table)
     rows = list(zip(table.rows, cells, strict=True))
     return render_template(
@@ -121,7 +143,8 @@ def show(class_id: int):
         table=table,
         header=header,
         rows=_arrange(rows, how),
-        flagged=sum(1 for row in table.rows if row.flags),
+        flagged=sum(1 for row in table.rows if row.needs_help),
+        rules=rules,
         how=how,
         confirm=ConfirmForm(),
     )
@@ -131,7 +154,7 @@ def show(class_id: int):
 @role_required(*LIBRARY_ROLES)
 def export_csv(class_id: int):
     learning_class = load_class(class_id)
-    table = class_table(learning_class, utc_now())
+    table = class_table(learning_class, utc_now(), help_rules())
     header, rows = table_text(table)
     filename = f"class-{learning_class.id}-progress.csv"
     return Response(

@@ -151,6 +151,7 @@ def test_the_table_filters_and_sorts_by_may_need_help(app, world):
         db.session.scalar(select(ClassMember).where(ClassMember.user_id == p3)).added_at = weeks_ago
         for a in db.session.scalars(select(Assignment)):
             a.created_at = weeks_ago
+            a.due_on = utc_now().date() + timedelta(days=2)
         for member in db.session.scalars(select(ClassMember)):
             if member.user_id != p3:
                 member.added_at = utc_now()
@@ -193,3 +194,52 @@ def test_the_sign_in_sheet_lists_everyone_with_space_to_sign(app, world):
     assert html.status_code == 200
     assert all(f"Patron 0{n}" in text for n in range(1, 5))
     assert "Signature" in text and text.count("Space for a visitor") == 5
+
+
+def test_the_rule_is_shown_with_the_flag_and_a_librarian_marks_it_handled(app, csrf_app, world):
+    with app.app_context():
+        weeks_ago = utc_now() - timedelta(days=21)
+        for a in db.session.scalars(select(Assignment)):
+            a.created_at = weeks_ago
+            a.due_on = utc_now().date() + timedelta(days=2)
+        for member in db.session.scalars(select(ClassMember)):
+            member.added_at = weeks_ago
+        db.session.commit()
+    client = signed_in(csrf_app, "lib")
+    cid = world["class_id"]
+    page = client.get(f"/classes/{cid}").get_data(as_text=True)
+    assert "May need help: no activity for 21 days while work is due" in page
+    assert "(rule: more than 14 days, work due within 7 days)" in page
+    assert "4 people may need help." in page
+    p1 = world["patron_ids"][0]
+    url = f"/classes/{cid}/help/{p1}/handled"
+    assert client.post(url).status_code == 400  # no CSRF token: nothing marked
+    token = csrf_token_from(page)
+    assert client.post(url, data={"csrf_token": token}).status_code == 302
+    page = client.get(f"/classes/{cid}").get_data(as_text=True)
+    assert "3 people may need help." in page
+    assert "Handled " in page
+    with app.app_context():
+        assert db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "class.help_handled")
+        )
+    csv_text = client.get(f"/classes/{cid}/export.csv").get_data(as_text=True)
+    assert "Handled " in csv_text
+
+
+def test_help_thresholds_come_from_the_settings(app, world):
+    with app.app_context():
+        weeks_ago = utc_now() - timedelta(days=21)
+        for a in db.session.scalars(select(Assignment)):
+            a.created_at = weeks_ago
+            a.due_on = utc_now().date() + timedelta(days=2)
+        for member in db.session.scalars(select(ClassMember)):
+            member.added_at = weeks_ago
+        db.session.commit()
+    app.config["HELP_IDLE_DAYS"] = 30
+    try:
+        page = signed_in(app, "lib").get(f"/classes/{world['class_id']}").get_data(as_text=True)
+    finally:
+        app.config["HELP_IDLE_DAYS"] = 14
+    assert "0 people may need help." in page
+    assert "No activity for more than 30 days" in page
