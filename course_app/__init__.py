@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.patrons.views import bp as patrons_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
+    from course_app.reports.certificate_views import bp as certificate_list_bp
     from course_app.reports.views import bp as reports_bp
     from course_app.resume_codes.views import bp as resume_codes_bp
 
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
         patrons_bp,
         staff_accounts_bp,
         class_tools_bp,
+        certificate_list_bp,
         media_bp,
     ):
         app.register_blueprint(bp)
