@@ -206,6 +206,14 @@ MATRIX: list[Case] = [
         note="no such organisation",
     ),
     Case("audit.events", "GET", "/admin/audit", STAFF_ONLY),
+    Case(
+        "audit.events",
+        "GET",
+        "/admin/audit?person=no-such-person",
+        {**STAFF_ONLY, "staff": 400, "admin": 400},
+        note="let in, then the unknown person is refused",
+    ),
+    Case("audit.events_csv", "GET", "/admin/audit/export.csv", STAFF_ONLY),
     # The desk: librarians manage patrons of their own library system only ({own_patron} is at
     # their branch, {other_patron} in another system); staff and admins manage every patron.
     Case("desk.patrons", "GET", "/desk/patrons", LIBRARY_PEOPLE),
