@@ -93,9 +93,11 @@ def register_blueprints(app: Flask) -> None:
     from course_app.accounts.session_views import bp as account_sessions_bp
     from course_app.accounts.views import bp as accounts_bp
     from course_app.admin.audit_views import bp as audit_bp
+    from course_app.admin.staff_views import bp as staff_accounts_bp
     from course_app.admin.views import bp as admin_bp
     from course_app.certificates.views import bp as certificates_bp
     from course_app.classes.import_views import bp as class_import_bp
+    from course_app.classes.running_views import bp as class_tools_bp
     from course_app.classes.views import bp as classes_bp
     from course_app.content.media_views import bp as media_bp
     from course_app.desk.password_views import bp as password_help_bp
@@ -104,8 +106,10 @@ def register_blueprints(app: Flask) -> None:
     from course_app.learning.views import bp as learning_bp
     from course_app.libraries.views import bp as libraries_bp
     from course_app.metrics import bp as metrics_bp
+    from course_app.patrons.views import bp as patrons_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
+    from course_app.reports.certificate_views import bp as certificate_list_bp
     from course_app.reports.views import bp as reports_bp
     from course_app.resume_codes.views import bp as resume_codes_bp
 
@@ -127,6 +131,10 @@ def register_blueprints(app: Flask) -> None:
         classes_bp,
         class_import_bp,
         reports_bp,
+        patrons_bp,
+        staff_accounts_bp,
+        class_tools_bp,
+        certificate_list_bp,
         media_bp,
     ):
         app.register_blueprint(bp)

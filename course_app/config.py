@@ -98,6 +98,12 @@ class Config:
     PUBLIC_COMPUTER_WARNING_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_WARNING_SECONDS", "120"))
     # Reports hide any figure about fewer learners than this in a library-level breakdown.
     REPORT_MIN_LEARNERS = int(os.environ.get("REPORT_MIN_LEARNERS", "5"))
+    # "May need help" on class pages: no activity for more than HELP_IDLE_DAYS while unfinished
+    # work is due within HELP_DUE_WITHIN_DAYS (or past due); a quiz failed HELP_FAILED_TRIES
+    # times and never passed. See classes/status.py.
+    HELP_IDLE_DAYS = int(os.environ.get("HELP_IDLE_DAYS", "14"))
+    HELP_DUE_WITHIN_DAYS = int(os.environ.get("HELP_DUE_WITHIN_DAYS", "7"))
+    HELP_FAILED_TRIES = int(os.environ.get("HELP_FAILED_TRIES", "2"))
     # PostgreSQL memory for each report's sorts and hashes (work_mem for that transaction only).
     REPORT_WORK_MEM = os.environ.get("REPORT_WORK_MEM", "64MB")
     # Caches of what is made from course files (see caching.py): on unless the app runs in

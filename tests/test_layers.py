@@ -44,7 +44,7 @@ LAYERS: list[set[str]] = [
     {"learning"},
     {"quizzes", "certificates"},
     {"classes", "libraries", "desk", "public_computer", "resume_codes"},
-    {"reports"},
+    {"reports", "patrons"},
     {"admin", "demo"},
 ]
 # create_app and the list of every table wire all packages together; they import anything.

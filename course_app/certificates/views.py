@@ -29,6 +29,7 @@ from course_app.certificates.services import (
     CertificateError,
     course_title,
     find_certificate,
+    find_replaced_code,
     get_certificate,
     holder_library_name,
     issue_certificate,
@@ -188,6 +189,16 @@ def verify_lookup():
 @bp.get("/verify/<code>")
 def verify(code: str):
     cert = find_certificate(code)
+    replaced = find_replaced_code(code) if cert is None else None
+    if replaced is not None:
+        language = _certificate_language(replaced.certificate)
+        with force_locale(language):
+            page = render_template(
+                "certificates/verify_replaced.html",
+                replaced=replaced,
+                course_title=course_title(replaced.certificate, language),
+            )
+        return _noindex(Response(page))
     if cert is None:
         page = render_template(
             "certificates/verify_not_found.html",
