@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.accounts.views import bp as accounts_bp
     from course_app.admin.audit_views import bp as audit_bp
     from course_app.admin.views import bp as admin_bp
+    from course_app.certificates.badge_views import bp as badges_bp
     from course_app.certificates.views import bp as certificates_bp
     from course_app.classes.import_views import bp as class_import_bp
     from course_app.classes.views import bp as classes_bp
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         classes_bp,
         class_import_bp,
         reports_bp,
+        badges_bp,
     ):
         app.register_blueprint(bp)
 
@@ -124,6 +126,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from course_app.accounts.cli import users_cli
+    from course_app.certificates.badge_cli import badges_cli
     from course_app.certificates.cli import certificates_cli
     from course_app.content.cli import courses_cli
     from course_app.demo.cli import demo_cli
@@ -136,3 +139,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(libraries_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(badges_cli)

@@ -56,6 +56,10 @@ class Config:
     # Caches of what is made from course files (see caching.py): on unless the app runs in
     # debug mode; "0" turns them off, e.g. to measure what they save.
     CONTENT_CACHE = _bool("CONTENT_CACHE", True) if "CONTENT_CACHE" in os.environ else None
+    # Open Badges 3.0 signing keys: a folder outside the database and the repository, made and
+    # rotated by `flask badges keygen`. The issuer's contact address (else MAIL_FROM).
+    BADGE_KEYS_DIR = os.environ.get("BADGE_KEYS_DIR", str(PROJECT_ROOT / "instance" / "badge-keys"))
+    BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "")
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "es")
     # argon2id cost; tests lower it so the suite stays fast.

@@ -2,7 +2,7 @@
 
 from course_app.accounts.models import Learner, User, UserSession
 from course_app.audit.models import AuditEvent
-from course_app.certificates.models import Certificate
+from course_app.certificates.models import Certificate, CertificateBadge
 from course_app.classes.models import Assignment, ClassMember, LearningClass
 from course_app.content.models import Course, Lesson, Module, Question, Quiz
 from course_app.desk.models import LibraryCard, ResetCode
@@ -19,6 +19,7 @@ __all__ = [
     "AttemptAnswer",
     "AuditEvent",
     "Certificate",
+    "CertificateBadge",
     "Course",
     "Enrolment",
     "Learner",

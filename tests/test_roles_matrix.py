@@ -145,6 +145,35 @@ MATRIX: list[Case] = [
     Case("certificates.verify", "GET", "/verify/{code}", every(200)),
     Case("certificates.verify", "GET", f"/verify/{MADE_UP_CODE}", every(404), note="no such code"),
     Case("certificates.verify_lookup", "GET", "/verify", every(200)),
+    Case(
+        "certificates.credential",
+        "GET",
+        "/certificates/{code}/credential.jwt",
+        CERTIFICATE_OWNER_OR_STAFF,
+    ),
+    Case(
+        "certificates.credential",
+        "GET",
+        f"/certificates/{MADE_UP_CODE}/credential.jwt",
+        guest_then_members(SIGN_IN, 404),
+        note="no such code",
+    ),
+    # Open Badges documents: public, for backpacks, wallets and anyone checking a badge.
+    Case("badges.issuer", "GET", "/badges/issuer", every(200)),
+    Case("badges.badge_class", "GET", "/badges/classes/{slug}", every(200)),
+    Case("badges.badge_class", "GET", "/badges/classes/no-such", every(404), note="no such"),
+    Case("badges.badge_class_image", "GET", "/badges/classes/{slug}/image.svg", every(200)),
+    Case("badges.assertion", "GET", "/badges/assertions/{code}", every(200)),
+    Case(
+        "badges.assertion",
+        "GET",
+        f"/badges/assertions/{MADE_UP_CODE}",
+        every(404),
+        note="no such code",
+    ),
+    Case("badges.assertion_image", "GET", "/badges/assertions/{code}/badge.svg", every(200)),
+    Case("badges.status_list", "GET", "/badges/status/revocation", every(200)),
+    Case("badges.jwks", "GET", "/.well-known/jwks.json", every(200)),
     # Staff pages.
     Case("admin.certificates", "GET", "/admin/certificates", STAFF_ONLY),
     Case(
@@ -579,8 +608,12 @@ MATRIX: list[Case] = [
 
 
 @pytest.fixture
-def world(app, role_clients) -> dict:
+def world(app, role_clients, tmp_path, monkeypatch) -> dict:
     """A course with a quiz, and a certificate and a quiz attempt owned by the learner."""
+    from course_app.certificates.badge_keys import generate_key
+
+    monkeypatch.setitem(app.config, "BADGE_KEYS_DIR", str(tmp_path / "badge-keys"))
+    generate_key(tmp_path / "badge-keys")
     from course_app.certificates.services import issue_certificate
     from course_app.libraries.models import Organisation
     from course_app.libraries.services import set_user_library
