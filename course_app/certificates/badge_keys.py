@@ -18,7 +18,7 @@ from jwcrypto import jwk
 from course_app.db import utc_now
 
 SIGNING_ALGORITHM = "EdDSA"
-KID_PATTERN = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
+KID_PATTERN = re.compile(r"^\d{8}T\d{12}Z-[0-9a-f]{8}$")
 
 
 class BadgeKeyError(RuntimeError):
@@ -35,7 +35,7 @@ def generate_key(folder: Path) -> str:
     """Makes a new Ed25519 key in `folder` (created if missing, readable by its owner only)
     and returns its id; from now on it signs, and the older keys stay published."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    kid = f"{utc_now():%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
+    kid = f"{utc_now():%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(4)}"
     key = jwk.JWK.generate(kty="OKP", crv="Ed25519", kid=kid, alg=SIGNING_ALGORITHM, use="sig")
     path = folder / f"{kid}.jwk"
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -22,8 +22,8 @@ from course_app.certificates.openbadges import (
     CRITERIA_NARRATIVE,
     hashed_identity,
     issuer_profile,
-    record_badge,
     recipient_identity,
+    record_badge,
     topic_label,
 )
 from course_app.db import utc_now
