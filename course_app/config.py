@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +77,8 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 1024
     MAIL_BACKEND = "memory"
     MAIL_FROM = "library@example.org"
+    # Never the instance folder: tests that sign make their own keys here (or in tmp_path).
+    BADGE_KEYS_DIR = str(Path(tempfile.gettempdir()) / f"course-app-test-badge-keys-{os.getpid()}")
 
 
 class ConfigError(RuntimeError):
