@@ -68,8 +68,9 @@ def register_subscribers() -> None:
     from course_app.learning import subscribers as learning
     from course_app.quizzes import subscribers as quizzes
     from course_app.reports import kept as reports
+    from course_app.xapi import subscribers as xapi
 
-    for package in (learning, quizzes, certificates, classes, reports):
+    for package in (learning, quizzes, certificates, classes, reports, xapi):
         package.connect()
 
 
@@ -132,6 +133,7 @@ def register_commands(app: Flask) -> None:
     from course_app.demo.cli import demo_cli
     from course_app.libraries.cli import libraries_cli
     from course_app.reports.cli import reports_cli
+    from course_app.xapi.cli import xapi_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
@@ -140,3 +142,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(badges_cli)
+    app.cli.add_command(xapi_cli)

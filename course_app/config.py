@@ -61,6 +61,17 @@ class Config:
     # rotated by `flask badges keygen`. The issuer's contact address (else MAIL_FROM).
     BADGE_KEYS_DIR = os.environ.get("BADGE_KEYS_DIR", str(PROJECT_ROOT / "instance" / "badge-keys"))
     BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "")
+    # The public address (https://learn.example.org), for links made outside a request.
+    SITE_URL = os.environ.get("SITE_URL", "")
+    # Learning-record statements (xAPI 1.0.3): off unless the LRS endpoint and credentials are
+    # set. Learners appear as a pseudonym made with XAPI_PSEUDONYM_KEY (else SECRET_KEY; set it
+    # once and keep it); their display name only if XAPI_ACTOR_NAMES is on.
+    XAPI_ENDPOINT = os.environ.get("XAPI_ENDPOINT", "")
+    XAPI_USERNAME = os.environ.get("XAPI_USERNAME", "")
+    XAPI_PASSWORD = os.environ.get("XAPI_PASSWORD", "")
+    XAPI_PSEUDONYM_KEY = os.environ.get("XAPI_PSEUDONYM_KEY", "")
+    XAPI_ACTOR_NAMES = _bool("XAPI_ACTOR_NAMES", False)
+    XAPI_BATCH_SIZE = int(os.environ.get("XAPI_BATCH_SIZE", "50"))
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "es")
     # argon2id cost; tests lower it so the suite stays fast.

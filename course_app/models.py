@@ -11,6 +11,7 @@ from course_app.libraries.models import Organisation
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
 from course_app.reports.models import ReportMonth
 from course_app.resume_codes.models import ResumeCode
+from course_app.xapi.models import OutboxStatement
 
 __all__ = [
     "Assignment",
@@ -28,6 +29,7 @@ __all__ = [
     "LibraryCard",
     "Module",
     "Organisation",
+    "OutboxStatement",
     "Question",
     "Quiz",
     "ReportMonth",

@@ -37,7 +37,7 @@ LAYERS: list[set[str]] = [
     {"content"},
     {"learning"},
     {"quizzes", "certificates"},
-    {"classes", "libraries", "desk", "public_computer", "resume_codes"},
+    {"classes", "libraries", "desk", "public_computer", "resume_codes", "xapi"},
     {"reports"},
     {"admin", "demo"},
 ]
