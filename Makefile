@@ -12,9 +12,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Re-install only when pyproject.toml changes.
+# Re-install only when pyproject.toml changes. The `authoring` extra (readability scores for
+# `flask courses lint` and the reading levels the import stores) comes with it here, on the
+# machine where courses are written and imported; deploy/README.md installs the web server
+# without it.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[authoring]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
@@ -41,8 +44,13 @@ run: courses
 	@echo "  Create an administrator (in another terminal):"
 	@echo "      $(FLASK) users create-admin YOUR-NAME"
 	@echo "  then sign in at http://127.0.0.1:$(PORT)/account/sign-in"
-	@echo "  Stop with Ctrl+C. Your data stays in instance/course_app.db."
+	@echo "  Stop with Ctrl+C. Your data stays in instance/course_app.db,"
+	@echo "  queued jobs (mail) in instance/jobs.db."
 	@echo ""
+	@# One job worker beside the web server; it stops with it (the trap, and the worker
+	@# itself when this shell goes away).
+	$(FLASK) jobs worker --stop-with-parent & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
 
 test: setup-dev

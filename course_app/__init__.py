@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     from course_app.desk.password_views import init_password_help
     from course_app.extensions import csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
+    from course_app.jobs import init_jobs
     from course_app.public_computer.idle import init_public_computer
     from course_app.security import init_security_headers
     from course_app.signing import init_signing
@@ -59,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     init_templating(app)
     init_site_header(app)
     init_security_headers(app)
+    init_jobs(app)
 
 
 def register_subscribers() -> None:
@@ -88,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.certificates.views import bp as certificates_bp
     from course_app.classes.import_views import bp as class_import_bp
     from course_app.classes.views import bp as classes_bp
+    from course_app.content.media_views import bp as media_bp
     from course_app.desk.password_views import bp as password_help_bp
     from course_app.desk.views import bp as desk_bp
     from course_app.health import bp as health_bp
@@ -115,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
         class_import_bp,
         reports_bp,
         badges_bp,
+        media_bp,
     ):
         app.register_blueprint(bp)
 
@@ -131,6 +135,7 @@ def register_commands(app: Flask) -> None:
     from course_app.certificates.cli import certificates_cli
     from course_app.content.cli import courses_cli
     from course_app.demo.cli import demo_cli
+    from course_app.jobs import jobs_cli
     from course_app.libraries.cli import libraries_cli
     from course_app.reports.cli import reports_cli
     from course_app.xapi.cli import xapi_cli
@@ -143,3 +148,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reports_cli)
     app.cli.add_command(badges_cli)
     app.cli.add_command(xapi_cli)
+    app.cli.add_command(jobs_cli)

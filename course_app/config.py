@@ -47,6 +47,13 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "")
     MAIL_BACKEND = "smtp"  # "memory" keeps messages in app.extensions["mail_outbox"] (tests)
+    # The job queue (course_app/jobs.py): Redis when several servers share it, else a SQLite
+    # file on this machine. JOBS_IMMEDIATE runs each job inline as it is queued (tests).
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", "")
+    JOBS_SQLITE_PATH = os.environ.get(
+        "JOBS_SQLITE_PATH", str(PROJECT_ROOT / "instance" / "jobs.db")
+    )
+    JOBS_IMMEDIATE = _bool("JOBS_IMMEDIATE", False)
     # Public computers: the visit ends after this long without a request; a warning comes first.
     PUBLIC_COMPUTER_IDLE_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_IDLE_SECONDS", "900"))
     PUBLIC_COMPUTER_WARNING_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_WARNING_SECONDS", "120"))
@@ -90,6 +97,7 @@ class TestConfig(Config):
     MAIL_FROM = "library@example.org"
     # Never the instance folder: tests that sign make their own keys here (or in tmp_path).
     BADGE_KEYS_DIR = str(Path(tempfile.gettempdir()) / f"course-app-test-badge-keys-{os.getpid()}")
+    JOBS_IMMEDIATE = True
 
 
 class ConfigError(RuntimeError):

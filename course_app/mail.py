@@ -1,6 +1,8 @@
 """Sending the few emails the site sends (password reset codes), only where email is set up.
 
 Many patrons have no email address, so nothing may depend on email; it is an extra way in.
+Requests queue their mail with send_mail_later: a slow or refusing mail server never holds
+up a page, and a refused message is tried again (course_app/jobs.py).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+
+from course_app.jobs import job
 
 
 def mail_configured() -> bool:
@@ -33,3 +37,14 @@ def send_mail(to: str, subject: str, body: str) -> None:
         if config.get("MAIL_USERNAME"):
             server.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         server.send_message(message)
+
+
+@job(retries=5, retry_delay=60, retry_backoff=2.0)
+def _send_mail_job(to: str, subject: str, body: str) -> None:
+    send_mail(to, subject, body)
+
+
+def send_mail_later(to: str, subject: str, body: str) -> None:
+    """Queue one plain-text message for the job worker; retried with growing delays (1, 2,
+    4, 8, 16 min) while the server refuses it, then listed by `flask jobs list`."""
+    _send_mail_job(to, subject, body)

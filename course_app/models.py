@@ -4,7 +4,7 @@ from course_app.accounts.models import Learner, User, UserSession
 from course_app.audit.models import AuditEvent
 from course_app.certificates.models import Certificate, CertificateBadge
 from course_app.classes.models import Assignment, ClassMember, LearningClass
-from course_app.content.models import Course, Lesson, Module, Question, Quiz
+from course_app.content.models import Course, Lesson, MediaFile, Module, Question, Quiz
 from course_app.desk.models import LibraryCard, ResetCode
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.libraries.models import Organisation
@@ -27,6 +27,7 @@ __all__ = [
     "Lesson",
     "LessonProgress",
     "LibraryCard",
+    "MediaFile",
     "Module",
     "Organisation",
     "OutboxStatement",

@@ -91,14 +91,45 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite: batch mode rebuilds a table (copy, DROP, rename). With foreign keys on
+        # (db.py turns them on for every connection) dropping a table others point at fails
+        # once rows exist, so they are off while migrating and checked in full after.
+        # The pragma is ignored inside a transaction, hence before it and committed.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            # On SQLite too, all the revisions of one upgrade run in one transaction (SQLite
+            # DDL is transactional), so a refused check leaves the database as it was.
+            options = {"transactional_ddl": True} if sqlite else {}
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **{**options, **conf_args}
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
+def _check_foreign_keys(connection):
+    """Refuse (and so roll back) migrations that left a row pointing at nothing."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        found = "; ".join(
+            f"{table} row {rowid} -> {parent}" for table, rowid, parent, _fk in broken[:10]
+        )
+        raise RuntimeError(
+            f"the migration left {len(broken)} reference(s) to missing rows: {found}"
+        )
 
 
 if context.is_offline_mode():

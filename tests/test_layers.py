@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
         "forms",
         "health",
         "i18n",
+        "jobs",
         "mail",
         "security",
         "signing",

@@ -602,6 +602,7 @@ MATRIX: list[Case] = [
     Case("public_computer.signed_out", "GET", "/account/public-computer/signed-out", every(200)),
     # Infrastructure.
     Case("health.healthz", "GET", "/healthz", every(200)),
+    Case("media.media_file", "GET", "/media/0000.svg", every(404), note="no such picture"),
     Case("static", "GET", "/static/site.css", every(200)),
     Case("static", "GET", "/static/public_computer.js", every(200), note="idle warning script"),
 ]

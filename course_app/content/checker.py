@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from course_app.content.loader import Problem, YamlList, YamlMap, YamlStr
-from course_app.content.renderer import find_unsafe
+from course_app.content.renderer import find_unsafe, picture_refs
 
 MAX_TITLE = 200
 MAX_KEY = 80
@@ -95,6 +95,11 @@ class Checker:
             # The unstripped text, so offsets count from the line the text starts on.
             for offset, message in find_unsafe(source, inline=inline):
                 self.add(source.line_at(offset), message)
+            for ref in picture_refs(source):
+                self.add(
+                    source.line_at(ref.line),
+                    f"the picture '{ref.src}' can go in lesson text only, not in '{name}'",
+                )
         return value
 
     def key(self, data: YamlMap, name: str = "key", *, unique: bool = True) -> str:

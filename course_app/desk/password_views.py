@@ -29,7 +29,7 @@ from course_app.accounts.services import change_password, find_user
 from course_app.desk.reset_codes import issue_reset_code, redeem_reset_code
 from course_app.extensions import db, limiter
 from course_app.forms import BaseForm
-from course_app.mail import mail_configured, send_mail
+from course_app.mail import mail_configured, send_mail_later
 
 bp = Blueprint("password_help", __name__, url_prefix="/account")
 
@@ -166,7 +166,8 @@ def reset_by_email():
 
 
 def _email_code(user, code: str) -> None:
-    """Sent after the commit, in the account's language; a failure is logged, not shown."""
+    """Queued after the commit, in the account's language; the job worker sends it and
+    retries when the mail server refuses it."""
     with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Your password reset code")
         body = _(
@@ -178,7 +179,4 @@ def _email_code(user, code: str) -> None:
             username=user.username,
             url=url_for("password_help.reset", _external=True),
         )
-    try:
-        send_mail(user.email, subject, body)
-    except OSError:  # smtplib's errors are OSErrors
-        current_app.logger.exception("could not send a reset code to user %s", user.id)
+    send_mail_later(user.email, subject, body)

@@ -1,0 +1,203 @@
+"""The job queue: work that must not hold up a request (mail today; learning-record
+statements, report rebuilds, exports and the privacy purge send theirs through it too).
+
+One huey instance for the process; create_app decides where its jobs are kept:
+- JOBS_REDIS_URL set: Redis, shared by every app server and worker of a network;
+- otherwise a SQLite file (JOBS_SQLITE_PATH, instance/jobs.db by default), so `make run`
+  needs nothing else and queued jobs survive a restart;
+- JOBS_IMMEDIATE (the tests): a job runs inline when it is queued, and its failure is
+  recorded as a worker's would be.
+
+A job is a plain function decorated with `@job(...)`: it runs in an app context of its own
+(its own database session), is retried with growing delays when it raises, and once its
+retries are spent it is listed by `flask jobs list`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app, has_app_context
+from flask.cli import AppGroup
+from huey import Huey
+from huey.signals import SIGNAL_ERROR
+from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+
+QUEUE_NAME = "course_app"
+FAILED_PREFIX = "failed:"
+
+# Storage is replaced by init_jobs; memory until then so importing this module connects to
+# nothing.
+huey = Huey(QUEUE_NAME, results=True, utc=True, storage_class=MemoryStorage)
+huey.immediate_use_memory = False  # init_jobs chooses the storage, also in immediate mode
+
+
+def init_jobs(app: Flask) -> None:
+    """Point the queue at this app's storage and let jobs find the app when a worker runs
+    them."""
+    config = app.config
+    immediate = bool(config.get("JOBS_IMMEDIATE"))
+    huey.immediate = False
+    huey.storage = _storage(config, immediate)
+    huey.immediate = immediate
+    app.extensions["jobs"] = huey
+    _Worker.app = app
+
+
+def _storage(config: dict, immediate: bool):
+    if immediate:
+        return MemoryStorage(QUEUE_NAME)
+    if config.get("JOBS_REDIS_URL"):
+        return RedisStorage(QUEUE_NAME, url=config["JOBS_REDIS_URL"])
+    path = Path(config["JOBS_SQLITE_PATH"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteStorage(QUEUE_NAME, filename=str(path))
+
+
+class _Worker:
+    """The app a worker process runs its jobs in (set by init_jobs; one app per worker)."""
+
+    app: Flask | None = None
+
+
+def job(
+    *, retries: int = 5, retry_delay: int = 30, retry_backoff: float = 2.0
+) -> Callable[[Callable[..., Any]], Any]:
+    """A function that runs on the queue when called; with the defaults a failing job is
+    tried again after 30 s, 1 min, 2 min, 4 min and 8 min, then listed as failed."""
+
+    def decorate(fn: Callable[..., Any]) -> Any:
+        @functools.wraps(fn)
+        def in_app_context(*args: Any, **kwargs: Any) -> Any:
+            app = current_app._get_current_object() if has_app_context() else _Worker.app
+            if app is None:
+                raise RuntimeError("a job ran before init_jobs (no app to run it in)")
+            with app.app_context():  # its own session, never the caller's
+                return fn(*args, **kwargs)
+
+        return huey.task(
+            retries=retries,
+            retry_delay=retry_delay,
+            retry_backoff=retry_backoff,
+            name=f"{fn.__module__}.{fn.__name__}",
+        )(in_app_context)
+
+    return decorate
+
+
+@huey.signal(SIGNAL_ERROR)
+def _remember_failure(signal_name: str, task: Any, exc: BaseException | None = None) -> None:
+    """A job whose last try failed is kept for `flask jobs list` (its arguments are not:
+    they may hold addresses and codes)."""
+    if task.retries:
+        return
+    huey.put(
+        FAILED_PREFIX + task.id,
+        {
+            "name": task.name,
+            "failed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "error": f"{type(exc).__name__}: {exc}" if exc is not None else "unknown",
+        },
+    )
+
+
+@dataclass(frozen=True)
+class JobRow:
+    state: str  # "pending", "waiting to retry" or "failed"
+    id: str
+    name: str
+    when: str  # when it runs again, or when it failed
+    error: str = ""
+
+
+def queued_jobs() -> list[JobRow]:
+    """Every job not yet done: queued, waiting for a retry, or failed for good."""
+    rows = [JobRow("pending", t.id, t.name, "now") for t in huey.pending()]
+    rows += [
+        JobRow("waiting to retry", t.id, t.name, t.eta.isoformat(timespec="seconds") + "Z")
+        for t in huey.scheduled()
+    ]
+    for key, raw in huey.all_results().items():
+        if isinstance(key, bytes):
+            key = key.decode()
+        if key.startswith(FAILED_PREFIX):
+            failure = huey.serializer.deserialize(raw)
+            rows.append(
+                JobRow(
+                    "failed",
+                    key[len(FAILED_PREFIX) :],
+                    failure["name"],
+                    failure["failed_at"],
+                    failure["error"],
+                )
+            )
+    return rows
+
+
+def queue_depth() -> int:
+    """Jobs waiting to run now or to be retried (for /metrics and monitoring)."""
+    return huey.pending_count() + huey.scheduled_count()
+
+
+jobs_cli = AppGroup("jobs", help="The job queue: list jobs, run a worker.")
+
+
+@jobs_cli.command("list")
+def list_command() -> None:
+    """Pending jobs, jobs waiting to be retried, and jobs that failed for good."""
+    rows = queued_jobs()
+    if not rows:
+        click.echo("No jobs waiting and none failed.")
+        return
+    for row in rows:
+        line = f"{row.state:<17} {row.when:<26} {row.name}  [{row.id}]"
+        click.echo(line + (f"  {row.error}" if row.error else ""))
+    failed = sum(1 for row in rows if row.state == "failed")
+    click.echo(f"{len(rows) - failed} waiting, {failed} failed.")
+
+
+@jobs_cli.command("forget-failed")
+def forget_failed_command() -> None:
+    """Clear the list of failed jobs (after reading it)."""
+    count = 0
+    for row in queued_jobs():
+        if row.state == "failed":
+            huey.delete(FAILED_PREFIX + row.id)
+            count += 1
+    click.echo(f"{count} failed job(s) forgotten.")
+
+
+@jobs_cli.command("worker")
+@click.option("--workers", default=1, show_default=True, help="Jobs run at the same time.")
+@click.option(
+    "--stop-with-parent",
+    is_flag=True,
+    help="Stop when the process that started this one ends (used by `make run`).",
+)
+def worker_command(workers: int, stop_with_parent: bool) -> None:
+    """Run queued jobs until stopped (SIGTERM or Ctrl+C finish the running job first)."""
+    if huey.immediate:
+        raise click.UsageError("JOBS_IMMEDIATE is on: jobs run inline, there is nothing to work.")
+    if stop_with_parent:
+        _stop_when_orphaned(os.getppid())
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", graceful_signal="TERM")
+    consumer.run()
+
+
+def _stop_when_orphaned(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
