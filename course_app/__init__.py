@@ -70,9 +70,10 @@ def register_subscribers() -> None:
     from course_app.learning import subscribers as learning
     from course_app.quizzes import subscribers as quizzes
     from course_app.reports import kept as reports
+    from course_app.xapi import sending as xapi_sending
     from course_app.xapi import subscribers as xapi
 
-    for package in (learning, quizzes, certificates, classes, reports, xapi):
+    for package in (learning, quizzes, certificates, classes, reports, xapi, xapi_sending):
         package.connect()
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from course_app.content.models import Course
 from course_app.db import utc_now
 from course_app.extensions import db
+from course_app.jobs import huey, init_jobs
 from course_app.xapi.delivery import retry_delay, send_due
 from course_app.xapi.models import OutboxStatement
 from course_app.xapi.statements import pseudonym, response_text, score_result
@@ -22,9 +23,14 @@ SLUG = "xapi-course"
 
 
 @pytest.fixture
-def lrs(app, monkeypatch):
+def lrs(app, monkeypatch, tmp_path):
+    """The stub LRS, the app's settings pointing at it, and a real queue (jobs wait for
+    run_worker instead of running inline)."""
     stub = StubLrs()
     endpoint, stop = serve(stub)
+    monkeypatch.setitem(app.config, "JOBS_IMMEDIATE", False)
+    monkeypatch.setitem(app.config, "JOBS_SQLITE_PATH", str(tmp_path / "jobs.db"))
+    init_jobs(app)
     monkeypatch.setitem(app.config, "XAPI_ENDPOINT", endpoint)
     monkeypatch.setitem(app.config, "XAPI_USERNAME", "lrs-key")
     monkeypatch.setitem(app.config, "XAPI_PASSWORD", "lrs-secret")
@@ -32,6 +38,14 @@ def lrs(app, monkeypatch):
     monkeypatch.setitem(app.config, "SITE_URL", "https://learn.example.org")
     yield stub
     stop()
+    app.config["JOBS_IMMEDIATE"] = True
+    init_jobs(app)
+
+
+def run_worker() -> None:
+    """What `flask jobs worker` does with every job due now."""
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
 
 
 @pytest.fixture
@@ -82,7 +96,8 @@ def test_off_by_default_no_statement_is_made(app, patron):
 
 def test_every_event_makes_one_statement_and_none_is_sent_in_the_request(app, patron, lrs):
     questions = _finish_course(app, patron)
-    assert lrs.requests == 0  # nothing leaves during a request
+    assert lrs.requests == 0  # nothing leaves during a request: the queue has the job
+    assert {t.name for t in huey.pending()} == {"course_app.xapi.sending.send_statements"}
     bodies = _outbox(app)
     verbs = sorted(b["verb"]["display"]["en-US"] for b in bodies)
     expected = {
@@ -187,3 +202,23 @@ def test_pure_parts():
     assert response_text({"b": "2", "a": "1"}) == "a[.]1[,]b[.]2"
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
     assert retry_delay(50) == timedelta(hours=6)
+
+
+def test_the_queued_job_sends_everything_and_a_refusal_is_retried_later(app, patron, lrs):
+    _finish_course(app, patron)
+    total = len(_outbox(app))
+    lrs.fail_next = 1
+    run_worker()
+    [retry] = huey.scheduled()  # the refused job waits for its next try
+    assert retry.name == "course_app.xapi.sending.send_statements"
+    with app.app_context():
+        waiting = db.session.scalars(select(OutboxStatement).where(OutboxStatement.attempts > 0))
+        assert len(list(waiting)) == 7
+    lrs_before = len(lrs.statements)
+    assert lrs_before == 0
+    # Once the wait is over (here: the command that resends the backlog), all arrive once.
+    assert app.test_cli_runner().invoke(args=["xapi", "resend"]).exit_code == 0
+    patron.get(f"/courses/{SLUG}/lessons/m1-l1")  # a later event queues the job again
+    run_worker()
+    assert len(lrs.statements) == total + 1
+    assert lrs.problems == []
