@@ -28,6 +28,7 @@ LAYERS: list[set[str]] = [
         "health",
         "i18n",
         "jobs",
+        "key_folders",
         "mail",
         "security",
         "signing",

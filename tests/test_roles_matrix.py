@@ -611,7 +611,7 @@ MATRIX: list[Case] = [
 @pytest.fixture
 def world(app, role_clients, tmp_path, monkeypatch) -> dict:
     """A course with a quiz, and a certificate and a quiz attempt owned by the learner."""
-    from course_app.certificates.badge_keys import generate_key
+    from course_app.key_folders import generate_key
 
     monkeypatch.setitem(app.config, "BADGE_KEYS_DIR", str(tmp_path / "badge-keys"))
     generate_key(tmp_path / "badge-keys")

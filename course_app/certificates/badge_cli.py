@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from course_app.certificates.badge_keys import generate_key, key_ids
+from course_app.key_folders import generate_key, key_ids
 
 badges_cli = AppGroup("badges", help="Open Badges signing keys.")
 

@@ -9,7 +9,6 @@ import json
 from flask import Blueprint, Response, abort
 from sqlalchemy import select
 
-from course_app.certificates.badge_keys import BadgeKeyError, public_jwks
 from course_app.certificates.credentials import (
     VC_JWT,
     keys_folder,
@@ -29,6 +28,7 @@ from course_app.certificates.openbadges import (
 from course_app.certificates.services import find_certificate
 from course_app.content.models import Course
 from course_app.extensions import db
+from course_app.key_folders import SigningKeyError, public_jwks
 
 bp = Blueprint("badges", __name__)
 SVG = "image/svg+xml"
@@ -98,7 +98,7 @@ def assertion_image(code: str):
 def status_list():
     try:
         token = sign_credential(status_list_credential())
-    except BadgeKeyError:
+    except SigningKeyError:
         abort(503)
     return _public(token, VC_JWT, **{"Cache-Control": "max-age=300"})
 

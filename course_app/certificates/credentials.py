@@ -16,7 +16,6 @@ from flask import current_app, url_for
 from jwcrypto import jwt
 from sqlalchemy import select
 
-from course_app.certificates.badge_keys import SIGNING_ALGORITHM, signing_key
 from course_app.certificates.models import Certificate
 from course_app.certificates.openbadges import (
     CRITERIA_NARRATIVE,
@@ -28,6 +27,7 @@ from course_app.certificates.openbadges import (
 )
 from course_app.db import utc_now
 from course_app.extensions import db
+from course_app.key_folders import SIGNING_ALGORITHM, signing_key
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -120,7 +120,7 @@ def open_badge_credential(certificate: Certificate) -> dict:
 
 
 def sign_credential(credential: dict) -> str:
-    """The credential as a compact VC-JWT signed with the newest key (BadgeKeyError if none):
+    """The credential as a compact VC-JWT signed with the newest key (SigningKeyError if none):
     the credential is the payload, with iss, jti and nbf claims as Open Badges 3.0 asks."""
     key = signing_key(keys_folder())
     issuer = credential["issuer"]

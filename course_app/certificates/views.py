@@ -21,7 +21,6 @@ from flask_login import current_user, login_required
 
 from course_app.accounts.access import STAFF_ROLES
 from course_app.accounts.identity import current_learner
-from course_app.certificates.badge_keys import BadgeKeyError
 from course_app.certificates.credentials import VC_JWT, open_badge_credential, sign_credential
 from course_app.certificates.forms import ERROR_MESSAGES, ClaimCertificateForm, VerifyLookupForm
 from course_app.certificates.models import Certificate
@@ -37,6 +36,7 @@ from course_app.certificates.services import (
 from course_app.content.localize import course_text
 from course_app.content.models import Course
 from course_app.extensions import db
+from course_app.key_folders import SigningKeyError
 from course_app.learning.plan import course_plan
 from course_app.learning.services import course_for_progress, course_progress
 
@@ -181,7 +181,7 @@ def credential(code: str):
         abort(410)
     try:
         token = sign_credential(open_badge_credential(cert))
-    except BadgeKeyError:
+    except SigningKeyError:
         current_app.logger.error("No badge signing key: run `flask badges keygen`.")
         abort(503)
     db.session.commit()  # keeps the salt of a certificate issued before badges existed

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from jwcrypto import jwk, jwt
 
-from course_app.certificates.badge_keys import generate_key, key_ids
 from course_app.certificates.credentials import is_revoked_in
 from course_app.extensions import db
+from course_app.key_folders import generate_key, key_ids
 from tests.browser.conftest import checked, go, sign_in_as
 from tests.certificates.builders import build_course
 
