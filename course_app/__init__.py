@@ -68,12 +68,22 @@ def register_subscribers() -> None:
     from course_app.certificates import subscribers as certificates
     from course_app.classes import subscribers as classes
     from course_app.learning import subscribers as learning
+    from course_app.lti import grades as lti_grades
     from course_app.quizzes import subscribers as quizzes
     from course_app.reports import kept as reports
     from course_app.xapi import sending as xapi_sending
     from course_app.xapi import subscribers as xapi
 
-    for package in (learning, quizzes, certificates, classes, reports, xapi, xapi_sending):
+    for package in (
+        learning,
+        quizzes,
+        certificates,
+        classes,
+        reports,
+        xapi,
+        xapi_sending,
+        lti_grades,
+    ):
         package.connect()
 
 
@@ -97,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.health import bp as health_bp
     from course_app.learning.views import bp as learning_bp
     from course_app.libraries.views import bp as libraries_bp
+    from course_app.lti.views import bp as lti_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
     from course_app.reports.views import bp as reports_bp
@@ -119,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
         class_import_bp,
         reports_bp,
         badges_bp,
+        lti_bp,
         media_bp,
     ):
         app.register_blueprint(bp)
@@ -138,6 +150,7 @@ def register_commands(app: Flask) -> None:
     from course_app.demo.cli import demo_cli
     from course_app.jobs import jobs_cli
     from course_app.libraries.cli import libraries_cli
+    from course_app.lti.cli import lti_cli
     from course_app.reports.cli import reports_cli
     from course_app.xapi.cli import xapi_cli
 
@@ -149,4 +162,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reports_cli)
     app.cli.add_command(badges_cli)
     app.cli.add_command(xapi_cli)
+    app.cli.add_command(lti_cli)
     app.cli.add_command(jobs_cli)

@@ -68,6 +68,8 @@ class Config:
     # rotated by `flask badges keygen`. The issuer's contact address (else MAIL_FROM).
     BADGE_KEYS_DIR = os.environ.get("BADGE_KEYS_DIR", str(PROJECT_ROOT / "instance" / "badge-keys"))
     BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "")
+    # The LTI tool's RSA keys (`flask lti keygen`), like the badge keys outside the repository.
+    LTI_KEYS_DIR = os.environ.get("LTI_KEYS_DIR", str(PROJECT_ROOT / "instance" / "lti-keys"))
     # The public address (https://learn.example.org), for links made outside a request.
     SITE_URL = os.environ.get("SITE_URL", "")
     # Learning-record statements (xAPI 1.0.3): off unless the LRS endpoint and credentials are
@@ -97,6 +99,7 @@ class TestConfig(Config):
     MAIL_FROM = "library@example.org"
     # Never the instance folder: tests that sign make their own keys here (or in tmp_path).
     BADGE_KEYS_DIR = str(Path(tempfile.gettempdir()) / f"course-app-test-badge-keys-{os.getpid()}")
+    LTI_KEYS_DIR = str(Path(tempfile.gettempdir()) / f"course-app-test-lti-keys-{os.getpid()}")
     JOBS_IMMEDIATE = True
 
 

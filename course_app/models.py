@@ -8,6 +8,13 @@ from course_app.content.models import Course, Lesson, MediaFile, Module, Questio
 from course_app.desk.models import LibraryCard, ResetCode
 from course_app.learning.models import Enrolment, LessonProgress
 from course_app.libraries.models import Organisation
+from course_app.lti.models import (
+    LtiDeployment,
+    LtiGradeTarget,
+    LtiIdentity,
+    LtiLaunchValue,
+    LtiRegistration,
+)
 from course_app.quizzes.models import AttemptAnswer, QuizAttempt
 from course_app.reports.models import ReportMonth
 from course_app.resume_codes.models import ResumeCode
@@ -27,6 +34,11 @@ __all__ = [
     "Lesson",
     "LessonProgress",
     "LibraryCard",
+    "LtiDeployment",
+    "LtiGradeTarget",
+    "LtiIdentity",
+    "LtiLaunchValue",
+    "LtiRegistration",
     "MediaFile",
     "Module",
     "Organisation",

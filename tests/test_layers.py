@@ -39,7 +39,7 @@ LAYERS: list[set[str]] = [
     {"content"},
     {"learning"},
     {"quizzes", "certificates"},
-    {"classes", "libraries", "desk", "public_computer", "resume_codes", "xapi"},
+    {"classes", "libraries", "desk", "public_computer", "resume_codes", "xapi", "lti"},
     {"reports"},
     {"admin", "demo"},
 ]

@@ -174,6 +174,35 @@ MATRIX: list[Case] = [
     Case("badges.assertion_image", "GET", "/badges/assertions/{code}/badge.svg", every(200)),
     Case("badges.status_list", "GET", "/badges/status/revocation", every(200)),
     Case("badges.jwks", "GET", "/.well-known/jwks.json", every(200)),
+    # LTI 1.3: a platform starts the login and posts the signed launch; without one, refused.
+    Case("lti.login", "GET", "/lti/login", every(400), note="no platform parameters"),
+    Case("lti.login", "POST", "/lti/login", every(400), data=lambda w: {}, note="no platform"),
+    Case("lti.launch", "POST", "/lti/launch", every(403), data=lambda w: {}, note="no token"),
+    Case("lti.jwks", "GET", "/lti/jwks.json", every(200)),
+    Case(
+        "lti.deep_link",
+        "GET",
+        "/lti/deep-link",
+        guest_then_members(SIGN_IN, 404),
+        note="no deep-linking launch in the session",
+    ),
+    Case(
+        "lti.deep_link",
+        "POST",
+        "/lti/deep-link",
+        guest_then_members(SIGN_IN, 404),
+        data=lambda w: {"choice": "x"},
+        note="no deep-linking launch in the session",
+    ),
+    Case("lti.registrations", "GET", "/admin/lti", ADMIN_ONLY),
+    Case(
+        "lti.registrations",
+        "POST",
+        "/admin/lti",
+        {**ADMIN_ONLY, "admin": 400},
+        data=lambda w: {"name": ""},
+        note="let in, then the empty form is refused",
+    ),
     # Staff pages.
     Case("admin.certificates", "GET", "/admin/certificates", STAFF_ONLY),
     Case(
