@@ -29,25 +29,30 @@ def platform(app, tmp_path, monkeypatch):
     generate_key(tmp_path / "lti-keys", "RS256")
     stub = Platform()
     with app.app_context():
-        libraries = make_library_tree()
         make_course(SLUG, modules=2, lessons_per_module=1, with_quiz=False, title="Safe online")
-        register_platform(
-            None,
-            RegistrationData(
-                name="Eastside Moodle",
-                issuer=stub.issuer,
-                client_id=stub.client_id,
-                deployment_ids=[stub.deployment_id],
-                organisation=db.session.get(Organisation, libraries["north-a"]),
-                instructors_become_librarians=True,
-                **stub.urls,
-            ),
-            allow_http=True,
-        )
-        db.session.commit()
-    stub.library_id = libraries["north-a"]
+        stub.library_id = register_stub(stub)
     yield stub
     stub.stop()
+
+
+def register_stub(stub: Platform) -> int:
+    """Registers the simulated platform for a library (made here); returns the library's id."""
+    libraries = make_library_tree()
+    register_platform(
+        None,
+        RegistrationData(
+            name="Eastside Moodle",
+            issuer=stub.issuer,
+            client_id=stub.client_id,
+            deployment_ids=[stub.deployment_id],
+            organisation=db.session.get(Organisation, libraries["north-a"]),
+            instructors_become_librarians=True,
+            **stub.urls,
+        ),
+        allow_http=True,
+    )
+    db.session.commit()
+    return libraries["north-a"]
 
 
 def login(client, platform, **extra) -> dict:
