@@ -45,6 +45,7 @@ from course_app.lti.platforms import (
     DatabaseToolConf,
     FramedCookieService,
     find_registration,
+    forget_expired_launch_values,
     frame_origins,
     tool_jwks,
 )
@@ -62,6 +63,7 @@ from course_app.signing import FRAMED_SESSION_KEY
 
 bp = Blueprint("lti", __name__)
 LAUNCH_KEY = "lti_launch_id"
+LAUNCH_LIFETIME = 3600  # seconds a launch is kept: time enough to choose what to place
 DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 
 
@@ -84,6 +86,7 @@ def _refused(message: str, status: int) -> tuple[str, int]:
 @csrf.exempt  # the platform starts this; the signed launch that follows is the check
 def login():
     request_ = FlaskRequest()
+    forget_expired_launch_values()  # nonces never used, launches long done
     try:
         response = _pylti(FlaskOIDCLogin, request_).redirect(url_for("lti.launch", _external=True))
     except (OIDCException, LtiException, SigningKeyError) as error:
@@ -113,7 +116,7 @@ def _begin_framed_session(user, registration: LtiRegistration) -> None:
 @csrf.exempt  # a platform posts the signed launch; pylti1p3 checks signature, nonce, state
 def launch():
     request_ = FlaskRequest()
-    message = _pylti(FlaskMessageLaunch, request_)
+    message = _pylti(FlaskMessageLaunch, request_).set_launch_data_lifetime(LAUNCH_LIFETIME)
     try:
         claims = message.get_launch_data()
     except (LtiException, SigningKeyError, KeyError, ValueError) as error:
