@@ -76,10 +76,23 @@ def register_subscribers() -> None:
     from course_app.classes import subscribers as classes
     from course_app.desk import subscribers as desk
     from course_app.learning import subscribers as learning
+    from course_app.lti import grades as lti_grades
     from course_app.quizzes import subscribers as quizzes
     from course_app.reports import kept as reports
+    from course_app.xapi import sending as xapi_sending
+    from course_app.xapi import subscribers as xapi
 
-    for package in (learning, quizzes, certificates, classes, desk, reports):
+    for package in (
+        learning,
+        quizzes,
+        certificates,
+        classes,
+        desk,
+        reports,
+        xapi,
+        xapi_sending,
+        lti_grades,
+    ):
         package.connect()
 
 
@@ -95,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.admin.audit_views import bp as audit_bp
     from course_app.admin.staff_views import bp as staff_accounts_bp
     from course_app.admin.views import bp as admin_bp
+    from course_app.certificates.badge_views import bp as badges_bp
     from course_app.certificates.views import bp as certificates_bp
     from course_app.classes.import_views import bp as class_import_bp
     from course_app.classes.running_views import bp as class_tools_bp
@@ -107,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.libraries.views import bp as libraries_bp
     from course_app.metrics import bp as metrics_bp
     from course_app.patrons.views import bp as patrons_bp
+    from course_app.lti.views import bp as lti_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
     from course_app.reports.certificate_views import bp as certificate_list_bp
@@ -135,6 +150,8 @@ def register_blueprints(app: Flask) -> None:
         staff_accounts_bp,
         class_tools_bp,
         certificate_list_bp,
+        badges_bp,
+        lti_bp,
         media_bp,
     ):
         app.register_blueprint(bp)
@@ -149,12 +166,15 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from course_app.accounts.cli import users_cli
     from course_app.backup import backup_cli
+    from course_app.certificates.badge_cli import badges_cli
     from course_app.certificates.cli import certificates_cli
     from course_app.content.cli import courses_cli
     from course_app.demo.cli import demo_cli
     from course_app.jobs import jobs_cli
     from course_app.libraries.cli import libraries_cli
+    from course_app.lti.cli import lti_cli
     from course_app.reports.cli import reports_cli
+    from course_app.xapi.cli import xapi_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
@@ -162,5 +182,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(libraries_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(badges_cli)
+    app.cli.add_command(xapi_cli)
+    app.cli.add_command(lti_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(backup_cli)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +110,23 @@ class Config:
     # Caches of what is made from course files (see caching.py): on unless the app runs in
     # debug mode; "0" turns them off, e.g. to measure what they save.
     CONTENT_CACHE = _bool("CONTENT_CACHE", True) if "CONTENT_CACHE" in os.environ else None
+    # Open Badges 3.0 signing keys: a folder outside the database and the repository, made and
+    # rotated by `flask badges keygen`. The issuer's contact address (else MAIL_FROM).
+    BADGE_KEYS_DIR = os.environ.get("BADGE_KEYS_DIR", str(PROJECT_ROOT / "instance" / "badge-keys"))
+    BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "")
+    # The LTI tool's RSA keys (`flask lti keygen`), like the badge keys outside the repository.
+    LTI_KEYS_DIR = os.environ.get("LTI_KEYS_DIR", str(PROJECT_ROOT / "instance" / "lti-keys"))
+    # The public address (https://learn.example.org), for links made outside a request.
+    SITE_URL = os.environ.get("SITE_URL", "")
+    # Learning-record statements (xAPI 1.0.3): off unless the LRS endpoint and credentials are
+    # set. Learners appear as a pseudonym made with XAPI_PSEUDONYM_KEY (else SECRET_KEY; set it
+    # once and keep it); their display name only if XAPI_ACTOR_NAMES is on.
+    XAPI_ENDPOINT = os.environ.get("XAPI_ENDPOINT", "")
+    XAPI_USERNAME = os.environ.get("XAPI_USERNAME", "")
+    XAPI_PASSWORD = os.environ.get("XAPI_PASSWORD", "")
+    XAPI_PSEUDONYM_KEY = os.environ.get("XAPI_PSEUDONYM_KEY", "")
+    XAPI_ACTOR_NAMES = _bool("XAPI_ACTOR_NAMES", False)
+    XAPI_BATCH_SIZE = int(os.environ.get("XAPI_BATCH_SIZE", "50"))
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "es")
     # argon2id cost; tests lower it so the suite stays fast.
@@ -142,6 +160,9 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 1024
     MAIL_BACKEND = "memory"
     MAIL_FROM = "library@example.org"
+    # Never the instance folder: tests that sign make their own keys here (or in tmp_path).
+    BADGE_KEYS_DIR = str(Path(tempfile.gettempdir()) / f"course-app-test-badge-keys-{os.getpid()}")
+    LTI_KEYS_DIR = str(Path(tempfile.gettempdir()) / f"course-app-test-lti-keys-{os.getpid()}")
     JOBS_IMMEDIATE = True
     REQUEST_LOG = False  # tests that read the log turn it on
 

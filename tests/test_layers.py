@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
         "i18n",
         "links",
         "jobs",
+        "key_folders",
         "mail",
         "metrics",
         "request_log",
@@ -43,7 +44,7 @@ LAYERS: list[set[str]] = [
     {"content"},
     {"learning"},
     {"quizzes", "certificates"},
-    {"classes", "libraries", "desk", "public_computer", "resume_codes"},
+    {"classes", "libraries", "desk", "public_computer", "resume_codes", "xapi", "lti"},
     {"reports", "patrons"},
     {"admin", "demo"},
 ]

@@ -146,6 +146,64 @@ MATRIX: list[Case] = [
     Case("certificates.verify", "GET", "/verify/{code}", every(200)),
     Case("certificates.verify", "GET", f"/verify/{MADE_UP_CODE}", every(404), note="no such code"),
     Case("certificates.verify_lookup", "GET", "/verify", every(200)),
+    Case(
+        "certificates.credential",
+        "GET",
+        "/certificates/{code}/credential.jwt",
+        CERTIFICATE_OWNER_OR_STAFF,
+    ),
+    Case(
+        "certificates.credential",
+        "GET",
+        f"/certificates/{MADE_UP_CODE}/credential.jwt",
+        guest_then_members(SIGN_IN, 404),
+        note="no such code",
+    ),
+    # Open Badges documents: public, for backpacks, wallets and anyone checking a badge.
+    Case("badges.issuer", "GET", "/badges/issuer", every(200)),
+    Case("badges.badge_class", "GET", "/badges/classes/{slug}", every(200)),
+    Case("badges.badge_class", "GET", "/badges/classes/no-such", every(404), note="no such"),
+    Case("badges.badge_class_image", "GET", "/badges/classes/{slug}/image.svg", every(200)),
+    Case("badges.assertion", "GET", "/badges/assertions/{code}", every(200)),
+    Case(
+        "badges.assertion",
+        "GET",
+        f"/badges/assertions/{MADE_UP_CODE}",
+        every(404),
+        note="no such code",
+    ),
+    Case("badges.assertion_image", "GET", "/badges/assertions/{code}/badge.svg", every(200)),
+    Case("badges.status_list", "GET", "/badges/status/revocation", every(200)),
+    Case("badges.jwks", "GET", "/.well-known/jwks.json", every(200)),
+    # LTI 1.3: a platform starts the login and posts the signed launch; without one, refused.
+    Case("lti.login", "GET", "/lti/login", every(400), note="no platform parameters"),
+    Case("lti.login", "POST", "/lti/login", every(400), data=lambda w: {}, note="no platform"),
+    Case("lti.launch", "POST", "/lti/launch", every(403), data=lambda w: {}, note="no token"),
+    Case("lti.jwks", "GET", "/lti/jwks.json", every(200)),
+    Case(
+        "lti.deep_link",
+        "GET",
+        "/lti/deep-link",
+        guest_then_members(SIGN_IN, 404),
+        note="no deep-linking launch in the session",
+    ),
+    Case(
+        "lti.deep_link",
+        "POST",
+        "/lti/deep-link",
+        guest_then_members(SIGN_IN, 404),
+        data=lambda w: {"choice": "x"},
+        note="no deep-linking launch in the session",
+    ),
+    Case("lti.registrations", "GET", "/admin/lti", ADMIN_ONLY),
+    Case(
+        "lti.registrations",
+        "POST",
+        "/admin/lti",
+        {**ADMIN_ONLY, "admin": 400},
+        data=lambda w: {"name": ""},
+        note="let in, then the empty form is refused",
+    ),
     # Staff pages.
     Case("admin.certificates", "GET", "/admin/certificates", STAFF_ONLY),
     Case(
@@ -769,8 +827,12 @@ MATRIX: list[Case] = [
 
 
 @pytest.fixture
-def world(app, role_clients) -> dict:
+def world(app, role_clients, tmp_path, monkeypatch) -> dict:
     """A course with a quiz, and a certificate and a quiz attempt owned by the learner."""
+    from course_app.key_folders import generate_key
+
+    monkeypatch.setitem(app.config, "BADGE_KEYS_DIR", str(tmp_path / "badge-keys"))
+    generate_key(tmp_path / "badge-keys")
     from course_app.certificates.services import issue_certificate
     from course_app.libraries.models import Organisation
     from course_app.libraries.services import set_user_library

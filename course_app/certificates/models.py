@@ -54,3 +54,16 @@ class ReplacedCertificateCode(db.Model):
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     certificate: Mapped[Certificate] = relationship()
+
+class CertificateBadge(db.Model):
+    """What a certificate's Open Badges need beyond the certificate: the salt its holder's
+    identity is hashed with (kept, so the hash stays the same every time it is served).
+    The certificate's id is its place on the revocation status list."""
+
+    __tablename__ = "certificate_badges"
+
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True
+    )
+    salt: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
