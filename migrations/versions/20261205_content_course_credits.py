@@ -4,7 +4,7 @@ Existing courses get empty credits; the next `courses import` fills them from co
 (their course.yml files change, so their content hash does too).
 
 Revision ID: c0a7e5c1d13a
-Revises: 5c1e7a93d2b4
+Revises: c41d7e0a9b52
 Create Date: 2026-12-05 05:20:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "c0a7e5c1d13a"
-down_revision = "5c1e7a93d2b4"
+down_revision = "c41d7e0a9b52"
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ last typed, where from, on a public computer), class codes that may expire, and 
 (learner_id may be empty: the certificate then says it was withdrawn at the holder's request).
 
 Revision ID: 5ec0a1d14a01
-Revises: 5c1e7a93d2b4
+Revises: c0a7e5c1d13a
 Create Date: 2026-12-05 05:30:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "5ec0a1d14a01"
-down_revision = "5c1e7a93d2b4"
+down_revision = "c0a7e5c1d13a"
 branch_labels = None
 depends_on = None
 
