@@ -18,6 +18,7 @@ ERROR_MESSAGES = {
     CertificateError.REASON_EMPTY: _l("Say why the certificate is revoked."),
     CertificateError.REASON_TOO_LONG: _l("Use %(n)d characters or fewer.", n=REASON_MAX_LENGTH),
     CertificateError.ALREADY_REVOKED: _l("This certificate was already revoked."),
+    CertificateError.SAME_NAME: _l("This is the name already printed. Type the corrected name."),
 }
 
 
@@ -79,3 +80,17 @@ class RevokeCertificateForm(BaseForm):
         ],
     )
     submit = SubmitField(_l("Revoke certificate"))
+
+
+class ReissueCertificateForm(BaseForm):
+    """Staff and librarians correct the printed name; the certificate gets a new code."""
+
+    recipient_name = StringField(
+        _l("Corrected name"),
+        filters=[_strip],
+        validators=[
+            DataRequired(ERROR_MESSAGES[CertificateError.NAME_EMPTY]),
+            Length(max=NAME_MAX_LENGTH, message=ERROR_MESSAGES[CertificateError.NAME_TOO_LONG]),
+        ],
+    )
+    submit = SubmitField(_l("Reissue with this name"))

@@ -6,12 +6,12 @@ import re
 import secrets
 import unicodedata
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from course_app.accounts.models import Learner, User
 from course_app.audit.services import record_event
-from course_app.certificates.models import Certificate
+from course_app.certificates.models import Certificate, ReplacedCertificateCode
 from course_app.content.localize import reading_language, text
 from course_app.content.models import Course
 from course_app.db import UTCDateTime, conflict_sql, utc_now
@@ -46,6 +46,7 @@ class CertificateError(DomainError):
     REASON_EMPTY = "reason-empty"
     REASON_TOO_LONG = "reason-too-long"
     ALREADY_REVOKED = "already-revoked"
+    SAME_NAME = "same-name"
 
 
 def clean_recipient_name(name: str) -> str:
@@ -188,6 +189,65 @@ def revoke_certificate(
     return certificate
 
 
+def certificate_holder(certificate: Certificate) -> User | None:
+    """The account holding the certificate (None for a guest's), with its library."""
+    return db.session.scalar(
+        select(User)
+        .options(joinedload(User.organisation))
+        .join(Learner, Learner.user_id == User.id)
+        .where(Learner.id == certificate.learner_id)
+    )
+
+
+def reissue_certificate(actor: User, certificate: Certificate, recipient_name: str) -> str:
+    """Gives the certificate a corrected name and a new code; the old code is kept and then
+    verifies as replaced. Audited in the holder's library. Returns the new code.
+
+    A revoked certificate is not reissued, and the same name is refused (nothing to correct).
+    """
+    if certificate.revoked_at is not None:
+        raise CertificateError(CertificateError.ALREADY_REVOKED)
+    name = clean_recipient_name(recipient_name)
+    if name == certificate.recipient_name:
+        raise CertificateError(CertificateError.SAME_NAME)
+    old_code, old_name = certificate.code, certificate.recipient_name
+    db.session.add(
+        ReplacedCertificateCode(
+            certificate_id=certificate.id,
+            code=old_code,
+            recipient_name=old_name,
+            replaced_at=utc_now(),
+            replaced_by_id=actor.id,
+        )
+    )
+    certificate.code = new_certificate_code()
+    certificate.recipient_name = name
+    db.session.flush()
+    holder = certificate_holder(certificate)
+    record_event(
+        actor,
+        "certificate.reissued",
+        certificate,
+        holder.organisation if holder is not None else None,
+        old_code=old_code,
+        new_code=certificate.code,
+        old_name=old_name,
+        new_name=name,
+    )
+    return certificate.code
+
+
+def find_replaced_code(code: str) -> ReplacedCertificateCode | None:
+    """The record of an old code of a reissued certificate, or None."""
+    if not isinstance(code, str) or not CODE_PATTERN.match(code):
+        return None
+    return db.session.scalar(
+        select(ReplacedCertificateCode)
+        .options(joinedload(ReplacedCertificateCode.certificate))
+        .where(ReplacedCertificateCode.code == code)
+    )
+
+
 def recent_certificates(code_prefix: str | None = None, limit: int = 50) -> list[Certificate]:
     """The newest certificates, optionally only those whose code starts with code_prefix."""
     query = (
@@ -211,4 +271,22 @@ def merge_certificates(source_id: int, target_id: int) -> None:
     )
     db.session.execute(
         update(Certificate).where(Certificate.learner_id == source_id).values(learner_id=target_id)
+    )
+
+
+WITHDRAWN_BY_HOLDER = "withdrawn at the holder's request"
+
+
+def withdraw_certificates_of(learner_id: int) -> None:
+    """The learner's certificates stay checkable but say they were withdrawn at the holder's
+    request, with no name and no link to the learner."""
+    db.session.execute(
+        update(Certificate)
+        .where(Certificate.learner_id == learner_id)
+        .values(
+            revoked_at=func.coalesce(Certificate.revoked_at, utc_now()),
+            revoked_reason=WITHDRAWN_BY_HOLDER,
+            recipient_name="",
+            learner_id=None,
+        )
     )

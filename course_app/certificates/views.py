@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 
 from course_app.accounts.access import STAFF_ROLES
 from course_app.accounts.identity import current_learner
+from course_app.certificates.credentials import VC_JWT, open_badge_credential, sign_credential
 from course_app.certificates.forms import ERROR_MESSAGES, ClaimCertificateForm, VerifyLookupForm
 from course_app.certificates.models import Certificate
 from course_app.certificates.pdf import render_certificate_pdf
@@ -29,6 +30,7 @@ from course_app.certificates.services import (
     CertificateError,
     course_title,
     find_certificate,
+    find_replaced_code,
     get_certificate,
     holder_library_name,
     issue_certificate,
@@ -37,8 +39,10 @@ from course_app.content.localize import course_text
 from course_app.content.models import Course
 from course_app.extensions import db
 from course_app.learning.outline import active_course_or_404
+from course_app.key_folders import SigningKeyError
 from course_app.learning.plan import course_plan
 from course_app.learning.services import course_for_progress, course_progress
+from course_app.links import external_url
 
 bp = Blueprint("certificates", __name__)
 
@@ -48,7 +52,7 @@ def _course_url(course: Course) -> str:
 
 
 def _verify_url(cert: Certificate) -> str:
-    return url_for("certificates.verify", code=cert.code, _external=True)
+    return external_url("certificates.verify", code=cert.code)
 
 
 def _viewable_certificate_or_404(code: str) -> Certificate:
@@ -187,6 +191,16 @@ def verify_lookup():
 @bp.get("/verify/<code>")
 def verify(code: str):
     cert = find_certificate(code)
+    replaced = find_replaced_code(code) if cert is None else None
+    if replaced is not None:
+        language = _certificate_language(replaced.certificate)
+        with force_locale(language):
+            page = render_template(
+                "certificates/verify_replaced.html",
+                replaced=replaced,
+                course_title=course_title(replaced.certificate, language),
+            )
+        return _noindex(Response(page))
     if cert is None:
         page = render_template(
             "certificates/verify_not_found.html",
@@ -200,3 +214,24 @@ def verify(code: str):
             "certificates/verify.html", cert=cert, course_title=course_title(cert, language)
         )
     return _noindex(Response(page))
+
+
+@bp.get("/certificates/<code>/credential.jwt")
+@login_required
+def credential(code: str):
+    """The Open Badges 3.0 credential, signed, for the holder's digital wallet."""
+    cert = _viewable_certificate_or_404(code)
+    if not cert.is_valid:
+        abort(410)
+    try:
+        token = sign_credential(open_badge_credential(cert))
+    except SigningKeyError:
+        current_app.logger.error("No badge signing key: run `flask badges keygen`.")
+        abort(503)
+    db.session.commit()  # keeps the salt of a certificate issued before badges existed
+    filename = "open-badge-" + re.sub(r"[^A-Za-z0-9-]", "-", cert.course.slug) + ".jwt"
+    return Response(
+        token,
+        mimetype=VC_JWT,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

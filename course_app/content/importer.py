@@ -278,6 +278,13 @@ def _write_quiz(
         _write_question(rows, tr, course, question, position, quiz_id=quiz.id, lesson_id=None)
 
 
+def course_credits(spec: CourseSpec) -> dict[str, list[dict[str, str]]]:
+    return {
+        "authors": [credit.as_dict() for credit in spec.authors],
+        "reviewers": [credit.as_dict() for credit in spec.reviewers],
+    }
+
+
 def course_texts(spec: CourseSpec) -> dict[str, Any]:
     return {
         "language": spec.language,
@@ -286,6 +293,14 @@ def course_texts(spec: CourseSpec) -> dict[str, Any]:
         "glossary": glossary_entries(spec.glossary),
         **reading_levels(spec),
     }
+
+
+def translated_course_texts(spec: CourseSpec) -> dict[str, Any]:
+    """A translation's texts, with its credits when it gives them in its own words."""
+    texts = course_texts(spec)
+    if spec.credits_given:
+        texts["credits"] = course_credits(spec)
+    return texts
 
 
 def _write_media(spec: CourseSpec) -> None:
@@ -328,10 +343,13 @@ def _write_course(spec: CourseSpec, course: Course | None, rows: _Rows) -> Cours
         languages=" ".join(spec.languages),
         topic=spec.topic,
         **course_texts(spec),
-        translations={code: course_texts(other) for code, other in spec.translations.items()},
+        translations={
+            code: translated_course_texts(other) for code, other in spec.translations.items()
+        },
         minutes=course_minutes(spec),
         reviewed_on=spec.reviewed,
         review_due=spec.review_due,
+        credits=course_credits(spec),
         content_hash=spec.content_hash,
         is_active=True,
         imported_at=utc_now(),

@@ -411,7 +411,13 @@ class _Reader:
 
     def find(self, where: YamlFile, line: int, base: Path, name: str, kind: str) -> Path | None:
         path = base / name
-        if not is_plain_name(name) or not path.resolve().is_relative_to(self.folder.resolve()):
+        try:
+            inside = is_plain_name(name) and path.resolve().is_relative_to(self.folder.resolve())
+        except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError before 3.13)
+            inside = None
+        if inside is None:
+            message = f"'{name}' is a link that leads back to itself; put the {kind} there"
+        elif not inside:
             message = f"'{name}' must be the name of a {kind} inside the folder {base.name}"
         elif kind == "folder" and not path.is_dir():
             message = f"there is no folder '{name}' in {base.name}"

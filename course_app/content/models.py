@@ -45,6 +45,9 @@ class Course(Translated, db.Model):
     glossary: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     reviewed_on: Mapped[date | None] = mapped_column(Date)
     review_due: Mapped[date | None] = mapped_column(Date)
+    # Who wrote the course and which health professionals reviewed it (course.yml):
+    # {"authors": [{name, role, date}], "reviewers": [...]}, dates as YYYY-MM-DD.
+    credits: Mapped[dict[str, list[dict[str, str]]]] = mapped_column(JSON, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(default=True)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

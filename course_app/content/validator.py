@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from course_app.content.checker import Checker
+from course_app.content.credits import Credit, date_problems, read_credits
 from course_app.content.loader import (
     CourseSource,
     LessonPicture,
@@ -33,7 +34,16 @@ DEFAULT_PASS_MARK = 80
 
 COURSE_FIELDS = (
     ("slug", "title", "topic", "language", "modules"),
-    ("summary", "minutes", "glossary", "reviewed", "review_due", "translations"),
+    (
+        "summary",
+        "minutes",
+        "glossary",
+        "reviewed",
+        "review_due",
+        "translations",
+        "authors",
+        "reviewers",
+    ),
 )
 # What a translation's course.yml may not say: these belong to the course as a whole.
 SHARED_COURSE_FIELDS = ("reviewed", "review_due", "translations", "minutes")
@@ -115,6 +125,10 @@ class CourseSpec:
     review_due: date | None = None
     translations: dict[str, CourseSpec] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)  # each course.yml field's line
+    authors: list[Credit] = field(default_factory=list)
+    reviewers: list[Credit] = field(default_factory=list)  # health professionals only
+    # A translation may give the credits in its own words (same people, same dates).
+    credits_given: bool = False
 
     def line_of(self, name: str) -> int:
         return self.lines.get(name, self.line)
@@ -362,7 +376,11 @@ def validate_course(
         reviewed=check.date(data, "reviewed"),
         review_due=check.date(data, "review_due"),
         lines=dict(data.key_lines),
+        authors=read_credits(check, data, "authors"),
+        reviewers=read_credits(check, data, "reviewers"),
+        credits_given="authors" in data or "reviewers" in data,
     )
+    date_problems(check, data, spec.authors, data.get("reviewed"))
     if spec.reviewed and spec.review_due and spec.review_due <= spec.reviewed:
         check.add(data.line_of("review_due"), "'review_due' must come after 'reviewed'")
     if source.glossary is not None:
