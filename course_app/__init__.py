@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from course_app.config import Config, check_production
+from course_app.config import Config, check_production, engine_options
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -14,11 +14,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A file on this machine never drops a connection; skip the ping before each checkout.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            k: v for k, v in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if k != "pool_pre_ping"
-        }
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     if app.config.get("ENV_NAME") == "production":
         app.config["SESSION_COOKIE_SECURE"] = True  # production is served over HTTPS only
     check_production(app.config)
@@ -36,15 +32,20 @@ def register_extensions(app: Flask) -> None:
     from course_app.caching import init_caching
     from course_app.content.localize import init_localize
     from course_app.desk.password_views import init_password_help
-    from course_app.extensions import csrf, db, limiter, login_manager, migrate
+    from course_app.extensions import compress, csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
     from course_app.jobs import init_jobs
+    from course_app.metrics import init_metrics
     from course_app.public_computer.idle import init_public_computer
+    from course_app.request_log import init_request_log
+    from course_app.routing import init_routing
     from course_app.security import init_security_headers
     from course_app.signing import init_signing
     from course_app.site_header import init_site_header
     from course_app.templating import init_templating
 
+    init_request_log(app)
+    init_routing(app)
     db.init_app(app)
     init_caching(app)
     init_localize(app)
@@ -61,6 +62,8 @@ def register_extensions(app: Flask) -> None:
     init_site_header(app)
     init_security_headers(app)
     init_jobs(app)
+    init_metrics(app)
+    compress.init_app(app)
 
 
 def register_subscribers() -> None:
@@ -94,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.health import bp as health_bp
     from course_app.learning.views import bp as learning_bp
     from course_app.libraries.views import bp as libraries_bp
+    from course_app.metrics import bp as metrics_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
     from course_app.reports.views import bp as reports_bp
@@ -101,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (
         health_bp,
+        metrics_bp,
         accounts_bp,
         learning_bp,
         quizzes_bp,
@@ -128,6 +133,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from course_app.accounts.cli import users_cli
+    from course_app.backup import backup_cli
     from course_app.certificates.cli import certificates_cli
     from course_app.content.cli import courses_cli
     from course_app.demo.cli import demo_cli
@@ -142,3 +148,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(backup_cli)

@@ -24,7 +24,15 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'instance' / 'course_app.db'}"
     )
+    # pool_pre_ping: a connection the server dropped (restart, failover) is replaced before
+    # use, so the app recovers by itself when the database returns. See engine_options().
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: how long to wait for a connection (s), for one statement (ms, 0 = no limit)
+    # and for a free connection in the pool (s). A hung database answers 503 quickly instead
+    # of holding every worker until gunicorn kills it.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "25000"))
+    DATABASE_POOL_TIMEOUT = int(os.environ.get("DATABASE_POOL_TIMEOUT", "10"))
     COURSES_DIR = os.environ.get("COURSES_DIR", str(PROJECT_ROOT / "courses"))
     SITE_NAME = os.environ.get("SITE_NAME", "Library Learning")
     CERTIFICATE_PAPER = os.environ.get("CERTIFICATE_PAPER", "A4")  # or "Letter"
@@ -37,6 +45,9 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # Redis away: Flask-Limiter keeps limiting in each worker's memory until it is back,
+    # instead of failing every limited request (README: "Sign-in limits when Redis is down").
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
     # Email, for patrons who have an address: password reset codes. Off when MAIL_SERVER is empty.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -53,6 +64,13 @@ class Config:
         "JOBS_SQLITE_PATH", str(PROJECT_ROOT / "instance" / "jobs.db")
     )
     JOBS_IMMEDIATE = _bool("JOBS_IMMEDIATE", False)
+    # One JSON line per request on stderr (request_log.py).
+    REQUEST_LOG = _bool("REQUEST_LOG", True)
+    # /metrics answers these networks (comma-separated) or `Authorization: Bearer METRICS_TOKEN`.
+    METRICS_ALLOW_FROM = os.environ.get("METRICS_ALLOW_FROM", "127.0.0.1/32,::1/128")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # Where `flask backup create` puts backups unless given --to.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR", str(PROJECT_ROOT / "instance" / "backups"))
     # Public computers: the visit ends after this long without a request; a warning comes first.
     PUBLIC_COMPUTER_IDLE_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_IDLE_SECONDS", "900"))
     PUBLIC_COMPUTER_WARNING_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_WARNING_SECONDS", "120"))
@@ -68,6 +86,23 @@ class Config:
     # argon2id cost; tests lower it so the suite stays fast.
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
     ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", "65536"))
+    # Pages, styles and scripts sent compressed to browsers that accept it (Flask-Compress):
+    # a lesson's HTML shrinks to about a quarter on a cheap phone's data plan. Recordings are
+    # left alone (already compressed, and sent in ranges). A proxy in front may compress too;
+    # Flask-Compress skips responses that already have a Content-Encoding.
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "image/svg+xml",
+        "text/vtt",
+        "application/json",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]  # static files are sent streamed
+    COMPRESS_LEVEL = 6
+    COMPRESS_BR_LEVEL = 5
 
 
 class TestConfig(Config):
@@ -80,6 +115,24 @@ class TestConfig(Config):
     MAIL_BACKEND = "memory"
     MAIL_FROM = "library@example.org"
     JOBS_IMMEDIATE = True
+    REQUEST_LOG = False  # tests that read the log turn it on
+
+
+def engine_options(config: dict) -> dict:
+    """SQLAlchemy engine options for the configured database: the timeouts on PostgreSQL; on
+    SQLite no ping (a file on this machine never drops a connection)."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        options.pop("pool_pre_ping", None)
+    elif uri.startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", config["DATABASE_CONNECT_TIMEOUT"])
+        statement = f"-c statement_timeout={config['DATABASE_STATEMENT_TIMEOUT']}"
+        connect_args["options"] = f"{connect_args.get('options', '')} {statement}".strip()
+        options["connect_args"] = connect_args
+        options.setdefault("pool_timeout", config["DATABASE_POOL_TIMEOUT"])
+    return options
 
 
 class ConfigError(RuntimeError):

@@ -17,6 +17,7 @@ APP = Path(__file__).resolve().parent.parent / "course_app"
 LAYERS: list[set[str]] = [
     {
         "audit",
+        "backup",
         "caching",
         "config",
         "db",
@@ -29,6 +30,9 @@ LAYERS: list[set[str]] = [
         "i18n",
         "jobs",
         "mail",
+        "metrics",
+        "request_log",
+        "routing",
         "security",
         "signing",
         "site_header",

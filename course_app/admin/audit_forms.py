@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, SubmitField
-from wtforms.validators import NumberRange, Optional
+from wtforms import SelectField, SubmitField
 
-from course_app.forms import BaseForm
+from course_app.forms import BaseForm, PageField
 
 
 class AuditFilterForm(BaseForm):
@@ -16,5 +15,5 @@ class AuditFilterForm(BaseForm):
         csrf = False
 
     organisation_id = SelectField(_l("Library"), coerce=int, default=0)
-    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1)])
+    page = PageField()
     submit = SubmitField(_l("Show"))
