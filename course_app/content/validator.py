@@ -448,7 +448,26 @@ def _translations(
         if translated_spec is None:
             continue
         problems += structure_problems(spec, translated_spec, code)
+        problems += _captions_problems(spec, translated_spec)
         spec.translations[code] = translated_spec
+
+
+def _captions_problems(spec: CourseSpec, translated: CourseSpec) -> list[Problem]:
+    """A translated lesson's video needs captions in its own language, not the main ones."""
+    main = {lesson.key: lesson.media.get("captions") for lesson in spec.lessons}
+    problems = []
+    for lesson in translated.lessons:
+        captions, theirs = lesson.media.get("captions"), main.get(lesson.key)
+        if captions is not None and theirs is not None and captions.file.name == theirs.file.name:
+            problems.append(
+                Problem(
+                    lesson.file,
+                    lesson.lines.get("captions", lesson.line),
+                    f"these are the {spec.language} captions: the video needs captions in "
+                    f"{translated.language} for this lesson",
+                )
+            )
+    return problems
 
 
 def check_course(source: CourseSource) -> list[Problem]:
