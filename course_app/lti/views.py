@@ -120,7 +120,7 @@ def launch():
     try:
         claims = message.get_launch_data()
     except (LtiException, SigningKeyError, KeyError, ValueError) as error:
-        current_app.logger.info("LTI launch refused: %s", error)
+        current_app.logger.warning("LTI launch refused: %s", error)
         return _refused(_("This launch could not be checked. Start again from your course."), 403)
     registration = find_registration(claims["iss"], _client_id(claims))
     user = user_for_launch(registration, claims)
