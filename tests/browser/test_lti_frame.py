@@ -6,15 +6,13 @@ unpartitioned third-party cookies) and its pages allow that platform as frame an
 
 from __future__ import annotations
 
-import html
 import re
 import threading
-from urllib.parse import parse_qs, urlencode
 
 import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Response
 
 from course_app import create_app
 from course_app.config import TestConfig
@@ -25,45 +23,9 @@ from course_app.learning.models import LessonProgress
 from course_app.lti.models import LtiIdentity
 from tests.conftest import ROOT
 from tests.factories import make_course
-from tests.lti.platform_stub import CLAIM, Platform
+from tests.lti.platform_stub import CLAIM, FramingPlatform
 
 SLUG = "framed-course"
-
-
-class FramingPlatform(Platform):
-    """The simulated platform, with a course page that frames the tool and the OIDC
-    authorization endpoint that answers with the signed launch (an auto-submitted form)."""
-
-    tool = ""
-
-    def __call__(self, environ, start_response):
-        request = Request(environ)
-        if request.path == "/course-page":
-            query = urlencode({
-                "iss": self.issuer, "login_hint": "hint", "client_id": self.client_id,
-                "lti_deployment_id": self.deployment_id,
-                "target_link_uri": f"{self.tool}/lti/launch",
-            })  # fmt: skip
-            body = (
-                "<!doctype html><title>Platform course</title><h1>Platform course</h1>"
-                f'<iframe id="tool" title="Course" width="900" height="700" '
-                f'src="{self.tool}/lti/login?{query}"></iframe>'
-            )
-            return Response(body, mimetype="text/html")(environ, start_response)
-        if request.path == "/auth":
-            params = {k: v[0] for k, v in parse_qs(request.query_string.decode()).items()}
-            token = self.id_token(
-                params["nonce"], changes={CLAIM + "custom": {"course": SLUG}, "sub": "framed-1"}
-            )
-            action = html.escape(params["redirect_uri"])
-            body = (
-                f'<!doctype html><form method="post" action="{action}">'
-                f'<input type="hidden" name="id_token" value="{token}">'
-                f'<input type="hidden" name="state" value="{html.escape(params["state"])}">'
-                "</form><script>document.forms[0].submit()</script>"
-            )
-            return Response(body, mimetype="text/html")(environ, start_response)
-        return super().__call__(environ, start_response)
 
 
 @pytest.fixture
@@ -95,8 +57,7 @@ def test_a_launch_and_a_lesson_form_work_inside_a_cross_site_frame(browser, app,
     from tests.factories import make_library_tree
 
     tool_app, tool = framed_tool
-    platform = FramingPlatform()
-    platform.tool = tool
+    platform = FramingPlatform(tool, {CLAIM + "custom": {"course": SLUG}, "sub": "framed-1"})
     try:
         with app.app_context():
             make_course(SLUG, modules=1, lessons_per_module=2, with_quiz=False, title="Framed")
