@@ -33,6 +33,9 @@ class Change(enum.StrEnum):
     GUEST_MERGED = "guest-merged"
     # Every course of the learner: their library changed (course_id is None).
     LIBRARY_MOVED = "library-moved"
+    # The learner is being erased (a patron's request, or old guest progress): each package
+    # deletes or anonymises its rows of that learner now, before the learner row goes.
+    LEARNER_ERASED = "learner-erased"
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,10 @@ lesson_viewed = _signals.signal(
 def announce(change: ProgressChange) -> None:
     """Tells every subscriber about one change to a learner's progress."""
     progress_changed.send(None, change=change)
+
+
+account_erased = _signals.signal(
+    "account-erased",
+    doc="Sent with `user_id=` while an account is erased, before its user row is deleted: each "
+    "package deletes its rows of that user (class places, library card, reset codes).",
+)

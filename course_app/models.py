@@ -1,9 +1,9 @@
 """Imports every model so Alembic and create_app see the whole schema."""
 
-from course_app.accounts.models import Learner, User, UserSession
+from course_app.accounts.models import Learner, ThrottleHit, User, UserSession
 from course_app.audit.models import AuditEvent
-from course_app.certificates.models import Certificate, CertificateBadge
-from course_app.classes.models import Assignment, ClassMember, LearningClass
+from course_app.certificates.models import Certificate, CertificateBadge, ReplacedCertificateCode
+from course_app.classes.models import Assignment, ClassMember, HelpFlagMark, LearningClass
 from course_app.content.models import Course, Lesson, MediaFile, Module, Question, Quiz
 from course_app.desk.models import LibraryCard, ResetCode
 from course_app.learning.models import Enrolment, LessonProgress
@@ -46,9 +46,12 @@ __all__ = [
     "Question",
     "Quiz",
     "ReportMonth",
+    "ReplacedCertificateCode",
+    "HelpFlagMark",
     "QuizAttempt",
     "ResumeCode",
     "ResetCode",
+    "ThrottleHit",
     "User",
     "UserSession",
 ]

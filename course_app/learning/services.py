@@ -314,3 +314,9 @@ def merge_learning(source_id: int, target_id: int) -> None:
         .where(Enrolment.learner_id == target_id)
     ).all():
         record_completions_due(course, [target_id])
+
+
+def erase_learning(learner_id: int) -> None:
+    """Deletes every lesson, milestone and enrolment of the learner."""
+    for model in (LessonProgress, Milestone, Enrolment):
+        db.session.execute(delete(model).where(model.learner_id == learner_id))

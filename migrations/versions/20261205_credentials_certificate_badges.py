@@ -4,7 +4,7 @@ Certificates issued before this revision get a row with a fresh random salt, so 
 certificate has its badge from the start.
 
 Revision ID: c4e1b7a20d16
-Revises: 5c1e7a93d2b4
+Revises: 5c1a8e7d2b40
 Create Date: 2026-12-05 05:20:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c4e1b7a20d16"
-down_revision = "5c1e7a93d2b4"
+down_revision = "5c1a8e7d2b40"
 branch_labels = None
 depends_on = None
 
