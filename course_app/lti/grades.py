@@ -14,7 +14,6 @@ from requests import RequestException
 from sqlalchemy import event, select, update
 
 from course_app.db import utc_now
-from course_app.events import Change, ProgressChange, progress_changed
 from course_app.extensions import db
 from course_app.jobs import job
 from course_app.learning.models import Enrolment
@@ -50,11 +49,6 @@ def mark_due_if_completed(target: LtiGradeTarget) -> None:
     if completed is not None and target.posted_at is None:
         target.due_since = utc_now()
         db.session.info[QUEUED] = True
-
-
-def on_progress_changed(sender, change: ProgressChange) -> None:
-    if change.change is Change.COMPLETED and change.course_id is not None:
-        mark_due(change.learner_id, change.course_id)
 
 
 def completion_grade(target: LtiGradeTarget) -> Grade:
@@ -109,8 +103,8 @@ def _forget(session, *_args) -> None:
     session.info.pop(QUEUED, None)
 
 
-def connect() -> None:
-    progress_changed.connect(on_progress_changed)
+def connect_queue() -> None:
+    """Queue the grade job after each commit that made a grade due."""
     if not event.contains(db.session, "after_commit", _queue_after_commit):
         event.listen(db.session, "after_commit", _queue_after_commit)
         event.listen(db.session, "after_rollback", _forget)

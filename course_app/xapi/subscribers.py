@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import bleach
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import JSON, select
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +19,7 @@ from course_app.content.models import Course, Lesson, Question, Quiz
 from course_app.db import UTCDateTime, conflict_sql, utc_now
 from course_app.events import Change, ProgressChange, lesson_viewed, progress_changed
 from course_app.extensions import db
+from course_app.links import external_url
 from course_app.quizzes.models import QuizAttempt
 from course_app.xapi.statements import (
     Activity,
@@ -47,17 +48,12 @@ def is_enabled(config) -> bool:
 
 
 def site_url() -> str:
-    """The site's public address: SITE_URL, else the address this request came to."""
-    configured = current_app.config.get("SITE_URL")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return "http://localhost"
+    """The site's public address (BASE_URL), the homePage of every learner's account."""
+    return external_url("learning.catalogue").rstrip("/")
 
 
 def _url(endpoint: str, **values) -> str:
-    return site_url() + current_app.url_map.bind("localhost").build(endpoint, values)
+    return external_url(endpoint, **values)
 
 
 class _Writer:

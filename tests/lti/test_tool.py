@@ -246,3 +246,19 @@ def test_completion_posts_a_full_score_to_the_platform_gradebook(app, client, pl
     # Completing again changes nothing: one score.
     client.post(f"/courses/{SLUG}/lessons/m1-l1/complete")
     assert len(platform.scores) == 1
+
+
+def test_erasing_a_launched_patron_leaves_nothing_of_the_platform_link(app, client, platform):
+    from course_app.accounts.erasure import erase_patron
+    from course_app.lti.models import LtiGradeTarget
+
+    launch(client, platform, {CLAIM + "custom": {"course": SLUG}, AGS: platform.ags()})
+    with app.app_context():
+        identity = db.session.scalar(select(LtiIdentity))
+        erase_patron(db.session.get(User, identity.user_id), None)
+        db.session.commit()
+        assert db.session.scalar(select(func.count(LtiIdentity.id))) == 0
+        assert db.session.scalar(select(func.count(LtiGradeTarget.id))) == 0
+    # The same person launched again starts afresh.
+    launch(app.test_client(), platform, {CLAIM + "custom": {"course": SLUG}})
+    assert _users(app) == 1
