@@ -10,7 +10,7 @@ from datetime import datetime
 
 import bleach
 from flask import current_app
-from sqlalchemy import JSON, select
+from sqlalchemy import JSON, String, cast, delete, select
 from sqlalchemy.orm import selectinload
 
 from course_app.accounts.models import Learner, User
@@ -21,6 +21,7 @@ from course_app.events import Change, ProgressChange, lesson_viewed, progress_ch
 from course_app.extensions import db
 from course_app.links import external_url
 from course_app.quizzes.models import QuizAttempt
+from course_app.xapi.models import OutboxStatement
 from course_app.xapi.statements import (
     Activity,
     actor,
@@ -112,7 +113,23 @@ def on_lesson_viewed(sender, learner_id: int, course_id: int, lesson_id: int) ->
     )
 
 
+def forget_unsent_statements(learner_id: int) -> int:
+    """Deletes the statements about an erased learner that were not sent yet (those the LRS
+    has are the LRS's to erase); returns how many."""
+    config = current_app.config
+    name = pseudonym(config.get("XAPI_PSEUDONYM_KEY") or config["SECRET_KEY"], learner_id)
+    return db.session.execute(
+        delete(OutboxStatement).where(
+            OutboxStatement.sent_at.is_(None),
+            cast(OutboxStatement.body, String).contains(f'"{name}"'),
+        )
+    ).rowcount
+
+
 def on_progress_changed(sender, change: ProgressChange) -> None:
+    if change.change is Change.LEARNER_ERASED:
+        forget_unsent_statements(change.learner_id)
+        return
     if not is_enabled(current_app.config) or change.course_id is None:
         return
     handler = _HANDLERS.get(change.change)
