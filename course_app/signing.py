@@ -60,7 +60,9 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 def _framed_over_https() -> bool:
-    return bool(has_request_context() and request.is_secure and session.get(FRAMED_SESSION_KEY))
+    # `in`, not get(): reading the session would mark it accessed, adding Vary: Cookie to
+    # every response, static files included.
+    return has_request_context() and request.is_secure and FRAMED_SESSION_KEY in session
 
 
 @lru_cache(maxsize=8)

@@ -246,9 +246,9 @@ def jwks():
 
 
 def _frame_ancestors() -> str:
-    registration_id = session.get(FRAMED_SESSION_KEY)
-    if not registration_id:
+    if FRAMED_SESSION_KEY not in session:  # `in` leaves the session unread: no Vary: Cookie
         return ""
+    registration_id = session[FRAMED_SESSION_KEY]
     registration = db.session.get(LtiRegistration, registration_id)
     return " ".join(frame_origins(registration)) if registration is not None else ""
 
