@@ -53,8 +53,9 @@ def site_url() -> str:
     return external_url("learning.catalogue").rstrip("/")
 
 
-def _url(endpoint: str, **values) -> str:
-    return external_url(endpoint, **values)
+def learner_pseudonym(learner_id: int) -> str:
+    config = current_app.config
+    return pseudonym(config.get("XAPI_PSEUDONYM_KEY") or config["SECRET_KEY"], learner_id)
 
 
 class _Writer:
@@ -64,7 +65,6 @@ class _Writer:
         config = current_app.config
         self.home = site_url()
         self.at = at
-        key = config.get("XAPI_PSEUDONYM_KEY") or config["SECRET_KEY"]
         name = None
         if config.get("XAPI_ACTOR_NAMES"):
             name = db.session.scalar(
@@ -73,27 +73,35 @@ class _Writer:
                 .where(Learner.id == learner_id)
             )
         self.learner_id = learner_id
-        self.agent = actor(self.home, pseudonym(key, learner_id), name)
+        self.agent = actor(self.home, learner_pseudonym(learner_id), name)
         self.platform = config["SITE_NAME"]
 
     def add(self, verb: str, activity: Activity, what: tuple, **extra) -> None:
         id_ = statement_id(self.home, self.learner_id, verb, *what)
         body = make_statement(
-            id_=id_, agent=self.agent, verb=verb, activity=activity, at=self.at,
-            platform=self.platform, **extra,
-        )  # fmt: skip
+            id_=id_,
+            agent=self.agent,
+            verb=verb,
+            activity=activity,
+            at=self.at,
+            platform=self.platform,
+            **extra,
+        )
         db.session.execute(_INSERT, dict(statement_id=id_, body=body, created_at=self.at))
         db.session.info[QUEUED] = True
 
 
 def course_activity(course: Course) -> Activity:
     return Activity(
-        _url("learning.course_overview", slug=course.slug), "course", course.title, course.language
+        external_url("learning.course_overview", slug=course.slug),
+        "course",
+        course.title,
+        course.language,
     )
 
 
 def _lesson_activity(course: Course, lesson: Lesson) -> Activity:
-    iri = _url("learning.lesson", slug=course.slug, key=lesson.key)
+    iri = external_url("learning.lesson", slug=course.slug, key=lesson.key)
     return Activity(iri, "lesson", lesson.title, course.language)
 
 
@@ -116,8 +124,7 @@ def on_lesson_viewed(sender, learner_id: int, course_id: int, lesson_id: int) ->
 def forget_unsent_statements(learner_id: int) -> int:
     """Deletes the statements about an erased learner that were not sent yet (those the LRS
     has are the LRS's to erase); returns how many."""
-    config = current_app.config
-    name = pseudonym(config.get("XAPI_PSEUDONYM_KEY") or config["SECRET_KEY"], learner_id)
+    name = learner_pseudonym(learner_id)
     return db.session.execute(
         delete(OutboxStatement).where(
             OutboxStatement.sent_at.is_(None),
@@ -164,7 +171,7 @@ def _quiz_attempt(writer: _Writer, course: Course, change: ProgressChange) -> No
     if attempt is None:
         return
     quiz = db.session.get(Quiz, attempt.quiz_id)
-    quiz_iri = _url("quizzes.take", slug=course.slug, key=quiz.key)
+    quiz_iri = external_url("quizzes.take", slug=course.slug, key=quiz.key)
     quiz_activity = Activity(quiz_iri, "assessment", quiz.title, course.language)
     questions = {
         q.id: q
@@ -175,15 +182,15 @@ def _quiz_attempt(writer: _Writer, course: Course, change: ProgressChange) -> No
     for answer in sorted(attempt.answers, key=lambda a: a.position):
         question = questions[answer.question_id]
         prompt = bleach.clean(question.prompt_html, tags=[], strip=True).strip()
+        name = prompt[:NAME_LENGTH] or question.key
         writer.add(
             "answered",
-            Activity(f"{quiz_iri}#{question.key}", "interaction", prompt[:NAME_LENGTH] or
-                     question.key, course.language),
+            Activity(f"{quiz_iri}#{question.key}", "interaction", name, course.language),
             ("attempt", attempt.id, "question", question.id),
             parents=(quiz_activity,),
             grouping=(course_activity(course),),
             result={"success": answer.is_correct, "response": response_text(answer.response)},
-        )  # fmt: skip
+        )
     writer.add(
         "passed" if attempt.passed else "failed",
         quiz_activity,
@@ -206,7 +213,7 @@ def _certificate_issued(writer: _Writer, course: Course, change: ProgressChange)
         )
     )
     badge = Activity(
-        _url("badges.badge_class", slug=course.slug),
+        external_url("badges.badge_class", slug=course.slug),
         "badge",
         f"Certificate: {course.title}",
         course.language,
