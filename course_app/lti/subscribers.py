@@ -1,5 +1,6 @@
-"""What the LTI package does when others announce a change (events.py): a completion makes
-the learner's gradebook columns due; an erased learner or account leaves nothing here."""
+"""What the LTI package does when others announce a change (events.py): a step that finishes
+a placed course or module makes the learner's gradebook column due; an erased learner or
+account leaves nothing here."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from course_app.extensions import db
 from course_app.lti import grades
 from course_app.lti.models import LtiGradeTarget, LtiIdentity
 
+# Changes after which a placed course or module may be finished.
+FINISHING = {Change.LESSON_DONE, Change.QUIZ_ATTEMPT, Change.MODULE_FINISHED, Change.COMPLETED}
+
 
 def on_progress_changed(sender, change: ProgressChange) -> None:
-    if change.change is Change.COMPLETED and change.course_id is not None:
-        grades.mark_due(change.learner_id, change.course_id)
+    if change.change in FINISHING and change.course_id is not None:
+        grades.mark_finished_due(change.learner_id, change.course_id)
     elif change.change is Change.LEARNER_ERASED:
         db.session.execute(
             delete(LtiGradeTarget).where(LtiGradeTarget.learner_id == change.learner_id)

@@ -39,7 +39,7 @@ from course_app.key_folders import SigningKeyError
 from course_app.libraries.models import Organisation, OrganisationKind
 from course_app.links import external_url
 from course_app.lti.forms import ERRORS, DeepLinkForm, RegistrationForm
-from course_app.lti.grades import mark_due_if_completed
+from course_app.lti.grades import mark_finished_due
 from course_app.lti.models import LtiRegistration
 from course_app.lti.platforms import (
     DatabaseLaunchStorage,
@@ -136,9 +136,8 @@ def launch():
     if course is None:
         db.session.commit()
         return redirect(url_for("learning.catalogue"))
-    target = remember_grade_target(registration, user, course, claims)
-    if target is not None:
-        mark_due_if_completed(target)
+    if remember_grade_target(registration, user, course, module, claims) is not None:
+        mark_finished_due(user.learner.id, course.id)  # finished before this launch
     db.session.commit()
     return redirect(_placement_url(course, module))
 
