@@ -28,7 +28,9 @@ LAYERS: list[set[str]] = [
         "forms",
         "health",
         "i18n",
+        "links",
         "jobs",
+        "key_folders",
         "mail",
         "metrics",
         "request_log",
@@ -42,8 +44,8 @@ LAYERS: list[set[str]] = [
     {"content"},
     {"learning"},
     {"quizzes", "certificates"},
-    {"classes", "libraries", "desk", "public_computer", "resume_codes"},
-    {"reports"},
+    {"classes", "libraries", "desk", "public_computer", "resume_codes", "xapi", "lti"},
+    {"reports", "patrons"},
     {"admin", "demo"},
 ]
 # create_app and the list of every table wire all packages together; they import anything.

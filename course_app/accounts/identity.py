@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from flask import Flask, g, session
+from flask import Flask, current_app, g, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 
-from course_app.accounts.models import Learner, User, UserSession
+from course_app.accounts.models import STAFF_ROLES_AND_LIBRARIANS, Learner, User, UserSession
+from course_app.accounts.session_rules import has_expired, limits_for
 from course_app.db import UTCDateTime, conflict_sql, utc_now
 from course_app.extensions import db, login_manager
 
@@ -39,22 +42,65 @@ def token_digest(token: str) -> str:
 
 # Built once: it runs on every request of a signed-in person.
 _USER_BY_SESSION = (
-    select(User)
+    select(
+        User,
+        UserSession.id,
+        UserSession.created_at,
+        UserSession.last_seen_at,
+        UserSession.authenticated_at,
+        UserSession.public_computer,
+    )
     .join(UserSession, UserSession.user_id == User.id)
     .where(UserSession.token_hash == bindparam("token_hash"), UserSession.ended_at.is_(None))
 )
+# A session's last activity is written at most this often.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class SignInSession:
+    """The server-side session that signed this request in, as it was when the request came."""
+
+    id: int
+    created_at: datetime
+    last_seen_at: datetime
+    authenticated_at: datetime
+    public_computer: bool
 
 
 def load_user_by_token(token: str) -> User | None:
-    row = (
-        db.session.execute(_USER_BY_SESSION, {"token_hash": token_digest(token)})
-        .unique()
-        .scalar_one_or_none()
-    )
-    if row is None or not row.is_active_account:
+    row = db.session.execute(_USER_BY_SESSION, {"token_hash": token_digest(token)}).first()
+    if row is None or not row[0].is_active_account:
         return None
-    row.session_token = token
-    return row
+    user, seen = row[0], SignInSession(*row[1:])
+    now = utc_now()
+    limits = limits_for(user.has_role(*STAFF_ROLES_AND_LIBRARIANS), current_app.config)
+    if has_expired(seen.created_at, seen.last_seen_at, now, limits):
+        _write_session(seen.id, ended_at=now)
+        return None
+    # A public computer's session is noted on every request by public_computer/idle.py.
+    if not seen.public_computer and now - seen.last_seen_at >= _TOUCH_EVERY:
+        _write_session(seen.id, last_seen_at=now)
+    user.session_token = token
+    user.sign_in_session = seen
+    return user
+
+
+def note_session_seen(token: str, at: datetime) -> None:
+    """Notes the last activity of the session the token opens (the server's idle clock)."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == token_digest(token))
+            .values(last_seen_at=at)
+        )
+
+
+def _write_session(session_id: int, **values) -> None:
+    """Notes activity or an expiry in a transaction of its own: most requests write nothing
+    else, and a page that only reads must not have to commit."""
+    with db.engine.begin() as connection:
+        connection.execute(update(UserSession).where(UserSession.id == session_id).values(**values))
 
 
 def init_identity(app: Flask) -> None:

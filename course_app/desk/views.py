@@ -6,7 +6,7 @@ passphrase and the code are never stored, so they cannot be shown again later.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -40,6 +40,7 @@ from course_app.desk.services import (
     visible_branches,
 )
 from course_app.extensions import db
+from course_app.links import external_url
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -135,5 +136,5 @@ def reset_code(user_id: int):
         form=form,
         code=code,
         hours=hours,
-        reset_url=url_for("password_help.reset", _external=True),
+        reset_url=external_url("password_help.reset"),
     )

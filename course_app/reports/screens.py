@@ -18,11 +18,11 @@ from course_app.reports.course_report import CourseReport
 from course_app.reports.facts import LIBRARY_BREAKDOWNS, Breakdown
 from course_app.reports.filters import ReportFilter, ReportScope
 from course_app.reports.forms import BREAKDOWN_LABELS
-from course_app.reports.labels import key_labels
+from course_app.reports.labels import key_labels, system_names
 from course_app.reports.library_report import LibraryLine
 from course_app.reports.overview import OverviewRow
-from course_app.reports.privacy import is_small
-from course_app.reports.tables import Column, Table
+from course_app.reports.privacy import HIDDEN_TOO, hidden_cells
+from course_app.reports.tables import Column, Table, also_hidden_text
 
 
 def threshold() -> int:
@@ -57,13 +57,20 @@ def breakdown_table(
     rows: list[OverviewRow], by: Breakdown, hide: bool, sort: str | None, descending: bool
 ) -> Table:
     labels = key_labels(by, [row.key for row in rows])
+    columns = overview_columns(str(BREAKDOWN_LABELS[by]))
+    systems: dict[int, str] = {}
+    if by == Breakdown.BRANCH:
+        systems = system_names(row.key for row in rows)
+        columns.insert(1, Column("system", _("Library system"), numeric=False))
     table = Table(
         "breakdown",
         _("Figures by %(what)s", what=str(BREAKDOWN_LABELS[by]).lower()),
-        overview_columns(str(BREAKDOWN_LABELS[by])),
+        columns,
     )
     for row in rows:
         line = {"label": labels.get(row.key, str(row.key)), **row.values}
+        if by == Breakdown.BRANCH:
+            line["system"] = systems.get(row.key, "")
         if by == Breakdown.COURSE and row.key is not None:
             line["_course_id"] = row.key
         table.rows.append(line)
@@ -77,8 +84,17 @@ def add_course_links(table: Table, slugs: dict[int, str], args: dict[str, Any]) 
             row["_link"] = url_for("reports.course", slug=slug, **args)
 
 
-def _chart_value(value: int, hide: bool) -> int | None:
-    return None if hide and is_small(value, threshold()) else value
+def _chart_data(points: list[tuple[str, int]], hide: bool) -> list[Datum]:
+    """A chart's bars, hidden as its table is: small counts and their complements."""
+    marks = hidden_cells([count for _label, count in points], threshold()) if hide else {}
+    return [
+        Datum(
+            label,
+            None if i in marks else count,
+            note=also_hidden_text() if marks.get(i) is HIDDEN_TOO else None,
+        )
+        for i, (label, count) in enumerate(points)
+    ]
 
 
 def points_table(table_id: str, caption: str, first: str, points, hide: bool) -> Table:
@@ -97,7 +113,7 @@ def points_table(table_id: str, caption: str, first: str, points, hide: bool) ->
 
 def month_chart(points: list[tuple[str, int]], hide: bool) -> Markup:
     return column_chart(
-        [Datum(month, _chart_value(count, hide)) for month, count in points],
+        _chart_data(points, hide),
         title=_("Completions per month"),
         description=_("Courses completed in each month of the chosen dates."),
         chart_id="chart-months",
@@ -110,7 +126,7 @@ def month_chart(points: list[tuple[str, int]], hide: bool) -> Markup:
 def topic_chart(points: list[tuple[str, int]], hide: bool) -> Markup:
     data = sorted(points, key=lambda point: -point[1])
     return bar_chart(
-        [Datum(topic_name(topic), _chart_value(count, hide)) for topic, count in data],
+        _chart_data([(topic_name(topic), count) for topic, count in data], hide),
         title=_("Completions by topic"),
         description=_("Courses completed in the chosen dates, by the course's topic."),
         chart_id="chart-topics",
@@ -148,7 +164,7 @@ def funnel_table(report: CourseReport, hide: bool) -> Table:
 
 def course_funnel_chart(report: CourseReport, hide: bool) -> Markup:
     return funnel_chart(
-        [Datum(label, _chart_value(count, hide)) for label, count in funnel_steps(report)],
+        _chart_data(funnel_steps(report), hide),
         title=_("Course funnel: %(course)s", course=report.course.title),
         description=_(
             "How many learners started the course, finished each module, finished the "
@@ -227,6 +243,7 @@ def libraries_table(lines: list[LibraryLine], sort: str | None, descending: bool
         _("Libraries"),
         [
             Column("label", _("Library"), numeric=False),
+            Column("system", _("Library system"), numeric=False),
             Column("kind", _("Kind"), numeric=False),
             Column("patrons", _("Patrons"), learners="patrons"),
             Column("classes", _("Classes")),
@@ -236,10 +253,12 @@ def libraries_table(lines: list[LibraryLine], sort: str | None, descending: bool
         ],
     )
     kinds = {"network": _("Network"), "system": _("Library system"), "branch": _("Branch")}
+    systems = system_names(line.organisation.id for line in lines)
     for line in lines:
         table.rows.append(
             {
                 "label": line.organisation.name,
+                "system": systems.get(line.organisation.id, ""),
                 "kind": kinds.get(line.organisation.kind, line.organisation.kind),
                 "patrons": line.patrons,
                 "classes": line.classes,
@@ -248,6 +267,8 @@ def libraries_table(lines: list[LibraryLine], sort: str | None, descending: bool
                 "on_time_rate": line.on_time_rate,
                 "due_learners": line.due_learners,
                 "_depth": line.depth,
+                # Branches add up to their system, systems to the network.
+                "_group": line.organisation.parent_id,
             }
         )
     return table.finish(True, threshold(), sort, descending)
@@ -268,13 +289,15 @@ def learners_columns() -> list[Column]:
 def learner_row(result: Any) -> dict[str, Any]:
     """A patron's cells by column key, for the page; the same cells as the CSV."""
     cells = learner_cells(result)
-    return {column.key: cell for column, cell in zip(learners_columns(), cells, strict=True)}
+    row = {column.key: cell for column, cell in zip(learners_columns(), cells, strict=True)}
+    row["_user_id"] = result.user_id
+    return row
 
 
 def learner_cells(result: Any) -> list[object]:
     """A patron's CSV cells, in the order of `learners_columns`; read straight from the row
     (the export can be 100,000 rows)."""
-    name, username, library, started, completed, certificates, last = result
+    name, username, library, started, completed, certificates, last = result[:7]
     return [name, username, library, started, completed, certificates, last.date() if last else ""]
 
 

@@ -3,7 +3,7 @@ click) create one learner, not two (learners.guest_key, unique; a hash of a rand
 kept in the visit's cookie).
 
 Revision ID: c41d7e0a9b52
-Revises: 5c1e7a93d2b4
+Revises: 7d2f4b81e6a0
 Create Date: 2026-12-05 05:20:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "c41d7e0a9b52"
-down_revision = "5c1e7a93d2b4"
+down_revision = "7d2f4b81e6a0"
 branch_labels = None
 depends_on = None
 

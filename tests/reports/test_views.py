@@ -71,14 +71,15 @@ def test_library_breakdown_hides_small_counts_on_screen_and_in_csv(staff, data):
     rows = {row[0]: row[1:] for row in table_rows(html, "breakdown-table")[1:]}
     # North A: 6 active, 5 enrolments, 4 completions (hidden), 4 certificates (hidden),
     # 8 attempts by 5 learners at 88%; the median rests on the 4 completions.
-    assert rows["North A"] == ["6", "5", "< 5", "< 5", "8", "88%", "< 5"]
+    assert rows["North A"] == ["North Library", "6", "5", "< 5", "< 5", "8", "88%", "< 5"]
     # North B: p7 alone. Zero is shown: it says nothing about anyone.
-    assert rows["North B"] == ["< 5", "< 5", "0", "0", "< 5", "< 5", "—"]
+    assert rows["North B"] == ["North Library", "< 5", "< 5", "0", "0", "< 5", "< 5", "—"]
     assert "fewer than 5 learners" in html
     download = csv_rows(staff.get(f"/reports/overview.csv?{Q3}&by=branch").data)
     by_name = {row[0]: row[1:] for row in download[1:]}
-    assert by_name["North B"] == ["< 5", "< 5", "0", "0", "< 5", "< 5", ""]
-    assert by_name["No library (guests)"][0] == "< 5"
+    assert download[0][:2] == ["Branch", "Library system"]
+    assert by_name["North B"] == ["North Library", "< 5", "< 5", "0", "0", "< 5", "< 5", ""]
+    assert by_name["No library (guests)"][:2] == ["", "< 5"]
 
 
 def test_a_library_filter_hides_small_headline_figures(staff, data):
@@ -99,8 +100,10 @@ def test_the_threshold_is_configurable(app, staff):
     finally:
         app.config["REPORT_MIN_LEARNERS"] = 5
     rows = {row[0]: row[1:] for row in table_rows(html, "breakdown-table")[1:]}
-    assert rows["North A"][2] == "4"
-    assert rows["North B"][0] == "< 2"
+    # 4 certificates are shown at a threshold of 2; North A's 4 completions are hidden only
+    # beside the guests' one completion, which the total would otherwise give away.
+    assert rows["North A"][3:5] == ["hidden", "4"]
+    assert rows["North B"][1] == "< 2"
 
 
 def test_csv_cells_cannot_run_as_formulas_and_keep_accents(app, staff, data):
@@ -215,10 +218,28 @@ def test_library_report_page_and_csv(app, staff):
         download = csv_rows(staff.get(f"/reports/libraries.csv?{Q3}").data)
     finally:
         app.config["REPORT_MIN_LEARNERS"] = 5
-    assert rows["North A"] == ["Branch", "6", "1", "2", "4", "50%"]
-    assert rows["North Library"][:2] == ["Library system", "8"]
+    assert rows["North A"] == ["North Library", "Branch", "6", "1", "2", "4", "50%"]
+    assert rows["North Library"][:3] == ["North Library", "Library system", "8"]
     by_name = {row[0]: row[1:] for row in download[1:]}
-    assert by_name["North A"] == ["Branch", "6", "1", "2", "4", "50"]
+    assert download[0][:2] == ["Library", "Library system"]
+    assert by_name["North A"] == ["North Library", "Branch", "6", "1", "2", "4", "50"]
+
+
+def test_branches_with_the_same_name_are_told_apart_by_their_system(app, staff, data):
+    from course_app.libraries.models import Organisation
+
+    with app.app_context():
+        for code in ("north-a", "south-a"):
+            db.session.get(Organisation, data.tree[code]).name = "Northgate"
+        db.session.commit()
+    html = staff.get(f"/reports?{Q3}&by=branch").get_data(as_text=True)
+    pairs = [row[:2] for row in table_rows(html, "breakdown-table")[1:]]
+    assert ["Northgate", "North Library"] in pairs
+    assert ["Northgate", "South Library"] in pairs
+    download = csv_rows(staff.get(f"/reports/overview.csv?{Q3}&by=branch").data)
+    assert ["Northgate", "South Library"] in [row[:2] for row in download[1:]]
+    libraries = csv_rows(staff.get(f"/reports/libraries.csv?{Q3}").data)
+    assert ["Northgate", "North Library"] in [row[:2] for row in libraries[1:]]
 
 
 def test_learner_names_only_for_the_librarian_of_their_library(librarian, staff):
@@ -232,3 +253,31 @@ def test_learner_names_only_for_the_librarian_of_their_library(librarian, staff)
     p1 = next(row for row in download[1:] if row[0] == "p1")
     assert p1[3:6] == ["1", "1", "1"]
     assert staff.get("/reports/learners").status_code == 403
+
+
+def test_a_system_total_minus_its_visible_branches_gives_no_hidden_branch(staff):
+    """Complementary suppression (issue 14, point 7): North has 8 patrons in North A (6) and
+    North B (2); with North B hidden, North A is hidden too, on screen and in CSV. At the level
+    above, the South system is small, so North's own total is hidden beside it."""
+    html = staff.get(f"/reports/libraries?{Q3}").get_data(as_text=True)
+    rows = {row[0]: row[1:] for row in table_rows(html, "libraries-table")[1:]}
+    download = {
+        row[0]: row[1:] for row in csv_rows(staff.get(f"/reports/libraries.csv?{Q3}").data)[1:]
+    }
+    for shown in (rows, download):
+        assert shown["South Library"][:2] == ["Library system", "< 5"]
+        assert shown["North Library"][:2] == ["Library system", "hidden"]
+        assert shown["North B"][:2] == ["Branch", "< 5"]
+        assert shown["North A"][:2] == ["Branch", "hidden"]
+
+
+def test_charts_hide_the_complement_as_their_tables_do(app):
+    from course_app.reports.screens import month_chart, points_table
+
+    points = [("2026-07", 3), ("2026-08", 12), ("2026-09", 8)]
+    with app.test_request_context():
+        svg = str(month_chart(points, True))
+        table = points_table("months", "Months", "Month", points, True)
+        cells = [table.screen_cell(row, table.columns[1]) for row in table.rows]
+    assert cells == ["< 5", "12", "hidden"]
+    assert "&lt; 5" in svg and "hidden" in svg and ">8<" not in svg and ">12<" in svg
