@@ -46,7 +46,13 @@ class _Queue:
 class _AppHuey(Huey):
     """One huey for the process whose storage and immediate mode are the current app's
     (app.extensions["jobs"]); outside any app context (a worker's threads) those of the app
-    init_jobs saw last, which in a worker process is its only app."""
+    init_jobs saw last, which in a worker process is its only app.
+
+    `huey.immediate = False` (or True) decides for every app until init_jobs runs again: tests
+    hold jobs back that way, to look at them as a worker would.
+    """
+
+    _immediate_override: bool | None = None
 
     @property
     def storage(self):
@@ -59,12 +65,15 @@ class _AppHuey(Huey):
 
     @property
     def _immediate(self) -> bool:
+        if self._immediate_override is not None:
+            return self._immediate_override
         queue = current_app.extensions.get("jobs") if has_app_context() else None
         return queue.immediate if queue is not None else self._process_immediate
 
     @_immediate.setter
     def _immediate(self, value: bool) -> None:
-        self._process_immediate = value
+        # Huey's own `immediate` setter and __init__ come here.
+        self._immediate_override = value
 
 
 # Memory until init_jobs: importing this module connects to nothing.
@@ -78,7 +87,9 @@ def init_jobs(app: Flask) -> None:
     immediate = bool(config.get("JOBS_IMMEDIATE"))
     queue = _Queue(_storage(config, immediate), immediate)
     app.extensions["jobs"] = queue
-    huey.storage, huey._immediate = queue.storage, queue.immediate
+    huey.storage = queue.storage
+    huey._process_immediate = queue.immediate
+    huey._immediate_override = None
     _Worker.app = app
 
 
