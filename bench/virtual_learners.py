@@ -264,9 +264,14 @@ class VirtualLearner:
                 action = local(form.action)
                 right = self.rng.random() >= WRONG_CHECK_SHARE
                 prefix = action.rsplit("/", 1)[-1] + "-"  # the check's key
-                self.send(
-                    "POST", action, form.hidden() + answer_form(form, prefix, self.key, right)
+                status, location, _ = self.send(
+                    "POST",
+                    action,
+                    form.hidden() + answer_form(form, prefix, self.key, right),
+                    expect=(200, 303),
                 )
+                if status == 303:  # the answer shown on the lesson page it redirects to
+                    self.get(location)
         done = next((f for f in page.forms if COMPLETE_ACTION.fullmatch(local(f.action))), None)
         if done is None:
             raise self.broken("page", f"no Done form on {path}")
@@ -296,6 +301,13 @@ class VirtualLearner:
 
     def claim(self, path: str, html: str) -> None:
         form = self.own_form(html, path)
-        _, location, _ = self.send("POST", path, form.prefilled(), expect=(302, 303))
+        # The name field starts empty: the learner types the name to print.
+        fields = [(k, v or "Pat Learner") if k == "recipient_name" else (k, v)
+                  for k, v in form.prefilled()]  # fmt: skip
+        status, location, page = self.send("POST", path, fields, expect=(200, 302, 303))
+        if status == 200:  # "Check the name on your certificate": yes
+            confirm = self.own_form(page, path)
+            fields = confirm.hidden() + confirm.button("1")
+            _, location, _ = self.send("POST", path, fields, expect=(302, 303))
         self.noted("certificate claim", location.rsplit("/", 1)[-1])
         self.get(location)
