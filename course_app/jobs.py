@@ -45,14 +45,9 @@ class _Queue:
 
 class _AppHuey(Huey):
     """One huey for the process whose storage and immediate mode are the current app's
-    (app.extensions["jobs"]); outside any app context (a worker's threads) those of the app
-    init_jobs saw last, which in a worker process is its only app.
-
-    `huey.immediate = False` (or True) decides for every app until init_jobs runs again: tests
-    hold jobs back that way, to look at them as a worker would.
-    """
-
-    _immediate_override: bool | None = None
+    (app.extensions["jobs"], a _Queue); outside any app context (a worker's threads) those of
+    the app init_jobs saw last, which in a worker process is its only app. Tests hold an app's
+    jobs back by giving it a _Queue with immediate=False."""
 
     @property
     def storage(self):
@@ -65,15 +60,12 @@ class _AppHuey(Huey):
 
     @property
     def _immediate(self) -> bool:
-        if self._immediate_override is not None:
-            return self._immediate_override
         queue = current_app.extensions.get("jobs") if has_app_context() else None
         return queue.immediate if queue is not None else self._process_immediate
 
     @_immediate.setter
-    def _immediate(self, value: bool) -> None:
-        # Huey's own `immediate` setter and __init__ come here.
-        self._immediate_override = value
+    def _immediate(self, value: bool) -> None:  # Huey's __init__ and `immediate` setter
+        self._process_immediate = value
 
 
 # Memory until init_jobs: importing this module connects to nothing.
@@ -87,9 +79,7 @@ def init_jobs(app: Flask) -> None:
     immediate = bool(config.get("JOBS_IMMEDIATE"))
     queue = _Queue(_storage(config, immediate), immediate)
     app.extensions["jobs"] = queue
-    huey.storage = queue.storage
-    huey._process_immediate = queue.immediate
-    huey._immediate_override = None
+    huey.storage, huey._immediate = queue.storage, queue.immediate
     _Worker.app = app
 
 
