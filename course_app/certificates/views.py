@@ -38,8 +38,8 @@ from course_app.certificates.services import (
 from course_app.content.localize import course_text
 from course_app.content.models import Course
 from course_app.extensions import db
-from course_app.learning.outline import active_course_or_404
 from course_app.key_folders import SigningKeyError
+from course_app.learning.outline import active_course_or_404
 from course_app.learning.plan import course_plan
 from course_app.learning.services import course_for_progress, course_progress
 from course_app.links import external_url
@@ -221,7 +221,7 @@ def verify(code: str):
 def credential(code: str):
     """The Open Badges 3.0 credential, signed, for the holder's digital wallet."""
     cert = _viewable_certificate_or_404(code)
-    if not cert.is_valid:
+    if not cert.is_valid or cert.withdrawn_by_holder:
         abort(410)
     try:
         token = sign_credential(open_badge_credential(cert))
