@@ -45,6 +45,8 @@ SIGN_IN_LIMIT = 3
 def _missing() -> str | None:
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
         return "nginx is not installed (apt-get install nginx)"
+    if shutil.which("openssl") is None:
+        return "openssl is not installed (apt-get install openssl)"
     try:
         socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=1).close()
     except OSError:
