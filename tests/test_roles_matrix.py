@@ -93,6 +93,7 @@ MATRIX: list[Case] = [
     Case("learning.complete_lesson", "POST", "/courses/{slug}/lessons/m1-l1/complete", every(302)),
     Case("learning.my_learning", "GET", "/my-learning", every(200)),
     Case("learning.hide_guest_note", "POST", "/guest-note/hide", every(302)),
+    Case("learning.handout", "GET", "/courses/{slug}/modules/m1/handout.pdf", every(200)),
     # Quizzes: anyone may take one; a result belongs to whoever made the attempt.
     Case("quizzes.take", "GET", "/courses/{slug}/quizzes/m1-quiz", every(200)),
     Case("quizzes.answer", "POST", "/courses/{slug}/quizzes/m1-quiz", every(303), _quiz_answers),
