@@ -27,6 +27,11 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     COURSES_DIR = os.environ.get("COURSES_DIR", str(PROJECT_ROOT / "courses"))
     SITE_NAME = os.environ.get("SITE_NAME", "Library Learning")
+    # The address printed on sign-in cards and reset codes (e.g. https://learn.example.org);
+    # empty: the address this request came to.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    # Printed on every sign-in card: where a patron gets help (a phone number, "ask at the desk").
+    SIGNIN_CARD_HELP = os.environ.get("SIGNIN_CARD_HELP", "")
     CERTIFICATE_PAPER = os.environ.get("CERTIFICATE_PAPER", "A4")  # or "Letter"
     # Cookie hardening; SESSION_COOKIE_SECURE is on in production (HTTPS) and can be forced.
     SESSION_COOKIE_HTTPONLY = True

@@ -6,12 +6,13 @@ passphrase and the code are never stored, so they cannot be shown again later.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from course_app.accounts.access import STAFF_ROLES, role_required
 from course_app.accounts.models import Role
+from course_app.desk.addresses import printed_address
 from course_app.desk.csv_import import TEMPLATE_CSV
 from course_app.desk.forms import (
     IssueResetCodeForm,
@@ -135,5 +136,5 @@ def reset_code(user_id: int):
         form=form,
         code=code,
         hours=hours,
-        reset_url=url_for("password_help.reset", _external=True),
+        reset_url=printed_address("password_help.reset"),
     )
