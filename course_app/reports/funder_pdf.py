@@ -54,7 +54,7 @@ def render_funder_pdf(report: FunderReport, paper: str = "A4") -> bytes:
         _text(
             pdf,
             _(
-                "To protect privacy, a figure about fewer than %(n)d learners is shown as “< %(n)d”.",
+                "To protect privacy, a figure about fewer than %(n)d learners is shown as “< %(n)d”.",  # noqa: E501 - the msgid the page uses
                 n=report.threshold,
             ),
             9,
