@@ -558,6 +558,8 @@ def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> Non
         "DATABASE_URL": f"sqlite:///{db_path}",
         "SECRET_KEY": secrets.token_hex(32),
         "APP_ENV": "production",
+        "BASE_URL": "http://127.0.0.1",
+        "TRUSTED_HOSTS": "127.0.0.1,localhost",
         "RATELIMIT_ENABLED": "false",
         "FLASK_DEBUG": "0",
         "PYTHONDONTWRITEBYTECODE": "1",

@@ -39,6 +39,8 @@ def make_app(tmp: Path):
             "DATABASE_URL": f"sqlite:///{tmp / 'profile.db'}",
             "SECRET_KEY": secrets.token_hex(32),
             "APP_ENV": "production",
+            "BASE_URL": "http://127.0.0.1",
+            "TRUSTED_HOSTS": "127.0.0.1,localhost",
             "RATELIMIT_ENABLED": "false",
         }
     )

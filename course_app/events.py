@@ -33,6 +33,9 @@ class Change(enum.StrEnum):
     GUEST_MERGED = "guest-merged"
     # Every course of the learner: their library changed (course_id is None).
     LIBRARY_MOVED = "library-moved"
+    # The learner is being erased (a patron's request, or old guest progress): each package
+    # deletes or anonymises its rows of that learner now, before the learner row goes.
+    LEARNER_ERASED = "learner-erased"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class ProgressChange:
     learner_id: int
     course_id: int | None = None
     merged_from: int | None = None
+    # The lesson (lesson-done) or quiz (quiz-attempt) the change is about, where there is one.
+    item_id: int | None = None
 
 
 progress_changed = _signals.signal(
@@ -59,6 +64,21 @@ course_content_changed = _signals.signal(
 )
 
 
+lesson_viewed = _signals.signal(
+    "lesson-viewed",
+    doc="Sent with `learner_id=`, `course_id=`, `lesson_id=` when a learner's visit to a lesson "
+    "is recorded (not on a reload within minutes; flushed, not committed). Not a progress "
+    "change: the report tables do not listen.",
+)
+
+
 def announce(change: ProgressChange) -> None:
     """Tells every subscriber about one change to a learner's progress."""
     progress_changed.send(None, change=change)
+
+
+account_erased = _signals.signal(
+    "account-erased",
+    doc="Sent with `user_id=` while an account is erased, before its user row is deleted: each "
+    "package deletes its rows of that user (class places, library card, reset codes).",
+)

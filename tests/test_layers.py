@@ -17,6 +17,7 @@ APP = Path(__file__).resolve().parent.parent / "course_app"
 LAYERS: list[set[str]] = [
     {
         "audit",
+        "backup",
         "caching",
         "config",
         "db",
@@ -27,8 +28,13 @@ LAYERS: list[set[str]] = [
         "forms",
         "health",
         "i18n",
+        "links",
         "jobs",
+        "key_folders",
         "mail",
+        "metrics",
+        "request_log",
+        "routing",
         "security",
         "signing",
         "site_header",
@@ -38,7 +44,7 @@ LAYERS: list[set[str]] = [
     {"content"},
     {"learning"},
     {"quizzes", "certificates"},
-    {"classes", "libraries", "desk", "public_computer", "resume_codes"},
+    {"classes", "libraries", "desk", "public_computer", "resume_codes", "xapi", "lti"},
     {"reports", "patrons"},
     {"admin", "demo"},
 ]

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from course_app.db import UTCDateTime, utc_now
@@ -22,6 +22,10 @@ class Role(enum.StrEnum):
     LIBRARIAN = "librarian"
     STAFF = "staff"
     ADMIN = "admin"
+
+
+# Roles that see patrons or the whole site: shorter sessions, passwords asked again.
+STAFF_ROLES_AND_LIBRARIANS = (Role.LIBRARIAN, Role.STAFF, Role.ADMIN)
 
 
 class User(UserMixin, db.Model):
@@ -40,6 +44,9 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Wrong passwords since the last sign-in: librarians see an account being guessed.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_failed_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Where the person belongs: a branch for patrons and librarians; staff may sit higher.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     # A librarian sees their branch; with this, every branch of its library system.
@@ -48,8 +55,10 @@ class User(UserMixin, db.Model):
     learner: Mapped[Learner] = relationship(back_populates="user", lazy="joined", uselist=False)
     organisation: Mapped[Organisation | None] = relationship()
 
-    # Set by the user loader to the token of the session that loaded this user.
+    # Set by the user loader to the token of the session that loaded this user, and what
+    # that session was when the request came (identity.SignInSession).
     session_token = None
+    sign_in_session = None
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -71,6 +80,9 @@ class Learner(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    # A guest's: the hash of the random key in their visit's cookie (identity.py), so the
+    # first writes of one visit, sent at once, find one learner.
+    guest_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     last_active_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
@@ -87,5 +99,28 @@ class UserSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The server decides when a session expires (accounts/session_rules.py): idle since
+    # last_seen_at (noted at most once a minute), or too old since created_at.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    # When the password was last typed in this session (sign-in or confirming it again).
+    authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    # Where from, for the person's list of their sessions.
+    address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    # Signed in on a browser marked as a public computer: the idle sign-out holds even if the
+    # mark's cookie is deleted.
+    public_computer: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     user: Mapped[User] = relationship()
+
+
+class ThrottleHit(db.Model):
+    """One counted attempt (a wrong password, a sign-up) under a key such as an account or an
+    address; kept in the database so every worker counts the same hits (see throttle.py)."""
+
+    __tablename__ = "throttle_hits"
+    __table_args__ = (Index("ix_throttle_hits_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

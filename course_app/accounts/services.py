@@ -5,11 +5,13 @@ from __future__ import annotations
 import secrets
 import unicodedata
 
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from course_app.accounts.identity import token_digest
-from course_app.accounts.models import Learner, Role, User, UserSession
-from course_app.accounts.passwords import DUMMY_HASH, hash_password, verify_password
+from course_app.accounts.models import STAFF_ROLES_AND_LIBRARIANS, Learner, Role, User, UserSession
+from course_app.accounts.passwords import dummy_hash, hash_password, verify_password
+from course_app.accounts.session_rules import has_expired, limits_for
 from course_app.audit.services import record_event
 from course_app.db import utc_now
 from course_app.events import Change, ProgressChange, announce
@@ -75,7 +77,7 @@ def authenticate(username: str, password: str) -> User | None:
     """The active user with these credentials, or None; takes the same time either way."""
     user = find_user(username)
     if user is None:
-        verify_password(DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password) or not user.is_active_account:
         return None
@@ -86,18 +88,70 @@ def change_password(user: User, new_password: str) -> None:
     """Sets a new password and ends every other sign-in of this user."""
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
-    db.session.execute(
+    end_other_sessions(user)
+
+
+def end_other_sessions(user: User) -> int:
+    """Ends every sign-in of the user except this request's; returns how many ended."""
+    result = db.session.execute(
         update(UserSession)
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
         .where(UserSession.token_hash != token_digest(user.session_token or ""))
         .values(ended_at=utc_now())
     )
+    return result.rowcount or 0
 
 
-def start_session(user: User) -> str:
+def open_sessions(user: User) -> list[UserSession]:
+    """The user's sessions that still sign someone in, newest activity first."""
+    rows = db.session.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    ).all()
+    limits = limits_for(user.has_role(*STAFF_ROLES_AND_LIBRARIANS), current_app.config)
+    now = utc_now()
+    return [s for s in rows if not has_expired(s.created_at, s.last_seen_at, now, limits)]
+
+
+def mark_session_public(user: User, public: bool) -> None:
+    """This request's session is (or is no longer) on a public computer."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_digest(user.session_token or ""))
+        .values(public_computer=public)
+    )
+
+
+def confirm_password(user: User, password: str) -> bool:
+    """True when password is the user's; this session then counts as freshly signed in."""
+    if not verify_password(user.password_hash, password):
+        return False
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == token_digest(user.session_token or ""))
+        .values(authenticated_at=utc_now())
+    )
+    return True
+
+
+def start_session(
+    user: User,
+    address: str | None = None,
+    user_agent: str | None = None,
+    public_computer: bool = False,
+) -> str:
     """A new server-side session for the user; returns the token the cookie will carry."""
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(token_hash=token_digest(token), user_id=user.id))
+    db.session.add(
+        UserSession(
+            token_hash=token_digest(token),
+            user_id=user.id,
+            address=(address or None) and address[:45],
+            user_agent=(user_agent or None) and user_agent[:200],
+            public_computer=public_computer,
+        )
+    )
     user.last_sign_in_at = utc_now()
     user.session_token = token
     db.session.flush()

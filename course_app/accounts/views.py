@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -15,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from course_app.accounts.forms import (
@@ -27,6 +29,7 @@ from course_app.accounts.forms import (
 from course_app.accounts.identity import guest_learner_in_session
 from course_app.accounts.passwords import verify_password
 from course_app.accounts.services import (
+    AccountError,
     authenticate,
     change_password,
     create_user,
@@ -34,14 +37,17 @@ from course_app.accounts.services import (
     merge_guest,
     start_session,
 )
-from course_app.extensions import db, limiter
+from course_app.accounts.sign_in import record_failed_sign_in, record_signed_in, sign_in_wait
+from course_app.extensions import db
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
+MAX_NEXT_LENGTH = 2000  # our longest addresses (report filters) are a few hundred characters
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site; refuses other hosts and scheme-relative URLs."""
-    if not target:
+    """Only a path on this site; refuses other hosts, scheme-relative URLs and addresses too
+    long to be ours (they would be echoed into the Location header)."""
+    if not target or len(target) > MAX_NEXT_LENGTH:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -57,7 +63,12 @@ def _begin_signed_in_session(user) -> None:
     session.clear()
     if language:
         session["language"] = language
-    start_session(user)
+    start_session(
+        user,
+        address=request.remote_addr,
+        user_agent=request.user_agent.string,
+        public_computer=g.get("public_computer") is not None,
+    )
     login_user(user)
 
 
@@ -71,14 +82,20 @@ def sign_up():
         return redirect(url_for("learning.my_learning"))
     form = SignUpForm()
     if form.validate_on_submit():
-        user = create_user(
-            form.username.data,
-            form.password.data,
-            display_name=form.display_name.data or None,
-            email=form.email.data or None,
-            language=session.get("language"),
-            learner=guest_learner_in_session(),
-        )
+        try:
+            user = create_user(
+                form.username.data,
+                form.password.data,
+                display_name=form.display_name.data or None,
+                email=form.email.data or None,
+                language=session.get("language"),
+                learner=guest_learner_in_session(),
+            )
+        except AccountError as error:  # taken since the form's check (a second click)
+            if str(error) != "username-taken":
+                raise
+            form.username.errors.append(_("That username is taken. Try another."))
+            return render_template("accounts/sign_up.html", form=form), 400
         _begin_signed_in_session(user)
         db.session.commit()
         flash(_("Your account is ready. Your progress is saved."), "success")
@@ -87,24 +104,43 @@ def sign_up():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("learning.my_learning"))
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        wait = sign_in_wait(form.username.data, request.remote_addr)
+        if wait:
+            return _too_many_tries(form, wait)
         user = authenticate(form.username.data, form.password.data)
         if user is None:
+            record_failed_sign_in(form.username.data, request.remote_addr)
+            db.session.commit()
             form.password.errors.append(_("That username and password do not match. Try again."))
         else:
             guest = guest_learner_in_session()
             if guest is not None:
                 merge_guest(guest, user.learner)
+            record_signed_in(user)
             _begin_signed_in_session(user)
             db.session.commit()
             flash(_("You are signed in."), "success")
             return redirect(safe_next(form.next.data) or url_for("learning.my_learning"))
     return render_template("accounts/sign_in.html", form=form), (400 if form.errors else 200)
+
+
+def _too_many_tries(form, wait: int):
+    """429 with the form and how long to wait; the password is not even checked."""
+    minutes = max(1, (wait + 59) // 60)
+    form.password.errors.append(
+        ngettext(
+            "Too many wrong passwords. Wait %(num)d minute, then try again.",
+            "Too many wrong passwords. Wait %(num)d minutes, then try again.",
+            minutes,
+        )
+    )
+    page = render_template("accounts/sign_in.html", form=form)
+    return page, 429, {"Retry-After": str(wait)}
 
 
 @bp.post("/sign-out")

@@ -4,11 +4,11 @@ and the address of a filtered log can be shared."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms.validators import Length, Optional, ValidationError
 
 from course_app.accounts.services import find_user
-from course_app.forms import BaseForm
+from course_app.forms import BaseForm, PageField
 
 
 def _strip(value):
@@ -31,7 +31,7 @@ class AuditFilterForm(BaseForm):
     )
     action = SelectField(_l("What"), default="")
     organisation_id = SelectField(_l("Library"), coerce=int, default=0)
-    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1)])
+    page = PageField()
     submit = SubmitField(_l("Show"))
 
     def validate_end(self, field: DateField) -> None:

@@ -6,7 +6,7 @@ import re
 import secrets
 import unicodedata
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from course_app.accounts.models import Learner, User
@@ -22,7 +22,16 @@ from course_app.learning.services import course_progress
 
 NAME_MAX_LENGTH = 120
 REASON_MAX_LENGTH = 500
-# secrets.token_urlsafe(24): 24 random bytes (192 bits) as 32 URL-safe characters.
+# Codes are read out on the phone and typed from paper: Crockford's base 32 (digits and capital
+# letters without I, L, O and U), 28 characters (140 random bits) in groups of four. Typed
+# codes are read without regard to case, spaces or dashes, O as 0 and I or L as 1.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 28
+CODE_GROUP = 4
+_LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_NEW_CODE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")
+# Codes issued before: secrets.token_urlsafe(24), 32 case-sensitive URL-safe characters (the
+# demo data still makes codes of that shape; they keep verifying).
 CODE_BYTES = 24
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -53,13 +62,20 @@ def clean_recipient_name(name: str) -> str:
     return name
 
 
+def _grouped(characters: str) -> str:
+    return "-".join(characters[i : i + CODE_GROUP] for i in range(0, len(characters), CODE_GROUP))
+
+
 def new_certificate_code() -> str:
-    """An unguessable public code: 192 random bits, URL-safe, never starting with '-' (a
-    code pasted after `flask certificates revoke` would otherwise read as an option)."""
-    while True:
-        code = secrets.token_urlsafe(CODE_BYTES)
-        if not code.startswith("-"):
-            return code
+    """An unguessable public code, easy to read out and type: 140 random bits as seven groups
+    of four characters with no look-alikes (7K3M-9PQR-...)."""
+    return _grouped("".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)))
+
+
+def canonical_code(typed: str) -> str | None:
+    """A typed code in the form codes are issued in, or None when it cannot be a new code."""
+    characters = re.sub(r"[\s-]+", "", typed or "").upper().translate(_LOOK_ALIKES)
+    return _grouped(characters) if _NEW_CODE.fullmatch(characters) else None
 
 
 def get_certificate(learner: Learner, course: Course) -> Certificate | None:
@@ -110,9 +126,31 @@ def course_title(certificate: Certificate, language: str) -> str:
     return text(course, "title", reading_language(course, language))
 
 
+def holder_library_name(certificate: Certificate) -> str | None:
+    """The name of the library the certificate's holder belongs to, when they have one."""
+    holder = db.session.scalar(
+        select(User)
+        .options(joinedload(User.organisation))
+        .join(Learner, Learner.user_id == User.id)
+        .where(Learner.id == certificate.learner_id)
+    )
+    if holder is None or holder.organisation is None:
+        return None
+    return holder.organisation.name
+
+
 def find_certificate(code: str) -> Certificate | None:
-    """The certificate with exactly this code, or None; malformed codes never reach the database."""
-    if not isinstance(code, str) or not CODE_PATTERN.match(code):
+    """The certificate with this code, or None. A code as issued now is found however it is
+    typed (see canonical_code); an older code only exactly. Malformed codes never reach the
+    database."""
+    if not isinstance(code, str):
+        return None
+    canonical = canonical_code(code)
+    if canonical is not None:
+        found = db.session.scalar(select(Certificate).where(Certificate.code == canonical))
+        if found is not None:
+            return found
+    if not CODE_PATTERN.match(code):
         return None
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
 
@@ -233,4 +271,22 @@ def merge_certificates(source_id: int, target_id: int) -> None:
     )
     db.session.execute(
         update(Certificate).where(Certificate.learner_id == source_id).values(learner_id=target_id)
+    )
+
+
+WITHDRAWN_BY_HOLDER = "withdrawn at the holder's request"
+
+
+def withdraw_certificates_of(learner_id: int) -> None:
+    """The learner's certificates stay checkable but say they were withdrawn at the holder's
+    request, with no name and no link to the learner."""
+    db.session.execute(
+        update(Certificate)
+        .where(Certificate.learner_id == learner_id)
+        .values(
+            revoked_at=func.coalesce(Certificate.revoked_at, utc_now()),
+            revoked_reason=WITHDRAWN_BY_HOLDER,
+            recipient_name="",
+            learner_id=None,
+        )
     )

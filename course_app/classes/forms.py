@@ -30,13 +30,12 @@ ERRORS = {
     ClassError.NAME_TOO_LONG: ("name", _l("Use %(n)d characters or fewer.", n=NAME_MAX_LENGTH)),
     ClassError.CODE_UNKNOWN: (
         "code",
-        _l("No class has this code. Check the code with your librarian and try again."),
+        _l(
+            "No class has this code, or it no longer works. Check the code with your "
+            "librarian and try again."
+        ),
     ),
     ClassError.CLASS_ARCHIVED: ("code", _l("This class has ended. Ask your librarian.")),
-    ClassError.OTHER_LIBRARY: (
-        "code",
-        _l("This class belongs to another library. Ask your librarian for your class code."),
-    ),
     ClassError.PATRON_NOT_FOUND: (
         "user_ids",
         _l("Some of the people chosen cannot be added here. Nobody was added; search again."),
@@ -135,6 +134,24 @@ class ConfirmForm(BaseForm):
     """A button that changes something: only the CSRF token is checked."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class JoinCodeForm(BaseForm):
+    """A new class code, working until changed again or for a number of days."""
+
+    valid_days = SelectField(
+        _l("The new code works"),
+        choices=[
+            (0, _l("until I make another one")),
+            (7, _l("for 7 days")),
+            (30, _l("for 30 days")),
+            (90, _l("for 90 days")),
+        ],
+        coerce=int,
+        default=0,
+        validators=[Optional()],
+    )
+    submit = SubmitField(_l("Make a new class code"))
 
 
 class ArchiveForm(BaseForm):

@@ -28,6 +28,8 @@ class LearningClass(db.Model):
     notes: Mapped[str | None] = mapped_column(String(1000))
     # What patrons type on the join page; short, upper case, no look-alike characters.
     join_code: Mapped[str] = mapped_column(String(12), unique=True)
+    # When the code stops working; None: it works until a librarian makes a new one.
+    join_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     archived: Mapped[bool] = mapped_column(default=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import delete, or_, select
@@ -17,6 +17,7 @@ from course_app.accounts.models import Role, User
 from course_app.audit.services import record_event
 from course_app.classes.models import Assignment, ClassMember, LearningClass
 from course_app.content.models import Course, Module
+from course_app.db import utc_now
 from course_app.domain_errors import DomainError
 from course_app.extensions import db
 from course_app.libraries.access import subtree_ids, visible_organisation_ids
@@ -24,7 +25,8 @@ from course_app.libraries.models import Organisation, OrganisationKind
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G: easy to read aloud and to type from a handout.
 JOIN_CODE_ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
-JOIN_CODE_LENGTH = 6
+# 24**10 is about 2**46: with the join page's limits nobody guesses a class's code.
+JOIN_CODE_LENGTH = 10
 NAME_MAX_LENGTH = 120
 SCHEDULE_MAX_LENGTH = 200
 NOTE_MAX_LENGTH = 500
@@ -37,9 +39,10 @@ class ClassError(DomainError):
 
     NAME_EMPTY = "name-empty"
     NAME_TOO_LONG = "name-too-long"
+    # Unknown, expired and another library's codes get this one answer: a code that exists
+    # elsewhere must look like one that does not.
     CODE_UNKNOWN = "code-unknown"
     CLASS_ARCHIVED = "class-archived"
-    OTHER_LIBRARY = "other-library"
     PATRON_NOT_FOUND = "patron-not-found"
     NOBODY_CHOSEN = "nobody-chosen"
     MODULE_NOT_IN_COURSE = "module-not-in-course"
@@ -127,11 +130,23 @@ def update_class(
     return True
 
 
-def change_join_code(actor: User, learning_class: LearningClass) -> str:
-    """Gives the class a new join code; the old one stops working. Audited."""
+def change_join_code(
+    actor: User, learning_class: LearningClass, valid_days: int | None = None
+) -> str:
+    """Gives the class a new join code, working for valid_days (None: until changed again);
+    the old one stops working. Audited."""
     learning_class.join_code = new_join_code()
+    learning_class.join_code_expires_at = (
+        utc_now() + timedelta(days=valid_days) if valid_days else None
+    )
     db.session.flush()
-    record_event(actor, "class.join_code_changed", learning_class, learning_class.organisation)
+    record_event(
+        actor,
+        "class.join_code_changed",
+        learning_class,
+        learning_class.organisation,
+        valid_days=valid_days or None,
+    )
     return learning_class.join_code
 
 
@@ -245,13 +260,15 @@ def find_member(learning_class: LearningClass, user_id: int) -> User | None:
 def join_class_by_code(patron: User, code: str) -> tuple[LearningClass, bool]:
     """Puts the patron in the class with this code; returns it and whether they were new.
 
-    Refused for an unknown or archived code, and for a patron placed in another library
-    system (patrons with no library yet may join).
+    Refused for an unknown, expired or archived code, and for a patron placed in another
+    library system (patrons with no library yet may join); another library's code is refused
+    exactly as an unknown one.
     """
     learning_class = db.session.scalar(
         select(LearningClass).where(LearningClass.join_code == normalise_join_code(code))
     )
-    if learning_class is None:
+    expires = learning_class.join_code_expires_at if learning_class is not None else None
+    if learning_class is None or (expires is not None and expires <= utc_now()):
         raise ClassError(ClassError.CODE_UNKNOWN)
     if learning_class.archived:
         raise ClassError(ClassError.CLASS_ARCHIVED)
@@ -262,7 +279,7 @@ def join_class_by_code(patron: User, code: str) -> tuple[LearningClass, bool]:
             )
         )
         if same_system is None:
-            raise ClassError(ClassError.OTHER_LIBRARY)
+            raise ClassError(ClassError.CODE_UNKNOWN)
     if find_member(learning_class, patron.id) is not None:
         return learning_class, False
     db.session.add(ClassMember(class_id=learning_class.id, user_id=patron.id))

@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from course_app.accounts.access import role_required
 from course_app.accounts.models import Role
+from course_app.accounts.throttle import record_hit, wait_seconds
 from course_app.classes.bulk import assign_to_patrons, chosen_members
 from course_app.classes.csv_cells import csv_lines
 from course_app.classes.forms import (
@@ -29,6 +30,7 @@ from course_app.classes.forms import (
     AssignmentForm,
     ClassForm,
     ConfirmForm,
+    JoinCodeForm,
     JoinForm,
     PatronSearchForm,
     ProgressViewForm,
@@ -210,6 +212,7 @@ def _confirm_page(
     button: str,
     hidden: dict | None = None,
     back: str | None = None,
+    field=None,
 ):
     """A page that asks before a change that cannot be undone by a click: works without JS."""
     return render_template(
@@ -220,6 +223,7 @@ def _confirm_page(
         button=button,
         hidden=hidden or {},
         back=back or url_for("classes.show", class_id=learning_class.id),
+        field=field,
     )
 
 
@@ -257,6 +261,7 @@ def remove_patron(class_id: int, user_id: int):
 @role_required(*LIBRARY_ROLES)
 def new_join_code(class_id: int):
     learning_class = load_class(class_id)
+    form = JoinCodeForm()
     if request.method == "GET":
         return _confirm_page(
             learning_class,
@@ -266,10 +271,11 @@ def new_join_code(class_id: int):
                 code=learning_class.join_code,
             ),
             _("Yes, make a new code"),
+            field=form.valid_days,
         )
-    if not ConfirmForm().validate_on_submit():
+    if not form.validate_on_submit():
         abort(400)
-    code = change_join_code(current_user, learning_class)
+    code = change_join_code(current_user, learning_class, form.valid_days.data or None)
     db.session.commit()
     flash(_("The new class code is %(code)s. The old code no longer works.", code=code), "success")
     return redirect(url_for("classes.show", class_id=class_id))
@@ -380,10 +386,23 @@ def unassign(class_id: int, assignment_id: int):
 def join():
     form = JoinForm(code=request.args.get("code", ""))
     if form.validate_on_submit():
+        keys = (
+            (f"join:account:{current_user.id}", "JOIN_ACCOUNT_LIMIT"),
+            (
+                f"join:address:{request.remote_addr}",
+                "JOIN_ADDRESS_LIMIT",
+            ),
+        )
+        if any(wait_seconds(key, setting) for key, setting in keys):
+            form.code.errors.append(_("Too many codes that did not work. Try again later."))
+            return render_template("classes/join.html", form=form), 429
         try:
             learning_class, new_member = join_class_by_code(current_user, form.code.data)
         except ClassError as error:
             apply_error(form, error)
+            for key, setting in keys:  # only codes that did not work are counted
+                record_hit(key, setting)
+            db.session.commit()
         else:
             db.session.commit()
             if new_member:

@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from course_app.certificates.qr import qr_svg
-from course_app.desk.addresses import printed_address
 from course_app.desk.forms import ConfirmImportForm, ImportForm, set_branch_choices
 from course_app.desk.import_errors import PatronImportError, problem_text
 from course_app.desk.patron_import import ImportPlace, import_from_preview, preview_import
 from course_app.desk.services import CreatedPatron
 from course_app.extensions import db
+from course_app.links import external_url
 
 
 def upload_form(place: ImportPlace) -> ImportForm:
@@ -69,7 +69,7 @@ def create_page(place: ImportPlace, learning_class=None) -> str:
 
 def sign_in_cards_page(created: list[CreatedPatron], *, batch: bool, learning_class=None) -> str:
     """The printable cards with each new patron's temporary password, shown this once."""
-    sign_in_url = printed_address("accounts.sign_in")
+    sign_in_url = external_url("accounts.sign_in")
     return render_template(
         "desk/card.html",
         created=created,

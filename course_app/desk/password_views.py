@@ -29,6 +29,8 @@ from course_app.accounts.services import change_password, find_user
 from course_app.desk.reset_codes import issue_reset_code, redeem_reset_code
 from course_app.extensions import db, limiter
 from course_app.forms import BaseForm
+from course_app.jobs import job
+from course_app.links import external_url
 from course_app.mail import mail_configured, send_mail_later
 
 bp = Blueprint("password_help", __name__, url_prefix="/account")
@@ -148,11 +150,9 @@ def reset_by_email():
         abort(404)
     form = EmailResetForm()
     if form.validate_on_submit():
-        user = find_user(form.username.data)
-        if user is not None and user.email and user.is_active_account:
-            code = issue_reset_code(None, user)
-            db.session.commit()
-            _email_code(user, code)
+        # Every answer does the same work: the lookup, the code and the mail happen in a job
+        # after the response, so the time taken tells nothing about the account.
+        email_reset_code(form.username.data)
         flash(
             _(
                 "If that account has an email address, we sent a code to it. The code works "
@@ -165,9 +165,14 @@ def reset_by_email():
     return page, (400 if form.errors else 200)
 
 
-def _email_code(user, code: str) -> None:
-    """Queued after the commit, in the account's language; the job worker sends it and
-    retries when the mail server refuses it."""
+@job(retries=3, retry_delay=30)
+def email_reset_code(username: str) -> None:
+    """A reset code for the account, sent to its address if it has one; nothing otherwise."""
+    user = find_user(username)
+    if user is None or not user.email or not user.is_active_account:
+        return
+    code = issue_reset_code(None, user)
+    db.session.commit()
     with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Your password reset code")
         body = _(
@@ -177,6 +182,6 @@ def _email_code(user, code: str) -> None:
             name=user.display_name,
             code=code,
             username=user.username,
-            url=url_for("password_help.reset", _external=True),
+            url=external_url("password_help.reset"),
         )
     send_mail_later(user.email, subject, body)

@@ -12,7 +12,6 @@ from flask_login import current_user
 
 from course_app.accounts.access import STAFF_ROLES, role_required
 from course_app.accounts.models import Role
-from course_app.desk.addresses import printed_address
 from course_app.desk.csv_import import TEMPLATE_CSV
 from course_app.desk.forms import (
     IssueResetCodeForm,
@@ -41,6 +40,7 @@ from course_app.desk.services import (
     visible_branches,
 )
 from course_app.extensions import db
+from course_app.links import external_url
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -136,5 +136,5 @@ def reset_code(user_id: int):
         form=form,
         code=code,
         hours=hours,
-        reset_url=printed_address("password_help.reset"),
+        reset_url=external_url("password_help.reset"),
     )

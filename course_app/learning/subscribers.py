@@ -8,12 +8,14 @@ from course_app.content.models import Course
 from course_app.events import Change, ProgressChange, course_content_changed, progress_changed
 from course_app.extensions import db
 from course_app.learning.models import Enrolment
-from course_app.learning.services import merge_learning, record_completions_due
+from course_app.learning.services import erase_learning, merge_learning, record_completions_due
 
 
 def on_progress_changed(sender, change: ProgressChange) -> None:
     if change.change is Change.GUEST_MERGED and change.merged_from is not None:
         merge_learning(change.merged_from, change.learner_id)
+    elif change.change is Change.LEARNER_ERASED:
+        erase_learning(change.learner_id)
 
 
 def on_course_content_changed(sender, course_id: int) -> None:

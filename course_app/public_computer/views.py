@@ -11,6 +11,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -18,9 +19,10 @@ from flask_login import current_user
 
 from course_app.accounts.access import STAFF_ROLES, role_required
 from course_app.accounts.models import Role
+from course_app.accounts.services import mark_session_public
 from course_app.extensions import db
 from course_app.public_computer.forms import PublicComputerForm
-from course_app.public_computer.idle import end_visit
+from course_app.public_computer.idle import PUBLIC_KEY, end_visit
 from course_app.public_computer.marker import set_marker
 from course_app.public_computer.services import record_public_computer_change
 
@@ -34,7 +36,11 @@ def setting():
     if form.validate_on_submit():
         public = form.public.data == "yes"
         marker = record_public_computer_change(current_user, public, request.user_agent.string)
+        mark_session_public(current_user, public)
         db.session.commit()
+        # The visit carries the mark too (idle.py); taking it off takes it from the visit.
+        g.public_computer = marker
+        session.pop(PUBLIC_KEY, None)
         flash(
             _("This browser is now a public computer.")
             if public

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, func, insert, select, update
+from sqlalchemy import Boolean, delete, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from course_app.accounts.models import Learner
@@ -168,3 +168,10 @@ def review_answers(
 def feedback_for(question: QuestionView, response: Any, correct: bool) -> list[str]:
     """The author's feedback that applies to this response (choice feedback, or right/wrong)."""
     return question.question_type.feedback(question.data, response, correct)
+
+
+def erase_attempts(learner_id: int) -> None:
+    """Deletes every quiz attempt of the learner and its answers."""
+    attempts = select(QuizAttempt.id).where(QuizAttempt.learner_id == learner_id)
+    db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id.in_(attempts)))
+    db.session.execute(delete(QuizAttempt).where(QuizAttempt.learner_id == learner_id))

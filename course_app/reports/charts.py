@@ -75,6 +75,9 @@ _SPACES = re.compile("[\t\n\r ]+")
 class Datum:
     label: str
     value: int | None  # None: suppressed for privacy
+    # Shown instead of the chart's suppressed text when value is None (e.g. "hidden" for a
+    # value hidden only so that a small one cannot be worked out).
+    note: str | None = None
 
     def __post_init__(self) -> None:
         if self.value is None:
@@ -275,7 +278,7 @@ def _rect(x: float, y: float, width: float, height: float) -> str:
 
 def _value_text(datum: Datum, number_format: Callable[[int], str], suppressed: str) -> str:
     if datum.value is None:
-        return _clean(suppressed)
+        return _clean(datum.note or suppressed)
     return _clean(number_format(datum.value))
 
 

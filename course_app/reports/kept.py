@@ -33,6 +33,13 @@ def note_change(sender, change: ProgressChange) -> None:
         # The account's rows are counted again from scratch: its start dates may move.
         _pending().add((change.learner_id, None))
         return
+    if change.change is Change.LEARNER_ERASED:
+        # Aggregates lose the learner's share now; nothing kept points at them afterwards.
+        drop_learner_shares(change.learner_id)
+        drop_learner_months(change.learner_id)
+        pending = _pending()
+        pending -= {pair for pair in pending if pair[0] == change.learner_id}
+        return
     course = WHOLE_LEARNER if change.course_id is None else change.course_id
     _pending().add((change.learner_id, course))
 

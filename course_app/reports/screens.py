@@ -21,8 +21,8 @@ from course_app.reports.forms import BREAKDOWN_LABELS
 from course_app.reports.labels import key_labels, system_names
 from course_app.reports.library_report import LibraryLine
 from course_app.reports.overview import OverviewRow
-from course_app.reports.privacy import is_small
-from course_app.reports.tables import Column, Table
+from course_app.reports.privacy import HIDDEN_TOO, hidden_cells
+from course_app.reports.tables import Column, Table, also_hidden_text
 
 
 def threshold() -> int:
@@ -84,8 +84,17 @@ def add_course_links(table: Table, slugs: dict[int, str], args: dict[str, Any]) 
             row["_link"] = url_for("reports.course", slug=slug, **args)
 
 
-def _chart_value(value: int, hide: bool) -> int | None:
-    return None if hide and is_small(value, threshold()) else value
+def _chart_data(points: list[tuple[str, int]], hide: bool) -> list[Datum]:
+    """A chart's bars, hidden as its table is: small counts and their complements."""
+    marks = hidden_cells([count for _label, count in points], threshold()) if hide else {}
+    return [
+        Datum(
+            label,
+            None if i in marks else count,
+            note=also_hidden_text() if marks.get(i) is HIDDEN_TOO else None,
+        )
+        for i, (label, count) in enumerate(points)
+    ]
 
 
 def points_table(table_id: str, caption: str, first: str, points, hide: bool) -> Table:
@@ -104,7 +113,7 @@ def points_table(table_id: str, caption: str, first: str, points, hide: bool) ->
 
 def month_chart(points: list[tuple[str, int]], hide: bool) -> Markup:
     return column_chart(
-        [Datum(month, _chart_value(count, hide)) for month, count in points],
+        _chart_data(points, hide),
         title=_("Completions per month"),
         description=_("Courses completed in each month of the chosen dates."),
         chart_id="chart-months",
@@ -117,7 +126,7 @@ def month_chart(points: list[tuple[str, int]], hide: bool) -> Markup:
 def topic_chart(points: list[tuple[str, int]], hide: bool) -> Markup:
     data = sorted(points, key=lambda point: -point[1])
     return bar_chart(
-        [Datum(topic_name(topic), _chart_value(count, hide)) for topic, count in data],
+        _chart_data([(topic_name(topic), count) for topic, count in data], hide),
         title=_("Completions by topic"),
         description=_("Courses completed in the chosen dates, by the course's topic."),
         chart_id="chart-topics",
@@ -155,7 +164,7 @@ def funnel_table(report: CourseReport, hide: bool) -> Table:
 
 def course_funnel_chart(report: CourseReport, hide: bool) -> Markup:
     return funnel_chart(
-        [Datum(label, _chart_value(count, hide)) for label, count in funnel_steps(report)],
+        _chart_data(funnel_steps(report), hide),
         title=_("Course funnel: %(course)s", course=report.course.title),
         description=_(
             "How many learners started the course, finished each module, finished the "
@@ -258,6 +267,8 @@ def libraries_table(lines: list[LibraryLine], sort: str | None, descending: bool
                 "on_time_rate": line.on_time_rate,
                 "due_learners": line.due_learners,
                 "_depth": line.depth,
+                # Branches add up to their system, systems to the network.
+                "_group": line.organisation.parent_id,
             }
         )
     return table.finish(True, threshold(), sort, descending)

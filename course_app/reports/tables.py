@@ -13,9 +13,9 @@ from typing import Any
 
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
-from course_app.reports.privacy import HIDDEN, sort_key, suppress_row
+from course_app.reports.privacy import HIDDEN, HIDDEN_TOO, sort_key, suppress_rows
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,11 @@ class Column:
     decimals: int = 0
     # The column holding the learner count this figure rests on; None: never hidden.
     learners: str | None = None
+
+
+def also_hidden_text() -> str:
+    """What a cell hidden only so that a small one cannot be worked out shows."""
+    return gettext("hidden")
 
 
 @lru_cache(maxsize=8)
@@ -52,7 +57,11 @@ class Table:
         self.threshold = threshold
         if hide_small:
             counts = {c.key: c.learners for c in self.columns if c.learners}
-            self.rows = [suppress_row(row, counts, threshold) for row in self.rows]
+            # Rows with the same "_group" add up to a total shown elsewhere (a library
+            # system's branches); without one, the whole table is one group.
+            self.rows = suppress_rows(
+                self.rows, counts, threshold, group=lambda row: row.get("_group")
+            )
         if sort in {c.key for c in self.columns}:
             self.sort, self.descending = sort, descending
             first = self.columns[0].key
@@ -67,6 +76,8 @@ class Table:
         value = row.get(column.key)
         if value is HIDDEN:
             return self.hidden_text()
+        if value is HIDDEN_TOO:
+            return also_hidden_text()
         if value is None:
             return "—" if column.numeric else ""
         if column.numeric:
@@ -88,6 +99,8 @@ class Table:
         value = row.get(column.key)
         if value is HIDDEN:
             return self.hidden_text()
+        if value is HIDDEN_TOO:
+            return also_hidden_text()
         if value is None:
             return ""
         if column.numeric and column.decimals:

@@ -19,6 +19,7 @@ from flask_login import current_user
 from course_app.accounts.identity import GUEST_KEY, guest_learner_in_session
 from course_app.certificates.qr import qr_svg
 from course_app.extensions import db, limiter
+from course_app.links import external_url
 from course_app.resume_codes.codes import grouped, is_well_formed, normalise_code
 from course_app.resume_codes.forms import NewCodeForm, ResumeForm
 from course_app.resume_codes.services import (
@@ -58,7 +59,7 @@ def my_code():
     if form.validate_on_submit():
         code = grouped(issue_resume_code(learner, current_app.config["SECRET_KEY"]))
         db.session.commit()
-        link = url_for("resume_codes.enter_from_link", code=code, _external=True)
+        link = external_url("resume_codes.enter_from_link", code=code)
         qr = qr_svg(link, _("QR code that opens the page to enter your resume code"))
         return _private(render_template("resume_codes/code.html", code=code, qr=qr))
     existing = resume_code_of(learner)

@@ -2,7 +2,7 @@
 the old one verifies as replaced), help flags marked handled, and notes on a class.
 
 Revision ID: 5c1a8e7d2b40
-Revises: 5c1e7a93d2b4
+Revises: 5ec0a1d14a01
 Create Date: 2026-12-05 05:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5c1a8e7d2b40"
-down_revision = "5c1e7a93d2b4"
+down_revision = "5ec0a1d14a01"
 branch_labels = None
 depends_on = None
 

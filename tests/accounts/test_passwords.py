@@ -136,3 +136,34 @@ def test_password_problem_never_raises_and_gives_none_or_a_message(app, password
     assert problem is None or (isinstance(problem, str) and problem.strip())
     if problem is None:
         assert MIN_LENGTH <= len(password) <= MAX_LENGTH
+
+
+def test_an_unknown_username_is_checked_against_a_hash_as_costly_as_a_real_one(
+    app_ctx, monkeypatch
+):
+    """Timing must not tell which usernames exist: the dummy hash has the configured cost."""
+    from argon2 import PasswordHasher, extract_parameters
+
+    from course_app.accounts.services import authenticate, create_user
+
+    monkeypatch.setitem(app_ctx.config, "ARGON2_TIME_COST", 2)
+    monkeypatch.setitem(app_ctx.config, "ARGON2_MEMORY_COST", 2048)
+    real = create_user("timing-real", "a long enough phrase")
+    checked: list[str] = []
+    verify = PasswordHasher.verify
+
+    def spy(self, hash, password):
+        checked.append(hash)
+        return verify(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", spy)
+    assert authenticate("timing-real", "wrong words here") is None
+    assert authenticate("nobody-like-this", "wrong words here") is None
+    real_cost, dummy_cost = (extract_parameters(h) for h in checked)
+    assert checked[0] == real.password_hash
+    assert (dummy_cost.time_cost, dummy_cost.memory_cost) == (2, 2048)
+    assert (dummy_cost.time_cost, dummy_cost.memory_cost, dummy_cost.parallelism) == (
+        real_cost.time_cost,
+        real_cost.memory_cost,
+        real_cost.parallelism,
+    )

@@ -174,7 +174,7 @@ def test_a_patron_of_another_system_cannot_join(app, world):
     client = signed_in(app, "southpat")
     response = client.post("/join", data={"code": code})
     assert response.status_code == 400
-    assert "belongs to another library" in response.get_data(as_text=True)
+    assert "No class has this code, or it no longer works" in response.get_data(as_text=True)
 
 
 def test_overdue_work_is_marked_in_words_on_my_learning(app, world):

@@ -26,10 +26,10 @@ def librarian(app):
 @pytest.fixture
 def settings(app):
     app.config.update(
-        PUBLIC_BASE_URL="https://learn.example.org/", SIGNIN_CARD_HELP="Call 555-0100"
+        BASE_URL="https://learn.example.org", SIGNIN_CARD_HELP="Call 555-0100"
     )
     yield
-    app.config.update(PUBLIC_BASE_URL="", SIGNIN_CARD_HELP="")
+    app.config.update(BASE_URL="", SIGNIN_CARD_HELP="")
 
 
 def new_patron(client, branch_id: int):

@@ -73,3 +73,33 @@ def test_an_empty_username_is_refused_with_a_message(app, client):
     response = client.post("/account/reset/email", data={"username": ""})
     assert response.status_code == 400
     assert "Type your username." in response.get_data(as_text=True)
+
+
+def test_the_answer_does_the_same_work_for_any_username_and_mails_after_it(
+    app, client, make_user, monkeypatch
+):
+    """Timing tells nothing (issue 14, point 3): the request only queues a job; the lookup,
+    the code and the mail happen after the response."""
+    from course_app.desk.models import ResetCode
+    from course_app.jobs import huey
+
+    make_user("rosa", email="rosa@example.org")
+    outbox(app).clear()
+    monkeypatch.setattr(huey, "immediate", False)  # keep jobs queued, as a worker would
+    for username in ("rosa", "nobody-here"):
+        response = client.post("/account/reset/email", data={"username": username})
+        assert response.status_code == 302
+    assert outbox(app) == []
+    with app.app_context():
+        assert db.session.scalar(select(ResetCode.id)) is None
+    queued = [huey.dequeue(), huey.dequeue()]
+    assert huey.dequeue() is None
+    assert [task.name for task in queued] == [
+        "course_app.desk.password_views.email_reset_code"
+    ] * 2
+    monkeypatch.setattr(huey, "immediate", True)
+    with app.app_context():
+        for task in queued:
+            huey.execute(task)
+    [message] = outbox(app)
+    assert message["To"] == "rosa@example.org"

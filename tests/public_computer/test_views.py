@@ -116,11 +116,12 @@ def test_a_forged_or_tampered_mark_is_ignored(client, value):
     assert response.headers.get("Cache-Control") != "no-store"
 
 
-def test_an_edited_mark_is_ignored(client, make_user):
+def test_an_edited_mark_is_ignored(app, client, make_user):
     _mark_by_librarian(client, make_user)
     value = _marker(client).value
-    client.set_cookie(COOKIE_NAME, value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
-    assert "public-bar" not in client.get("/").get_data(as_text=True)
+    other_browser = app.test_client()  # this browser's own visit already knows it is public
+    other_browser.set_cookie(COOKIE_NAME, value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
+    assert "public-bar" not in other_browser.get("/").get_data(as_text=True)
 
 
 def test_every_page_on_a_public_computer_is_not_stored(client, make_user, course):
@@ -228,3 +229,52 @@ def test_the_warning_and_its_script_are_on_public_pages(client, make_user):
     assert 'id="idle-warning"' in page and 'data-idle-seconds="900"' in page
     assert 'data-warning-seconds="120"' in page
     assert "/static/public_computer.js" in page and "<script>" not in page
+
+
+# The mark and the idle clock live with the visit (issue 14, point 5)
+
+
+def test_deleting_the_mark_does_not_stop_a_signed_in_patrons_idle_sign_out(
+    client, make_user, clock
+):
+    _mark_by_librarian(client, make_user)
+    make_user("patron")
+    sign_in(client, "patron")
+    client.delete_cookie(COOKIE_NAME)
+    assert "public-bar" in client.get("/").get_data(as_text=True)
+    clock.advance(IDLE)
+    response = client.get("/account/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/signed-out")
+    assert client.get("/account/").status_code == 302
+
+
+def test_the_idle_clock_is_on_the_server_not_in_the_cookie(app, client, make_user, clock):
+    """A copy of the session cookie from before the idle time carries a fresh-looking clock;
+    the server's clock still ends the session."""
+    _mark_by_librarian(client, make_user)
+    make_user("patron")
+    sign_in(client, "patron")
+    fresh_copy = client.get_cookie("session").value
+    clock.advance(IDLE)
+    other = app.test_client()
+    other.set_cookie("session", fresh_copy)  # no mark, and the clock the cookie carries is old
+    with other.session_transaction() as visit:
+        visit["public_seen_at"] = clock.now.timestamp()  # a forged, fresh clock in the cookie
+    assert other.get("/account/").status_code == 302
+
+
+def test_deleting_the_mark_does_not_stop_a_guests_idle_end(client, make_user, clock, course):
+    _mark_by_librarian(client, make_user)
+    client.post("/courses/test-course/lessons/m1-l1/complete")
+    client.delete_cookie(COOKIE_NAME)
+    clock.advance(IDLE)
+    assert client.get("/my-learning").status_code == 302
+    assert _guest_id(client) is None
+
+
+def test_taking_the_mark_off_ends_public_mode_for_the_visit(client, make_user):
+    _mark_by_librarian(client, make_user)
+    sign_in(client, "desk-librarian")
+    assert client.post("/account/public-computer", data={"public": "no"}).status_code == 302
+    client.post("/account/sign-out")
+    assert "public-bar" not in client.get("/").get_data(as_text=True)

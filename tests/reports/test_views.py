@@ -100,7 +100,9 @@ def test_the_threshold_is_configurable(app, staff):
     finally:
         app.config["REPORT_MIN_LEARNERS"] = 5
     rows = {row[0]: row[1:] for row in table_rows(html, "breakdown-table")[1:]}
-    assert rows["North A"][3] == "4"
+    # 4 certificates are shown at a threshold of 2; North A's 4 completions are hidden only
+    # beside the guests' one completion, which the total would otherwise give away.
+    assert rows["North A"][3:5] == ["hidden", "4"]
     assert rows["North B"][1] == "< 2"
 
 
@@ -251,3 +253,31 @@ def test_learner_names_only_for_the_librarian_of_their_library(librarian, staff)
     p1 = next(row for row in download[1:] if row[0] == "p1")
     assert p1[3:6] == ["1", "1", "1"]
     assert staff.get("/reports/learners").status_code == 403
+
+
+def test_a_system_total_minus_its_visible_branches_gives_no_hidden_branch(staff):
+    """Complementary suppression (issue 14, point 7): North has 8 patrons in North A (6) and
+    North B (2); with North B hidden, North A is hidden too, on screen and in CSV. At the level
+    above, the South system is small, so North's own total is hidden beside it."""
+    html = staff.get(f"/reports/libraries?{Q3}").get_data(as_text=True)
+    rows = {row[0]: row[1:] for row in table_rows(html, "libraries-table")[1:]}
+    download = {
+        row[0]: row[1:] for row in csv_rows(staff.get(f"/reports/libraries.csv?{Q3}").data)[1:]
+    }
+    for shown in (rows, download):
+        assert shown["South Library"][:2] == ["Library system", "< 5"]
+        assert shown["North Library"][:2] == ["Library system", "hidden"]
+        assert shown["North B"][:2] == ["Branch", "< 5"]
+        assert shown["North A"][:2] == ["Branch", "hidden"]
+
+
+def test_charts_hide_the_complement_as_their_tables_do(app):
+    from course_app.reports.screens import month_chart, points_table
+
+    points = [("2026-07", 3), ("2026-08", 12), ("2026-09", 8)]
+    with app.test_request_context():
+        svg = str(month_chart(points, True))
+        table = points_table("months", "Months", "Month", points, True)
+        cells = [table.screen_cell(row, table.columns[1]) for row in table.rows]
+    assert cells == ["< 5", "12", "hidden"]
+    assert "&lt; 5" in svg and "hidden" in svg and ">8<" not in svg and ">12<" in svg
