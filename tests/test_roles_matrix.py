@@ -636,6 +636,16 @@ MATRIX: list[Case] = [
         data=lambda w: {"organisation_id": "999999"},
         note="other system",
     ),
+    Case("patrons.erase", "GET", "/patrons/{own_patron}/erase", LIBRARY_PEOPLE),
+    Case("patrons.erase", "GET", "/patrons/{other_patron}/erase", OTHER_SYSTEMS),
+    Case(
+        "patrons.erase",
+        "POST",
+        "/patrons/{own_patron}/erase",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {"username": "not-them"},
+        note="let in, then the wrong username is refused",
+    ),
     Case("patrons.account", "GET", "/patrons/{own_patron}/account", LIBRARY_PEOPLE),
     Case(
         "patrons.account",

@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "class.help_handled": _l("Help flag marked handled"),
     "assignment.created": _l("Work assigned"),
     "assignment.removed": _l("Assignment removed"),
+    "account.erased": _l("Account erased on request"),
     "public_computer.marked": _l("Browser marked as a public computer"),
     "public_computer.unmarked": _l("Browser no longer a public computer"),
 }
@@ -299,6 +300,11 @@ SENTENCES: dict[str, Callable[[AuditEvent, Names], str]] = {
     "assignment.removed": lambda e, n: _(
         "Removed an assignment from the class “%(name)s”",
         name=n.learning_class(e.details.get("class_id")),
+    ),
+    "account.erased": lambda e, n: (
+        _("A patron's account was erased at their own request")
+        if e.details.get("requested_by") == "holder"
+        else _("Erased a patron's account at their request, at the desk")
     ),
     "public_computer.marked": lambda e, n: _("Marked a browser as a public computer"),
     "public_computer.unmarked": lambda e, n: _("Marked a browser as no longer a public computer"),
