@@ -500,6 +500,21 @@ MATRIX: list[Case] = [
         {**OTHER_SYSTEMS, "staff": 302, "admin": 302},
         note="another system's class: staff mark it",
     ),
+    Case("class_tools.reminders", "GET", "/classes/{own_class}/reminders", LIBRARY_PEOPLE),
+    Case(
+        "class_tools.reminders",
+        "GET",
+        "/classes/{other_class}/reminders",
+        OTHER_SYSTEMS,
+        note="another system's class",
+    ),
+    Case(
+        "class_tools.reminders",
+        "POST",
+        "/classes/{own_class}/reminders",
+        LIBRARY_CHANGE,
+        note="nobody with work due: none sent, back to the class",
+    ),
     Case("classes.new_join_code", "POST", "/classes/{own_class}/join-code", LIBRARY_CHANGE),
     Case(
         "classes.new_join_code",

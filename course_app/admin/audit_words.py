@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "assignment.created": _l("Work assigned"),
     "assignment.removed": _l("Assignment removed"),
     "account.erased": _l("Account erased on request"),
+    "reminder.sent": _l("Due-date reminder sent"),
     "public_computer.marked": _l("Browser marked as a public computer"),
     "public_computer.unmarked": _l("Browser no longer a public computer"),
 }
@@ -300,6 +301,11 @@ SENTENCES: dict[str, Callable[[AuditEvent, Names], str]] = {
     "assignment.removed": lambda e, n: _(
         "Removed an assignment from the class “%(name)s”",
         name=n.learning_class(e.details.get("class_id")),
+    ),
+    "reminder.sent": lambda e, n: _(
+        "Sent %(person)s a due-date reminder about the class “%(name)s”",
+        person=_person(e, n),
+        name=n.learning_class(e.target_id),
     ),
     "account.erased": lambda e, n: (
         _("A patron's account was erased at their own request")
