@@ -8,8 +8,8 @@ number of queries does not depend on how many patrons or assignments there are.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import Integer, Select, func, select
 
