@@ -49,17 +49,17 @@ def render_funder_pdf(report: FunderReport, paper: str = "A4") -> bytes:
     _table(pdf, report.courses, first_width=60)
     pdf.ln(3)
     _table(pdf, report.libraries, first_width=55)
-    if report.hidden:
-        pdf.ln(2)
-        _text(
-            pdf,
-            _(
-                "To protect privacy, a figure about fewer than %(n)d learners is shown as “< %(n)d”.",  # noqa: E501 - the msgid the page uses
-                n=report.threshold,
-            ),
-            9,
-            color=MUTED,
-        )
+    # The libraries table always hides small counts, so the note is always printed.
+    pdf.ln(2)
+    _text(
+        pdf,
+        _(
+            "To protect privacy, a figure about fewer than %(n)d learners is shown as “< %(n)d”.",  # noqa: E501 - the msgid the page uses
+            n=report.threshold,
+        ),
+        9,
+        color=MUTED,
+    )
     return bytes(pdf.output())
 
 

@@ -93,3 +93,10 @@ def test_bad_filters_get_a_clear_message(staff, data, query):
     assert "Please fix these problems" in page.get_data(as_text=True)
     pdf = staff.get(f"/reports/funder.pdf?{query}")
     assert pdf.status_code == 400 and "cannot be used" in pdf.get_data(as_text=True)
+
+
+def test_the_privacy_note_is_there_whenever_the_libraries_hide_counts(staff, data):
+    html = staff.get(f"/reports/funder?{Q3}").get_data(as_text=True)
+    assert "To protect privacy" in html  # the libraries table hides small counts network-wide
+    _pages, text = pdf_text(staff.get(f"/reports/funder.pdf?{Q3}").data)
+    assert "To protect privacy" in text
