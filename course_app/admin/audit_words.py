@@ -130,6 +130,9 @@ def who(event: AuditEvent) -> str:
     website with nobody signed in (a patron asking for a reset code by email)."""
     if event.actor is not None:
         return f"{event.actor.display_name} ({event.actor.username})"
+    if event.action == "reset_code.issued":
+        # Sent by the mail job, which the worker (a flask command) runs: the patron asked.
+        return _("The website (nobody signed in)")
     os_user = event.details.get("os_user")
     if os_user:
         return _("Command line, run by %(user)s", user=os_user)
@@ -203,7 +206,7 @@ def _iso_date(value: str):
 
 def _reset_code(e: AuditEvent, n: Names) -> str:
     person = n.person(e.target_id, e.details.get("username"))
-    if e.actor_id is None and e.details.get("via_web"):
+    if e.actor_id is None:  # only the email reset (a job) makes codes with nobody signed in
         return _("%(person)s asked for a reset code by email", person=person)
     return _("Made a password reset code for %(person)s", person=person)
 
