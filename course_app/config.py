@@ -107,6 +107,8 @@ class Config:
     HELP_IDLE_DAYS = int(os.environ.get("HELP_IDLE_DAYS", "14"))
     HELP_DUE_WITHIN_DAYS = int(os.environ.get("HELP_DUE_WITHIN_DAYS", "7"))
     HELP_FAILED_TRIES = int(os.environ.get("HELP_FAILED_TRIES", "2"))
+    # Work overdue for longer than this (an old class's) no longer flags anyone.
+    HELP_OVERDUE_WITHIN_DAYS = int(os.environ.get("HELP_OVERDUE_WITHIN_DAYS", "30"))
     # PostgreSQL memory for each report's sorts and hashes (work_mem for that transaction only).
     REPORT_WORK_MEM = os.environ.get("REPORT_WORK_MEM", "64MB")
     # Caches of what is made from course files (see caching.py): on unless the app runs in
