@@ -76,7 +76,7 @@ def register_subscribers() -> None:
     from course_app.classes import subscribers as classes
     from course_app.desk import subscribers as desk
     from course_app.learning import subscribers as learning
-    from course_app.lti import grades as lti_grades
+    from course_app.lti import subscribers as lti
     from course_app.quizzes import subscribers as quizzes
     from course_app.reports import kept as reports
     from course_app.xapi import sending as xapi_sending
@@ -91,7 +91,7 @@ def register_subscribers() -> None:
         reports,
         xapi,
         xapi_sending,
-        lti_grades,
+        lti,
     ):
         package.connect()
 
