@@ -856,6 +856,7 @@ MATRIX: list[Case] = [
     Case("metrics.metrics", "GET", "/metrics", every(200)),
     Case("media.media_file", "GET", "/media/0000.svg", every(404), note="no such picture"),
     Case("static", "GET", "/static/site.css", every(200)),
+    Case("static", "GET", "/static/staff.css", every(200), note="librarians' and staff's pages"),
     Case("static", "GET", "/static/public_computer.js", every(200), note="idle warning script"),
 ]
 
