@@ -125,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
     from course_app.reports.certificate_views import bp as certificate_list_bp
+    from course_app.reports.funder_views import bp as funder_report_bp
     from course_app.reports.views import bp as reports_bp
     from course_app.resume_codes.views import bp as resume_codes_bp
 
@@ -150,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
         staff_accounts_bp,
         class_tools_bp,
         certificate_list_bp,
+        funder_report_bp,
         badges_bp,
         lti_bp,
         media_bp,
