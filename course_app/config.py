@@ -51,6 +51,8 @@ class Config:
     SIGN_IN_ACCOUNT_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_LIMIT", "5 per 5 minutes")
     SIGN_IN_WARN_AFTER = int(os.environ.get("SIGN_IN_WARN_AFTER", "5"))
     # Class codes that did not work, per account and per address, before /join waits.
+    # A temporary passphrase from the desk works this many days (it is on the card).
+    TEMPORARY_PASSWORD_DAYS = int(os.environ.get("TEMPORARY_PASSWORD_DAYS", "30"))
     JOIN_ACCOUNT_LIMIT = os.environ.get("JOIN_ACCOUNT_LIMIT", "10 per hour")
     JOIN_ADDRESS_LIMIT = os.environ.get("JOIN_ADDRESS_LIMIT", "30 per hour")
     # Email, for patrons who have an address: password reset codes. Off when MAIL_SERVER is empty.

@@ -35,8 +35,15 @@ from course_app.accounts.services import (
     end_session,
     merge_guest,
     start_session,
+    temporary_password_expired,
 )
-from course_app.accounts.sign_in import record_failed_sign_in, record_signed_in, sign_in_wait
+from course_app.accounts.sign_in import (
+    record_failed_sign_in,
+    record_refused_sign_in,
+    record_security_event,
+    record_signed_in,
+    sign_in_wait,
+)
 from course_app.extensions import db
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -102,17 +109,30 @@ def sign_in():
     if form.validate_on_submit():
         wait = sign_in_wait(form.username.data, request.remote_addr)
         if wait:
+            record_refused_sign_in(form.username.data, request.remote_addr)
+            db.session.commit()
             return _too_many_tries(form, wait)
         user = authenticate(form.username.data, form.password.data)
         if user is None:
             record_failed_sign_in(form.username.data, request.remote_addr)
             db.session.commit()
             form.password.errors.append(_("That username and password do not match. Try again."))
+        elif temporary_password_expired(user):
+            record_security_event(
+                "sign_in.failed", user, request.remote_addr, "temporary-password-expired"
+            )
+            db.session.commit()
+            form.password.errors.append(
+                _(
+                    "This temporary password has expired. Ask the library for a reset code "
+                    "to choose your own password."
+                )
+            )
         else:
             guest = guest_learner_in_session()
             if guest is not None:
                 merge_guest(guest, user.learner)
-            record_signed_in(user)
+            record_signed_in(user, request.remote_addr)
             _begin_signed_in_session(user)
             db.session.commit()
             flash(_("You are signed in."), "success")
@@ -158,8 +178,23 @@ def account():
     if password_form.submit.data and password_form.validate_on_submit():
         if not verify_password(current_user.password_hash, password_form.current_password.data):
             password_form.current_password.errors.append(_("That is not your current password."))
+            record_security_event(
+                "password.change_refused",
+                current_user,
+                request.remote_addr,
+                "wrong-current-password",
+                by=current_user,
+            )
+            db.session.commit()
         else:
             change_password(current_user, password_form.password.data)
+            record_security_event(
+                "password.changed",
+                current_user,
+                request.remote_addr,
+                "account-page",
+                by=current_user,
+            )
             db.session.commit()
             flash(_("Your password is changed. Other computers were signed out."), "success")
             return redirect(url_for("accounts.account"))

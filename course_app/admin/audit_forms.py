@@ -16,5 +16,10 @@ class AuditFilterForm(BaseForm):
         csrf = False
 
     organisation_id = SelectField(_l("Library"), coerce=int, default=0)
+    kind = SelectField(
+        _l("Which events"),
+        choices=[("", _l("Everything")), ("security", _l("Sign-ins and passwords"))],
+        default="",
+    )
     page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1)])
     submit = SubmitField(_l("Show"))

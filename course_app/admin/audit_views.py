@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from course_app.accounts.access import STAFF_ROLES, role_required
+from course_app.accounts.sign_in import SECURITY_ACTIONS
 from course_app.admin.audit_forms import AuditFilterForm
 from course_app.audit.models import AuditEvent
 from course_app.extensions import db
@@ -39,6 +40,13 @@ ACTION_LABELS = {
     "class.member_joined": _l("Patron joined a class with its code"),
     "assignment.created": _l("Work assigned"),
     "assignment.removed": _l("Assignment removed"),
+    "sign_in.succeeded": _l("Signed in"),
+    "sign_in.failed": _l("Sign-in failed"),
+    "reauthentication.failed": _l("Password typed again was wrong"),
+    "password.changed": _l("Password changed"),
+    "password.change_refused": _l("Password change refused: wrong current password"),
+    "password.reset": _l("Password reset with a code"),
+    "account.erased": _l("Account erased"),
 }
 
 
@@ -51,17 +59,26 @@ def events():
         (row.organisation.id, "— " * row.depth + row.organisation.name) for row in rows
     ]
     if not form.validate():
-        form.organisation_id.data, form.page.data = 0, 1
+        form.organisation_id.data, form.page.data, form.kind.data = 0, 1, ""
     chosen = [row.organisation for row in rows if row.organisation.id == form.organisation_id.data]
     organisation = chosen[0] if chosen else None
-    page = audit_events_page(organisation, form.page.data or 1)
+    actions = SECURITY_ACTIONS if form.kind.data == "security" else None
+    page = audit_events_page(organisation, form.page.data or 1, actions)
     return render_template(
-        "audit/events.html", form=form, page=page, actions=ACTION_LABELS, filtered=organisation
+        "audit/events.html",
+        form=form,
+        page=page,
+        actions=ACTION_LABELS,
+        filtered=organisation,
+        by_visitor=set(SECURITY_ACTIONS),
     )
 
 
-def audit_events_page(organisation: Organisation | None, page: int) -> Pagination:
-    """Newest events first, 50 a page; with an organisation, its events and its branches'."""
+def audit_events_page(
+    organisation: Organisation | None, page: int, actions: tuple[str, ...] | None = None
+) -> Pagination:
+    """Newest events first, 50 a page; with an organisation, its events and its branches';
+    with actions, only those."""
     query = (
         select(AuditEvent)
         .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.organisation))
@@ -69,4 +86,6 @@ def audit_events_page(organisation: Organisation | None, page: int) -> Paginatio
     )
     if organisation is not None:
         query = query.where(AuditEvent.organisation_id.in_(subtree_ids(organisation.id)))
+    if actions is not None:
+        query = query.where(AuditEvent.action.in_(actions))
     return db.paginate(query, page=page, per_page=EVENTS_PER_PAGE, error_out=False)
