@@ -52,6 +52,7 @@ def record_security_event(
 
 ADDRESS_LIMIT = "SIGN_IN_RATE_LIMIT"
 ACCOUNT_LIMIT = "SIGN_IN_ACCOUNT_LIMIT"
+SIGN_UP_LIMIT = "SIGN_UP_RATE_LIMIT"
 
 
 def _account_key(username: str) -> str:
@@ -75,18 +76,39 @@ def record_failed_sign_in(
 ) -> User | None:
     """Counts a wrong password against the address and the account, and audits it; returns
     the account if the username exists. The caller commits."""
-    record_hit(_address_key(address), ADDRESS_LIMIT)
-    record_hit(_account_key(username), ACCOUNT_LIMIT)
-    user = find_user(username)
-    if user is not None:
-        user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
-        user.last_failed_sign_in_at = utc_now()
+    user = count_wrong_password(username, address)
     if reauthentication:
         record_security_event("reauthentication.failed", user, address, "wrong-password", by=user)
     else:
         outcome = "wrong-password" if user is not None else "unknown-username"
         record_security_event("sign_in.failed", user, address, outcome)
     return user
+
+
+def count_wrong_password(username: str, address: str | None) -> User | None:
+    """A wrong password typed anywhere (sign-in, re-authentication, the current password on
+    the account page) counts against the address and the account alike."""
+    record_hit(_address_key(address), ADDRESS_LIMIT)
+    record_hit(_account_key(username), ACCOUNT_LIMIT)
+    user = find_user(username)
+    if user is not None:
+        user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
+        user.last_failed_sign_in_at = utc_now()
+    return user
+
+
+def sign_up_wait(address: str | None) -> int:
+    """Seconds before this address may make another account (0: now)."""
+    return wait_seconds(_sign_up_key(address), SIGN_UP_LIMIT)
+
+
+def record_sign_up(address: str | None) -> None:
+    """Counts an account made from this address (each costs a full password hash)."""
+    record_hit(_sign_up_key(address), SIGN_UP_LIMIT)
+
+
+def _sign_up_key(address: str | None) -> str:
+    return "sign-up:address:" + (address or "unknown")
 
 
 def record_refused_sign_in(username: str, address: str | None) -> None:

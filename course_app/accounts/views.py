@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     g,
     redirect,
@@ -38,11 +37,14 @@ from course_app.accounts.services import (
     temporary_password_expired,
 )
 from course_app.accounts.sign_in import (
+    count_wrong_password,
     record_failed_sign_in,
     record_refused_sign_in,
     record_security_event,
+    record_sign_up,
     record_signed_in,
     sign_in_wait,
+    sign_up_wait,
 )
 from course_app.extensions import db
 
@@ -76,16 +78,26 @@ def _begin_signed_in_session(user) -> None:
     login_user(user)
 
 
-def _sign_in_limit() -> str:
-    return current_app.config["SIGN_IN_RATE_LIMIT"]
-
-
 @bp.route("/sign-up", methods=["GET", "POST"])
 def sign_up():
     if current_user.is_authenticated:
         return redirect(url_for("learning.my_learning"))
     form = SignUpForm()
+    if request.method == "POST" and (wait := sign_up_wait(request.remote_addr)):
+        minutes = max(1, (wait + 59) // 60)
+        form.username.errors = [
+            ngettext(
+                "Too many accounts were made from this computer. Wait %(num)d minute, "
+                "or ask the library to make your account.",
+                "Too many accounts were made from this computer. Wait %(num)d minutes, "
+                "or ask the library to make your account.",
+                minutes,
+            )
+        ]
+        page = render_template("accounts/sign_up.html", form=form)
+        return page, 429, {"Retry-After": str(wait)}
     if form.validate_on_submit():
+        record_sign_up(request.remote_addr)
         user = create_user(
             form.username.data,
             form.password.data,
@@ -176,8 +188,17 @@ def account():
         flash(_("Your name is saved."), "success")
         return redirect(url_for("accounts.account"))
     if password_form.submit.data and password_form.validate_on_submit():
+        if sign_in_wait(current_user.username, request.remote_addr):
+            password_form.current_password.errors.append(
+                _("Too many wrong passwords. Wait a few minutes.")
+            )
+            page = render_template(
+                "accounts/account.html", profile=profile, password_form=password_form
+            )
+            return page, 429
         if not verify_password(current_user.password_hash, password_form.current_password.data):
             password_form.current_password.errors.append(_("That is not your current password."))
+            count_wrong_password(current_user.username, request.remote_addr)
             record_security_event(
                 "password.change_refused",
                 current_user,
