@@ -36,6 +36,8 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     CERTIFICATE_PAPER = os.environ.get("CERTIFICATE_PAPER", "A4")  # or "Letter"
     # Cookie hardening; SESSION_COOKIE_SECURE is on in production (HTTPS) and can be forced.
+    # Strict-Transport-Security in production over HTTPS; "off" when a proxy sends its own.
+    HSTS = _bool("HSTS", True)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", ENV_NAME == "production")

@@ -574,7 +574,7 @@ MATRIX: list[Case] = [
         data=lambda w: {"code": "K7QM-4XPA"},
         note="no such code",
     ),
-    Case("resume_codes.enter_from_link", "GET", "/resume/K7QM-4XPA", guest_then_members(200, 302)),
+    Case("resume_codes.enter_from_link", "GET", "/resume/K7QM-4XPA", every(302)),
     # Public-computer mode: library people mark a browser; the idle pages serve everyone.
     Case("public_computer.setting", "GET", "/account/public-computer", LIBRARY_PEOPLE),
     Case(
