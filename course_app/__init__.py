@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.health import bp as health_bp
     from course_app.learning.views import bp as learning_bp
     from course_app.libraries.views import bp as libraries_bp
+    from course_app.privacy.views import bp as privacy_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
     from course_app.reports.views import bp as reports_bp
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
         class_import_bp,
         reports_bp,
         media_bp,
+        privacy_bp,
     ):
         app.register_blueprint(bp)
 
@@ -140,6 +142,7 @@ def register_commands(app: Flask) -> None:
     from course_app.demo.cli import demo_cli
     from course_app.jobs import jobs_cli
     from course_app.libraries.cli import libraries_cli
+    from course_app.privacy.cli import privacy_cli
     from course_app.reports.cli import reports_cli
 
     app.cli.add_command(users_cli)
@@ -148,4 +151,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(libraries_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(jobs_cli)

@@ -55,6 +55,11 @@ class Config:
     # Accounts made per address (a class making accounts together uses the desk's import).
     SIGN_UP_RATE_LIMIT = os.environ.get("SIGN_UP_RATE_LIMIT", "10 per hour;30 per day")
     # Class codes that did not work, per account and per address, before /join waits.
+    # Retention (`flask privacy purge`, daily): guest progress with no resume code is erased
+    # after PRIVACY_GUEST_DAYS unused; accounts unused PRIVACY_INACTIVE_DAYS are flagged to
+    # librarians (0: never).
+    PRIVACY_GUEST_DAYS = int(os.environ.get("PRIVACY_GUEST_DAYS", "30"))
+    PRIVACY_INACTIVE_DAYS = int(os.environ.get("PRIVACY_INACTIVE_DAYS", "0"))
     # A temporary passphrase from the desk works this many days (it is on the card).
     TEMPORARY_PASSWORD_DAYS = int(os.environ.get("TEMPORARY_PASSWORD_DAYS", "30"))
     JOIN_ACCOUNT_LIMIT = os.environ.get("JOIN_ACCOUNT_LIMIT", "10 per hour")

@@ -40,7 +40,7 @@ LAYERS: list[set[str]] = [
     {"learning"},
     {"quizzes", "certificates"},
     {"classes", "libraries", "desk", "public_computer", "resume_codes"},
-    {"reports"},
+    {"reports", "privacy"},
     {"admin", "demo"},
 ]
 # create_app and the list of every table wire all packages together; they import anything.

@@ -550,6 +550,19 @@ MATRIX: list[Case] = [
         data=lambda w: {"password": "not the password"},
         note="wrong password",
     ),
+    # Privacy: the page for everyone; one's own data and erasure for the signed-in.
+    Case("privacy.policy", "GET", "/privacy", every(200)),
+    Case("privacy.my_data_json", "GET", "/account/my-data.json", SIGNED_IN_ONLY),
+    Case("privacy.my_data_csv", "GET", "/account/my-data.csv", SIGNED_IN_ONLY),
+    Case("privacy.erase", "GET", "/account/erase", SIGNED_IN_ONLY),
+    Case(
+        "privacy.erase",
+        "POST",
+        "/account/erase",
+        guest_then_members(SIGN_IN, 400),
+        data=lambda w: {"password": "not the password"},
+        note="wrong password: nothing erased",
+    ),
     # Resume codes: for guests; people with an account are sent to My learning.
     Case(
         "resume_codes.my_code",

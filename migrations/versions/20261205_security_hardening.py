@@ -1,4 +1,5 @@
-"""Security and patron privacy (issue 14): wrong-password counts on accounts, when a desk's
+"""Security and patron privacy (issue 14): wrong-password counts on accounts, a flag on
+accounts unused for long (retention), when a desk's
 temporary passphrase expires (those not yet replaced get 30 days from this revision), a table of
 throttle hits shared by every worker, sessions that expire on the server (last seen, password
 last typed, where from, on a public computer), class codes that may expire, and certificates that outlive an erased holder
@@ -29,6 +30,7 @@ def upgrade():
     op.add_column(
         "users", sa.Column("temporary_password_expires_at", sa.DateTime(), nullable=True)
     )
+    op.add_column("users", sa.Column("flagged_inactive_at", sa.DateTime(), nullable=True))
     grace = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=30)
     op.execute(
         sa.text(
@@ -76,6 +78,7 @@ def downgrade():
     op.drop_table("throttle_hits")
     # Plain DROP COLUMN (SQLite 3.35+): a batch copy of users would break the rows that
     # point at it.
+    op.drop_column("users", "flagged_inactive_at")
     op.drop_column("users", "temporary_password_expires_at")
     op.drop_column("users", "last_failed_sign_in_at")
     op.drop_column("users", "failed_sign_ins")
