@@ -51,7 +51,7 @@ run: courses
 	@# itself when this shell goes away).
 	$(FLASK) jobs worker --stop-with-parent & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
 
 test: setup-dev
 	$(BIN)/pytest -q

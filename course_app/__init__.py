@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from course_app.config import Config, check_production
+from course_app.config import Config, check_production, engine_options
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -14,11 +14,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A file on this machine never drops a connection; skip the ping before each checkout.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            k: v for k, v in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if k != "pool_pre_ping"
-        }
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     if app.config.get("ENV_NAME") == "production":
         app.config["SESSION_COOKIE_SECURE"] = True  # production is served over HTTPS only
     check_production(app.config)
@@ -37,16 +33,21 @@ def register_extensions(app: Flask) -> None:
     from course_app.caching import init_caching
     from course_app.content.localize import init_localize
     from course_app.desk.password_views import init_password_help
-    from course_app.extensions import csrf, db, limiter, login_manager, migrate
+    from course_app.extensions import compress, csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
     from course_app.jobs import init_jobs
     from course_app.links import init_links
+    from course_app.metrics import init_metrics
     from course_app.public_computer.idle import init_public_computer
+    from course_app.request_log import init_request_log
+    from course_app.routing import init_routing
     from course_app.security import init_security_headers
     from course_app.signing import init_signing
     from course_app.site_header import init_site_header
     from course_app.templating import init_templating
 
+    init_request_log(app)
+    init_routing(app)
     init_links(app)
     db.init_app(app)
     init_caching(app)
@@ -65,6 +66,8 @@ def register_extensions(app: Flask) -> None:
     init_site_header(app)
     init_security_headers(app)
     init_jobs(app)
+    init_metrics(app)
+    compress.init_app(app)
 
 
 def register_subscribers() -> None:
@@ -73,10 +76,23 @@ def register_subscribers() -> None:
     from course_app.classes import subscribers as classes
     from course_app.desk import subscribers as desk
     from course_app.learning import subscribers as learning
+    from course_app.lti import grades as lti_grades
     from course_app.quizzes import subscribers as quizzes
     from course_app.reports import kept as reports
+    from course_app.xapi import sending as xapi_sending
+    from course_app.xapi import subscribers as xapi
 
-    for package in (learning, quizzes, certificates, classes, desk, reports):
+    for package in (
+        learning,
+        quizzes,
+        certificates,
+        classes,
+        desk,
+        reports,
+        xapi,
+        xapi_sending,
+        lti_grades,
+    ):
         package.connect()
 
 
@@ -90,9 +106,12 @@ def register_blueprints(app: Flask) -> None:
     from course_app.accounts.session_views import bp as account_sessions_bp
     from course_app.accounts.views import bp as accounts_bp
     from course_app.admin.audit_views import bp as audit_bp
+    from course_app.admin.staff_views import bp as staff_accounts_bp
     from course_app.admin.views import bp as admin_bp
+    from course_app.certificates.badge_views import bp as badges_bp
     from course_app.certificates.views import bp as certificates_bp
     from course_app.classes.import_views import bp as class_import_bp
+    from course_app.classes.running_views import bp as class_tools_bp
     from course_app.classes.views import bp as classes_bp
     from course_app.content.media_views import bp as media_bp
     from course_app.desk.password_views import bp as password_help_bp
@@ -100,14 +119,19 @@ def register_blueprints(app: Flask) -> None:
     from course_app.health import bp as health_bp
     from course_app.learning.views import bp as learning_bp
     from course_app.libraries.views import bp as libraries_bp
+    from course_app.lti.views import bp as lti_bp
+    from course_app.metrics import bp as metrics_bp
+    from course_app.patrons.views import bp as patrons_bp
     from course_app.privacy.views import bp as privacy_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
+    from course_app.reports.certificate_views import bp as certificate_list_bp
     from course_app.reports.views import bp as reports_bp
     from course_app.resume_codes.views import bp as resume_codes_bp
 
     for bp in (
         health_bp,
+        metrics_bp,
         accounts_bp,
         account_sessions_bp,
         learning_bp,
@@ -123,6 +147,12 @@ def register_blueprints(app: Flask) -> None:
         classes_bp,
         class_import_bp,
         reports_bp,
+        patrons_bp,
+        staff_accounts_bp,
+        class_tools_bp,
+        certificate_list_bp,
+        badges_bp,
+        lti_bp,
         media_bp,
         privacy_bp,
     ):
@@ -137,13 +167,17 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from course_app.accounts.cli import users_cli
+    from course_app.backup import backup_cli
+    from course_app.certificates.badge_cli import badges_cli
     from course_app.certificates.cli import certificates_cli
     from course_app.content.cli import courses_cli
     from course_app.demo.cli import demo_cli
     from course_app.jobs import jobs_cli
     from course_app.libraries.cli import libraries_cli
+    from course_app.lti.cli import lti_cli
     from course_app.privacy.cli import privacy_cli
     from course_app.reports.cli import reports_cli
+    from course_app.xapi.cli import xapi_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(courses_cli)
@@ -151,5 +185,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(libraries_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(badges_cli)
+    app.cli.add_command(xapi_cli)
+    app.cli.add_command(lti_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(backup_cli)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +25,15 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'instance' / 'course_app.db'}"
     )
+    # pool_pre_ping: a connection the server dropped (restart, failover) is replaced before
+    # use, so the app recovers by itself when the database returns. See engine_options().
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: how long to wait for a connection (s), for one statement (ms, 0 = no limit)
+    # and for a free connection in the pool (s). A hung database answers 503 quickly instead
+    # of holding every worker until gunicorn kills it.
+    DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "25000"))
+    DATABASE_POOL_TIMEOUT = int(os.environ.get("DATABASE_POOL_TIMEOUT", "10"))
     COURSES_DIR = os.environ.get("COURSES_DIR", str(PROJECT_ROOT / "courses"))
     SITE_NAME = os.environ.get("SITE_NAME", "Library Learning")
     # Links that leave the browser (email, QR codes, PDFs, cards) start with this; required in
@@ -46,6 +55,9 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # Redis away: Flask-Limiter keeps limiting in each worker's memory until it is back,
+    # instead of failing every limited request (README: "Sign-in limits when Redis is down").
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Wrong passwords only (never correct ones), counted where RATELIMIT_STORAGE_URI says, or in
     # the database when it says memory://: per address, and per account (a short slow-down,
     # never a long lock-out). Librarians see accounts with SIGN_IN_WARN_AFTER wrong passwords.
@@ -86,21 +98,68 @@ class Config:
         "JOBS_SQLITE_PATH", str(PROJECT_ROOT / "instance" / "jobs.db")
     )
     JOBS_IMMEDIATE = _bool("JOBS_IMMEDIATE", False)
+    # One JSON line per request on stderr (request_log.py).
+    REQUEST_LOG = _bool("REQUEST_LOG", True)
+    # /metrics answers these networks (comma-separated) or `Authorization: Bearer METRICS_TOKEN`.
+    METRICS_ALLOW_FROM = os.environ.get("METRICS_ALLOW_FROM", "127.0.0.1/32,::1/128")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # Where `flask backup create` puts backups unless given --to.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR", str(PROJECT_ROOT / "instance" / "backups"))
     # Public computers: the visit ends after this long without a request; a warning comes first.
     PUBLIC_COMPUTER_IDLE_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_IDLE_SECONDS", "900"))
     PUBLIC_COMPUTER_WARNING_SECONDS = int(os.environ.get("PUBLIC_COMPUTER_WARNING_SECONDS", "120"))
     # Reports hide any figure about fewer learners than this in a library-level breakdown.
     REPORT_MIN_LEARNERS = int(os.environ.get("REPORT_MIN_LEARNERS", "5"))
+    # "May need help" on class pages: no activity for more than HELP_IDLE_DAYS while unfinished
+    # work is due within HELP_DUE_WITHIN_DAYS (or past due); a quiz failed HELP_FAILED_TRIES
+    # times and never passed. See classes/status.py.
+    HELP_IDLE_DAYS = int(os.environ.get("HELP_IDLE_DAYS", "14"))
+    HELP_DUE_WITHIN_DAYS = int(os.environ.get("HELP_DUE_WITHIN_DAYS", "7"))
+    HELP_FAILED_TRIES = int(os.environ.get("HELP_FAILED_TRIES", "2"))
     # PostgreSQL memory for each report's sorts and hashes (work_mem for that transaction only).
     REPORT_WORK_MEM = os.environ.get("REPORT_WORK_MEM", "64MB")
     # Caches of what is made from course files (see caching.py): on unless the app runs in
     # debug mode; "0" turns them off, e.g. to measure what they save.
     CONTENT_CACHE = _bool("CONTENT_CACHE", True) if "CONTENT_CACHE" in os.environ else None
+    # Open Badges 3.0 signing keys: a folder outside the database and the repository, made and
+    # rotated by `flask badges keygen`. The issuer's contact address (else MAIL_FROM).
+    BADGE_KEYS_DIR = os.environ.get("BADGE_KEYS_DIR", str(PROJECT_ROOT / "instance" / "badge-keys"))
+    BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "")
+    # The LTI tool's RSA keys (`flask lti keygen`), like the badge keys outside the repository.
+    LTI_KEYS_DIR = os.environ.get("LTI_KEYS_DIR", str(PROJECT_ROOT / "instance" / "lti-keys"))
+    # The public address (https://learn.example.org), for links made outside a request.
+    SITE_URL = os.environ.get("SITE_URL", "")
+    # Learning-record statements (xAPI 1.0.3): off unless the LRS endpoint and credentials are
+    # set. Learners appear as a pseudonym made with XAPI_PSEUDONYM_KEY (else SECRET_KEY; set it
+    # once and keep it); their display name only if XAPI_ACTOR_NAMES is on.
+    XAPI_ENDPOINT = os.environ.get("XAPI_ENDPOINT", "")
+    XAPI_USERNAME = os.environ.get("XAPI_USERNAME", "")
+    XAPI_PASSWORD = os.environ.get("XAPI_PASSWORD", "")
+    XAPI_PSEUDONYM_KEY = os.environ.get("XAPI_PSEUDONYM_KEY", "")
+    XAPI_ACTOR_NAMES = _bool("XAPI_ACTOR_NAMES", False)
+    XAPI_BATCH_SIZE = int(os.environ.get("XAPI_BATCH_SIZE", "50"))
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "es")
     # argon2id cost; tests lower it so the suite stays fast.
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
     ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", "65536"))
+    # Pages, styles and scripts sent compressed to browsers that accept it (Flask-Compress):
+    # a lesson's HTML shrinks to about a quarter on a cheap phone's data plan. Recordings are
+    # left alone (already compressed, and sent in ranges). A proxy in front may compress too;
+    # Flask-Compress skips responses that already have a Content-Encoding.
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "image/svg+xml",
+        "text/vtt",
+        "application/json",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]  # static files are sent streamed
+    COMPRESS_LEVEL = 6
+    COMPRESS_BR_LEVEL = 5
 
 
 class TestConfig(Config):
@@ -112,7 +171,28 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 1024
     MAIL_BACKEND = "memory"
     MAIL_FROM = "library@example.org"
+    # Never the instance folder: tests that sign make their own keys here (or in tmp_path).
+    BADGE_KEYS_DIR = str(Path(tempfile.gettempdir()) / f"course-app-test-badge-keys-{os.getpid()}")
+    LTI_KEYS_DIR = str(Path(tempfile.gettempdir()) / f"course-app-test-lti-keys-{os.getpid()}")
     JOBS_IMMEDIATE = True
+    REQUEST_LOG = False  # tests that read the log turn it on
+
+
+def engine_options(config: dict) -> dict:
+    """SQLAlchemy engine options for the configured database: the timeouts on PostgreSQL; on
+    SQLite no ping (a file on this machine never drops a connection)."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        options.pop("pool_pre_ping", None)
+    elif uri.startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", config["DATABASE_CONNECT_TIMEOUT"])
+        statement = f"-c statement_timeout={config['DATABASE_STATEMENT_TIMEOUT']}"
+        connect_args["options"] = f"{connect_args.get('options', '')} {statement}".strip()
+        options["connect_args"] = connect_args
+        options.setdefault("pool_timeout", config["DATABASE_POOL_TIMEOUT"])
+    return options
 
 
 class ConfigError(RuntimeError):

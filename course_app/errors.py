@@ -4,12 +4,31 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from course_app.domain_errors import DomainError
-from course_app.extensions import db
+from course_app.extensions import db, login_manager
+
+RETRY_AFTER_SECONDS = 30
+
+
+def _without_the_database() -> None:
+    """Before an error page after a failure that may be the database's: the session is rolled
+    back, and the page is drawn for a visitor not signed in (the cookie is untouched), since
+    showing the signed-in header would read the user's row again and fail inside the handler.
+    """
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        current_app.logger.warning("rollback failed while the database is unreachable")
+    g._login_user = login_manager.anonymous_user()  # Flask-Login's per-request user
 
 
 def _page_before() -> str | None:
@@ -67,6 +86,23 @@ def init_errors(app: Flask) -> None:
         )
         return page, 409
 
+    @app.errorhandler(IntegrityError)
+    def done_at_the_same_time(error: IntegrityError):
+        """Two requests made the same row at once (a double click) and the database kept
+        the first: nothing of this one is saved, and the page says so (409, not a 500)."""
+        db.session.rollback()
+        current_app.logger.info("refused: a concurrent write won (%s)", type(error.orig).__name__)
+        page = render_template(
+            "errors/409.html",
+            message=_(
+                "That was already done, perhaps by a second click, so nothing more was "
+                "saved. Go back and check."
+            ),
+            details=[],
+            back=_page_before(),
+        )
+        return page, 409
+
     @app.errorhandler(413)
     def too_large(error):
         return render(413)
@@ -75,7 +111,20 @@ def init_errors(app: Flask) -> None:
     def too_many(error):
         return render(429)
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeoutError)
+    @app.errorhandler(RedisConnectionError)
+    @app.errorhandler(RedisTimeoutError)
+    def database_unavailable(error):
+        """The database (or Redis, for a page that must queue a job) refused, timed out or is
+        gone: try again soon (pool_pre_ping brings the app back by itself when the database
+        returns)."""
+        current_app.logger.error("a store is unavailable: %s", type(error).__name__)
+        _without_the_database()
+        page, status = render(503)
+        return page, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
+        _without_the_database()
         return render(500)

@@ -47,6 +47,8 @@ class ProgressChange:
     learner_id: int
     course_id: int | None = None
     merged_from: int | None = None
+    # The lesson (lesson-done) or quiz (quiz-attempt) the change is about, where there is one.
+    item_id: int | None = None
 
 
 progress_changed = _signals.signal(
@@ -59,6 +61,14 @@ course_content_changed = _signals.signal(
     "course-content-changed",
     doc="Sent with `course_id=` after an import changed a course that already existed "
     "(flushed, not committed): what finishing it takes may have changed.",
+)
+
+
+lesson_viewed = _signals.signal(
+    "lesson-viewed",
+    doc="Sent with `learner_id=`, `course_id=`, `lesson_id=` when a learner's visit to a lesson "
+    "is recorded (not on a reload within minutes; flushed, not committed). Not a progress "
+    "change: the report tables do not listen.",
 )
 
 

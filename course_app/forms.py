@@ -4,7 +4,28 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.validators import NumberRange, Optional
 
 
 class BaseForm(FlaskForm):
     pass
+
+
+# Past the end of any list; a longer number is a typo or a probe, and would overflow the
+# database's integers (OFFSET) on the way.
+MAX_PAGE = 100_000
+
+
+class PageField(IntegerField):
+    """A list's page number: 1 to MAX_PAGE, anything else makes the form invalid."""
+
+    def __init__(self, label=None, **kwargs) -> None:
+        kwargs.setdefault("default", 1)
+        validators = [Optional(), NumberRange(min=1, max=MAX_PAGE)]
+        super().__init__(label, validators=validators, **kwargs)
+
+
+def page_number(value: int | None) -> int:
+    """A page number from the address (request.args, type=int) within 1..MAX_PAGE."""
+    return min(max(value or 1, 1), MAX_PAGE)

@@ -36,21 +36,49 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 QUEUE_NAME = "course_app"
 FAILED_PREFIX = "failed:"
 
-# Storage is replaced by init_jobs; memory until then so importing this module connects to
-# nothing.
-huey = Huey(QUEUE_NAME, results=True, utc=True, storage_class=MemoryStorage)
+
+@dataclass(frozen=True)
+class _Queue:
+    storage: Any
+    immediate: bool
+
+
+class _AppHuey(Huey):
+    """One huey for the process whose storage and immediate mode are the current app's
+    (app.extensions["jobs"]); outside any app context (a worker's threads) those of the app
+    init_jobs saw last, which in a worker process is its only app."""
+
+    @property
+    def storage(self):
+        queue = current_app.extensions.get("jobs") if has_app_context() else None
+        return queue.storage if queue is not None else self._process_storage
+
+    @storage.setter
+    def storage(self, value) -> None:
+        self._process_storage = value
+
+    @property
+    def _immediate(self) -> bool:
+        queue = current_app.extensions.get("jobs") if has_app_context() else None
+        return queue.immediate if queue is not None else self._process_immediate
+
+    @_immediate.setter
+    def _immediate(self, value: bool) -> None:
+        self._process_immediate = value
+
+
+# Memory until init_jobs: importing this module connects to nothing.
+huey = _AppHuey(QUEUE_NAME, results=True, utc=True, storage_class=MemoryStorage)
 huey.immediate_use_memory = False  # init_jobs chooses the storage, also in immediate mode
 
 
 def init_jobs(app: Flask) -> None:
-    """Point the queue at this app's storage and let jobs find the app when a worker runs
-    them."""
+    """Give this app its queue storage, and let jobs find the app when a worker runs them."""
     config = app.config
     immediate = bool(config.get("JOBS_IMMEDIATE"))
-    huey.immediate = False
-    huey.storage = _storage(config, immediate)
-    huey.immediate = immediate
-    app.extensions["jobs"] = huey
+    queue = _Queue(_storage(config, immediate), immediate)
+    app.extensions["jobs"] = queue
+    huey.storage, huey._immediate = queue.storage, queue.immediate
     _Worker.app = app
 
 

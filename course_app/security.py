@@ -40,8 +40,18 @@ def init_security_headers(app: Flask) -> None:
     def set_security_headers(response):
         # Each header unless the view set its own; one pass over the headers, not five.
         present = {key.lower() for key, _ in response.headers}
+        policy = response.headers.get("Content-Security-Policy")
+        if policy and "frame-ancestors 'none'" not in policy:
+            present.add("x-frame-options")  # a page a platform may frame (lti/views.py)
         wanted = headers + ((HSTS,) if send_hsts and request.is_secure else ())
         response.headers.extend(
             [(key, value) for key, value in wanted if key.lower() not in present]
         )
         return response
+
+
+def policy_with(**directives: str) -> str:
+    """The site's Content-Security-Policy with some directives replaced."""
+    parts = dict(part.split(" ", 1) for part in CONTENT_SECURITY_POLICY.split("; "))
+    parts.update({name.replace("_", "-"): value for name, value in directives.items()})
+    return "; ".join(f"{name} {value}" for name, value in parts.items())

@@ -17,11 +17,14 @@ import hashlib
 import os
 from functools import lru_cache
 
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
 CSRF_FIELD = "csrf_token"  # Flask-WTF's default field, session key and g attribute
+# Set in a session that a learning platform shows in a frame on its own site (an LTI launch):
+# over HTTPS its cookie is then SameSite=None, or the browser would not send it back.
+FRAMED_SESSION_KEY = "framed_by"
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's salt
 
 
@@ -40,6 +43,18 @@ class SessionInterface(SecureCookieSessionInterface):
         if serializer is None:
             serializer = self._serializers[keys] = super().get_signing_serializer(app)
         return serializer
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        if _framed_over_https():
+            return "None"
+        return super().get_cookie_samesite(app)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return _framed_over_https() or super().get_cookie_secure(app)
+
+
+def _framed_over_https() -> bool:
+    return bool(has_request_context() and request.is_secure and session.get(FRAMED_SESSION_KEY))
 
 
 @lru_cache(maxsize=8)

@@ -107,18 +107,6 @@ def _clean_tables(request):
                     conn.execute(sa.text(f"DELETE FROM {name}"))
 
 
-@pytest.fixture(autouse=True)
-def _job_queue_back_on_the_test_app(request):
-    """create_app points the one job queue at the app it makes (course_app/jobs.py); an
-    earlier test may have made an app of its own, so point it at the suite's app (jobs run
-    inline) before each test that uses it."""
-    if "app" in request.fixturenames:
-        from course_app.jobs import init_jobs
-
-        init_jobs(request.getfixturevalue("app"))
-    yield
-
-
 @pytest.fixture
 def app_ctx(app):
     with app.app_context():

@@ -17,6 +17,7 @@ APP = Path(__file__).resolve().parent.parent / "course_app"
 LAYERS: list[set[str]] = [
     {
         "audit",
+        "backup",
         "caching",
         "config",
         "db",
@@ -29,7 +30,11 @@ LAYERS: list[set[str]] = [
         "i18n",
         "links",
         "jobs",
+        "key_folders",
         "mail",
+        "metrics",
+        "request_log",
+        "routing",
         "security",
         "signing",
         "site_header",
@@ -39,8 +44,8 @@ LAYERS: list[set[str]] = [
     {"content"},
     {"learning"},
     {"quizzes", "certificates"},
-    {"classes", "libraries", "desk", "public_computer", "resume_codes"},
-    {"reports", "privacy"},
+    {"classes", "libraries", "desk", "public_computer", "resume_codes", "xapi", "lti"},
+    {"reports", "patrons", "privacy"},
     {"admin", "demo"},
 ]
 # create_app and the list of every table wire all packages together; they import anything.

@@ -87,11 +87,12 @@ MATRIX: list[Case] = [
         "learning.answer_check",
         "POST",
         "/courses/{slug}/lessons/m1-l1/checks/m1-l1-check",
-        every(200),
+        every(303),
         data=lambda w: {f"m1-l1-check-q{w['check_id']}": "a"},
     ),
     Case("learning.complete_lesson", "POST", "/courses/{slug}/lessons/m1-l1/complete", every(302)),
     Case("learning.my_learning", "GET", "/my-learning", every(200)),
+    Case("learning.hide_guest_note", "POST", "/guest-note/hide", every(302)),
     # Quizzes: anyone may take one; a result belongs to whoever made the attempt.
     Case("quizzes.take", "GET", "/courses/{slug}/quizzes/m1-quiz", every(200)),
     Case("quizzes.answer", "POST", "/courses/{slug}/quizzes/m1-quiz", every(303), _quiz_answers),
@@ -115,15 +116,15 @@ MATRIX: list[Case] = [
         "certificates.claim",
         "GET",
         "/courses/{slug}/certificate",
-        SIGNED_IN_ONLY,
-        note="course not finished",
+        every(200),
+        note="course not finished; guests are told why an account helps",
     ),
     Case(
         "certificates.claim",
         "POST",
         "/courses/{slug}/certificate",
-        SIGNED_IN_ONLY,
-        data=lambda w: {"recipient_name": "Someone"},
+        every(200),
+        data=lambda w: {"recipient_name": "Someone", "confirmed": "1"},
         note="course not finished",
     ),
     Case("certificates.show", "GET", "/certificates/{code}", CERTIFICATE_OWNER_OR_STAFF),
@@ -145,6 +146,64 @@ MATRIX: list[Case] = [
     Case("certificates.verify", "GET", "/verify/{code}", every(200)),
     Case("certificates.verify", "GET", f"/verify/{MADE_UP_CODE}", every(404), note="no such code"),
     Case("certificates.verify_lookup", "GET", "/verify", every(200)),
+    Case(
+        "certificates.credential",
+        "GET",
+        "/certificates/{code}/credential.jwt",
+        CERTIFICATE_OWNER_OR_STAFF,
+    ),
+    Case(
+        "certificates.credential",
+        "GET",
+        f"/certificates/{MADE_UP_CODE}/credential.jwt",
+        guest_then_members(SIGN_IN, 404),
+        note="no such code",
+    ),
+    # Open Badges documents: public, for backpacks, wallets and anyone checking a badge.
+    Case("badges.issuer", "GET", "/badges/issuer", every(200)),
+    Case("badges.badge_class", "GET", "/badges/classes/{slug}", every(200)),
+    Case("badges.badge_class", "GET", "/badges/classes/no-such", every(404), note="no such"),
+    Case("badges.badge_class_image", "GET", "/badges/classes/{slug}/image.svg", every(200)),
+    Case("badges.assertion", "GET", "/badges/assertions/{code}", every(200)),
+    Case(
+        "badges.assertion",
+        "GET",
+        f"/badges/assertions/{MADE_UP_CODE}",
+        every(404),
+        note="no such code",
+    ),
+    Case("badges.assertion_image", "GET", "/badges/assertions/{code}/badge.svg", every(200)),
+    Case("badges.status_list", "GET", "/badges/status/revocation", every(200)),
+    Case("badges.jwks", "GET", "/.well-known/jwks.json", every(200)),
+    # LTI 1.3: a platform starts the login and posts the signed launch; without one, refused.
+    Case("lti.login", "GET", "/lti/login", every(400), note="no platform parameters"),
+    Case("lti.login", "POST", "/lti/login", every(400), data=lambda w: {}, note="no platform"),
+    Case("lti.launch", "POST", "/lti/launch", every(403), data=lambda w: {}, note="no token"),
+    Case("lti.jwks", "GET", "/lti/jwks.json", every(200)),
+    Case(
+        "lti.deep_link",
+        "GET",
+        "/lti/deep-link",
+        guest_then_members(SIGN_IN, 404),
+        note="no deep-linking launch in the session",
+    ),
+    Case(
+        "lti.deep_link",
+        "POST",
+        "/lti/deep-link",
+        guest_then_members(SIGN_IN, 404),
+        data=lambda w: {"choice": "x"},
+        note="no deep-linking launch in the session",
+    ),
+    Case("lti.registrations", "GET", "/admin/lti", ADMIN_ONLY),
+    Case(
+        "lti.registrations",
+        "POST",
+        "/admin/lti",
+        {**ADMIN_ONLY, "admin": 400},
+        data=lambda w: {"name": ""},
+        note="let in, then the empty form is refused",
+    ),
     # Staff pages.
     Case("admin.certificates", "GET", "/admin/certificates", STAFF_ONLY),
     Case(
@@ -206,6 +265,14 @@ MATRIX: list[Case] = [
         note="no such organisation",
     ),
     Case("audit.events", "GET", "/admin/audit", STAFF_ONLY),
+    Case(
+        "audit.events",
+        "GET",
+        "/admin/audit?person=no-such-person",
+        {**STAFF_ONLY, "staff": 400, "admin": 400},
+        note="let in, then the unknown person is refused",
+    ),
+    Case("audit.events_csv", "GET", "/admin/audit/export.csv", STAFF_ONLY),
     # The desk: librarians manage patrons of their own library system only ({own_patron} is at
     # their branch, {other_patron} in another system); staff and admins manage every patron.
     Case("desk.patrons", "GET", "/desk/patrons", LIBRARY_PEOPLE),
@@ -301,6 +368,9 @@ MATRIX: list[Case] = [
             ("classes.members", "/members"),
             ("classes.assign", "/assignments/new"),
             ("class_import.upload", "/import"),
+            ("class_tools.edit", "/edit"),
+            ("class_tools.certificates", "/certificates"),
+            ("class_tools.sign_in_sheet", "/sign-in-sheet"),
         )
         for case in (
             Case(endpoint, "GET", "/classes/{own_class}" + suffix, LIBRARY_PEOPLE, note="own"),
@@ -351,6 +421,84 @@ MATRIX: list[Case] = [
         "/classes/{other_class}/members/{other_patron}/remove",
         {**OTHER_SYSTEMS, "staff": 302, "admin": 404},
         note="staff remove the patron, so admin then finds nobody",
+    ),
+    # Confirm pages (GET) before a change made with one click before.
+    Case("classes.new_join_code", "GET", "/classes/{own_class}/join-code", LIBRARY_PEOPLE),
+    Case("classes.new_join_code", "GET", "/classes/{other_class}/join-code", OTHER_SYSTEMS),
+    Case("classes.archive", "GET", "/classes/{own_class}/archive", LIBRARY_PEOPLE),
+    Case("classes.archive", "GET", "/classes/{other_class}/archive", OTHER_SYSTEMS),
+    Case(
+        "classes.remove_patron",
+        "GET",
+        "/classes/{other_class}/members/{other_patron}/remove",
+        OTHER_SYSTEMS,
+    ),
+    Case(
+        "classes.remove_patron",
+        "GET",
+        "/classes/{own_class}/members/{other_patron}/remove",
+        NO_SUCH,
+        note="a patron of another class",
+    ),
+    Case(
+        "class_tools.edit",
+        "POST",
+        "/classes/{own_class}/edit",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {"name": ""},
+        note="let in, then the empty name is refused",
+    ),
+    Case(
+        "class_tools.edit",
+        "POST",
+        "/classes/{other_class}/edit",
+        {**LET_IN_THEN_REFUSED, "librarian": 404},
+        data=lambda w: {"name": ""},
+        note="another system's class",
+    ),
+    Case(
+        "class_tools.chosen",
+        "GET",
+        "/classes/{own_class}/chosen?action=remove",
+        LIBRARY_CHANGE,
+        note="nobody ticked: back to the class",
+    ),
+    Case(
+        "class_tools.chosen",
+        "GET",
+        "/classes/{other_class}/chosen?action=remove&user_ids={other_patron}",
+        {**LIBRARY_PEOPLE, "librarian": 404},
+        note="another system's class: staff see the confirm page",
+    ),
+    Case(
+        "class_tools.remove_chosen",
+        "POST",
+        "/classes/{own_class}/members/remove-chosen",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {},
+        note="let in, then nobody chosen is refused",
+    ),
+    Case(
+        "class_tools.remove_chosen",
+        "POST",
+        "/classes/{other_class}/members/remove-chosen",
+        {**LET_IN_THEN_REFUSED, "librarian": 404},
+        data=lambda w: {},
+        note="another system's class",
+    ),
+    Case(
+        "class_tools.mark_handled",
+        "POST",
+        "/classes/{own_class}/help/{other_patron}/handled",
+        NO_SUCH,
+        note="a patron of another class",
+    ),
+    Case(
+        "class_tools.mark_handled",
+        "POST",
+        "/classes/{other_class}/help/{other_patron}/handled",
+        {**OTHER_SYSTEMS, "staff": 302, "admin": 302},
+        note="another system's class: staff mark it",
     ),
     Case("classes.new_join_code", "POST", "/classes/{own_class}/join-code", LIBRARY_CHANGE),
     Case(
@@ -441,6 +589,77 @@ MATRIX: list[Case] = [
     Case(
         "class_import.create", "POST", "/classes/999999/import/create", NO_SUCH, data=lambda w: {}
     ),
+    # Staff accounts on the web: administrators only.
+    Case("staff_accounts.index", "GET", "/admin/accounts", ADMIN_ONLY),
+    Case("staff_accounts.new", "GET", "/admin/accounts/new", ADMIN_ONLY),
+    Case(
+        "staff_accounts.new",
+        "POST",
+        "/admin/accounts/new",
+        {**ADMIN_ONLY, "admin": 400},
+        data=lambda w: {"username": ""},
+        note="let in, then the empty form is refused",
+    ),
+    Case("staff_accounts.edit", "GET", "/admin/accounts/{staff_id}", ADMIN_ONLY),
+    Case(
+        "staff_accounts.edit",
+        "GET",
+        "/admin/accounts/999999",
+        {**ADMIN_ONLY, "admin": 404},
+        note="no such account",
+    ),
+    Case(
+        "staff_accounts.edit",
+        "POST",
+        "/admin/accounts/{staff_id}",
+        {**ADMIN_ONLY, "admin": 400},
+        data=lambda w: {"role": "wizard"},
+        note="let in, then the unknown role is refused",
+    ),
+    # The patron page: the librarians of the patron's library, and staff.
+    Case("patrons.show", "GET", "/patrons/{own_patron}", LIBRARY_PEOPLE),
+    Case("patrons.show", "GET", "/patrons/{other_patron}", OTHER_SYSTEMS, note="other system"),
+    Case("patrons.show", "GET", "/patrons/999999", NO_SUCH, note="no such patron"),
+    Case(
+        "patrons.move",
+        "POST",
+        "/patrons/{own_patron}/move",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {"organisation_id": "999999"},
+        note="let in, then a branch that is not a choice is refused",
+    ),
+    Case(
+        "patrons.move",
+        "POST",
+        "/patrons/{other_patron}/move",
+        {**LET_IN_THEN_REFUSED, "librarian": 404},
+        data=lambda w: {"organisation_id": "999999"},
+        note="other system",
+    ),
+    Case("patrons.account", "GET", "/patrons/{own_patron}/account", LIBRARY_PEOPLE),
+    Case(
+        "patrons.account",
+        "POST",
+        "/patrons/{own_patron}/account",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {"active": "maybe"},
+        note="let in, then the unknown state is refused",
+    ),
+    Case(
+        "patrons.reissue",
+        "GET",
+        "/patrons/{cert_owner}/certificates/{certificate_id}/reissue",
+        {**STAFF_ONLY, "librarian": 404},
+        note="the owner is in no library: staff only",
+    ),
+    Case(
+        "patrons.reissue",
+        "POST",
+        "/patrons/{cert_owner}/certificates/{certificate_id}/reissue",
+        {**STAFF_ONLY, "librarian": 404, "staff": 400, "admin": 400},
+        data=lambda w: {"recipient_name": ""},
+        note="let in, then the empty name is refused",
+    ),
     # Reports: staff see the network, a librarian their own library system, learners none.
     Case("reports.overview", "GET", "/reports", LIBRARY_PEOPLE),
     Case(
@@ -457,6 +676,15 @@ MATRIX: list[Case] = [
     Case("reports.course_csv", "GET", "/reports/courses/{slug}/secrets.csv", NO_SUCH),
     Case("reports.libraries", "GET", "/reports/libraries", LIBRARY_PEOPLE),
     Case("reports.libraries_csv", "GET", "/reports/libraries.csv", LIBRARY_PEOPLE),
+    Case("certificate_list.index", "GET", "/reports/certificates", LIBRARY_PEOPLE),
+    Case(
+        "certificate_list.index",
+        "GET",
+        "/reports/certificates?organisation_id={other_branch}",
+        {**LIBRARY_PEOPLE, "librarian": 400},
+        note="a library outside the librarian's system is not a choice",
+    ),
+    Case("certificate_list.export_csv", "GET", "/reports/certificates.csv", LIBRARY_PEOPLE),
     Case("reports.learners", "GET", "/reports/learners", LIBRARIANS_ONLY),
     Case("reports.learners_csv", "GET", "/reports/learners.csv", LIBRARIANS_ONLY),
     Case("classes.join", "GET", "/join", PATRONS_ONLY),
@@ -603,6 +831,8 @@ MATRIX: list[Case] = [
     Case("public_computer.signed_out", "GET", "/account/public-computer/signed-out", every(200)),
     # Infrastructure.
     Case("health.healthz", "GET", "/healthz", every(200)),
+    # The test client comes from 127.0.0.1, a trusted network (tests/ops/test_observability.py).
+    Case("metrics.metrics", "GET", "/metrics", every(200)),
     Case("media.media_file", "GET", "/media/0000.svg", every(404), note="no such picture"),
     Case("static", "GET", "/static/site.css", every(200)),
     Case("static", "GET", "/static/public_computer.js", every(200), note="idle warning script"),
@@ -610,8 +840,12 @@ MATRIX: list[Case] = [
 
 
 @pytest.fixture
-def world(app, role_clients) -> dict:
+def world(app, role_clients, tmp_path, monkeypatch) -> dict:
     """A course with a quiz, and a certificate and a quiz attempt owned by the learner."""
+    from course_app.key_folders import generate_key
+
+    monkeypatch.setitem(app.config, "BADGE_KEYS_DIR", str(tmp_path / "badge-keys"))
+    generate_key(tmp_path / "badge-keys")
     from course_app.certificates.services import issue_certificate
     from course_app.libraries.models import Organisation
     from course_app.libraries.services import set_user_library
@@ -628,7 +862,8 @@ def world(app, role_clients) -> dict:
         learner = db.session.scalar(select(User).where(User.username == "learner-user")).learner
         for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == done.id)):
             complete_lesson(learner, lesson)
-        code = issue_certificate(learner, done, "Learner One", "en").code
+        certificate = issue_certificate(learner, done, "Learner One", "en")
+        code, certificate_id, cert_owner = certificate.code, certificate.id, learner.user_id
         quiz_answers = quiz_form_data(course)
         libraries = make_library_tree()
         librarian = db.session.scalar(select(User).where(User.username == "librarian-user"))
@@ -648,6 +883,8 @@ def world(app, role_clients) -> dict:
     return {
         "slug": "matrix-course",
         "code": code,
+        "certificate_id": certificate_id,
+        "cert_owner": cert_owner,
         "attempt_id": attempt_id,
         "check_id": check_id,
         "quiz_answers": quiz_answers,

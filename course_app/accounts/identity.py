@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,10 +14,26 @@ from sqlalchemy import bindparam, select, update
 
 from course_app.accounts.models import STAFF_ROLES_AND_LIBRARIANS, Learner, User, UserSession
 from course_app.accounts.session_rules import has_expired, limits_for
-from course_app.db import utc_now
+from course_app.db import UTCDateTime, conflict_sql, utc_now
 from course_app.extensions import db, login_manager
 
 GUEST_KEY = "guest_learner_id"
+# A random key kept in a guest's visit from its first cookie on; its hash names the visit's
+# learner, so two first writes sent at once (a double click) find the same one.
+GUEST_VISIT_KEY = "guest_visit_key"
+
+# ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit (PostgreSQL;
+# SQLite's BEGIN IMMEDIATE queues the writers), then the SELECT after it finds that row.
+_INSERT_GUEST = conflict_sql(
+    "INSERT INTO learners (guest_key, created_at, last_active_at) VALUES (:key, :now, :now) "
+    "ON CONFLICT (guest_key) DO NOTHING",
+    now=UTCDateTime(),
+)
+_INSERT_USERS_LEARNER = conflict_sql(
+    "INSERT INTO learners (user_id, created_at, last_active_at) VALUES (:user_id, :now, :now) "
+    "ON CONFLICT (user_id) DO NOTHING",
+    now=UTCDateTime(),
+)
 
 
 def token_digest(token: str) -> str:
@@ -101,6 +118,19 @@ def init_identity(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    @app.after_request
+    def guest_visit_key(response):
+        # Given with the visit's first cookie (a form page's), never as an extra cookie to a
+        # visitor who has none; `in` and len() do not mark the session as read.
+        if (
+            (session.modified or session.accessed)
+            and len(session)
+            and GUEST_VISIT_KEY not in session
+            and current_user.is_anonymous
+        ):
+            session[GUEST_VISIT_KEY] = secrets.token_urlsafe(16)
+        return response
+
 
 def current_learner(create: bool = False) -> Learner | None:
     """The learner for this request; with create, a guest gets a learner row kept in the visit."""
@@ -110,9 +140,10 @@ def current_learner(create: bool = False) -> Learner | None:
     if current_user.is_authenticated:
         learner = current_user.learner
         if learner is None and create:
-            learner = Learner(user_id=current_user.id)
-            db.session.add(learner)
-            db.session.flush()
+            db.session.execute(
+                _INSERT_USERS_LEARNER, {"user_id": current_user.id, "now": utc_now()}
+            )
+            learner = db.session.scalar(select(Learner).where(Learner.user_id == current_user.id))
     else:
         learner = None
         guest_id = session.get(GUEST_KEY)
@@ -121,12 +152,27 @@ def current_learner(create: bool = False) -> Learner | None:
             if learner is not None and learner.user_id is not None:
                 learner = None  # belongs to an account now; never reuse it as a guest
         if learner is None and create:
-            learner = Learner()
-            db.session.add(learner)
-            db.session.flush()
+            learner = _visit_learner()
             session[GUEST_KEY] = learner.id
     g.current_learner = learner
     return learner
+
+
+def _visit_learner() -> Learner:
+    """The guest learner of this visit, made by its first write; the same one for every
+    write of the visit, also when two arrive at once."""
+    for _ in range(2):
+        visit_key = session.get(GUEST_VISIT_KEY)
+        if not isinstance(visit_key, str):
+            visit_key = session[GUEST_VISIT_KEY] = secrets.token_urlsafe(16)
+        key = token_digest(visit_key)
+        db.session.execute(_INSERT_GUEST, {"key": key, "now": utc_now()})
+        learner = db.session.scalar(select(Learner).where(Learner.guest_key == key))
+        if learner.user_id is None:
+            return learner
+        # That learner became an account's (sign-up keeps the visit): a new visit key.
+        del session[GUEST_VISIT_KEY]
+    raise RuntimeError("no guest learner could be made for this visit")
 
 
 def guest_learner_in_session() -> Learner | None:

@@ -84,6 +84,9 @@ class Learner(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    # A guest's: the hash of the random key in their visit's cookie (identity.py), so the
+    # first writes of one visit, sent at once, find one learner.
+    guest_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     last_active_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 

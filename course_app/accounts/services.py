@@ -174,6 +174,21 @@ def end_session(token: str) -> None:
     )
 
 
+LAST_ADMIN = "this is the last administrator; make another one first"
+
+
+def is_last_admin(user: User) -> bool:
+    """The user is the only active administrator: they keep the role and stay active."""
+    if user.role != Role.ADMIN.value or not user.is_active_account:
+        return False
+    admins = db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN.value, User.is_active_account.is_(True))
+    )
+    return admins <= 1
+
+
 def change_role(actor: User | None, user: User, role: Role) -> bool:
     """Gives the user another role, audited; False when it is already theirs.
 
@@ -182,14 +197,8 @@ def change_role(actor: User | None, user: User, role: Role) -> bool:
 
     if user.role == role.value:
         return False
-    if user.role == Role.ADMIN.value:
-        admins = db.session.scalar(
-            select(func.count())
-            .select_from(User)
-            .where(User.role == Role.ADMIN.value, User.is_active_account.is_(True))
-        )
-        if admins <= 1:
-            raise AccountError("this is the last administrator; make another one first")
+    if is_last_admin(user):
+        raise AccountError(LAST_ADMIN)
     previous = user.role
     user.role = role.value
     if role != Role.LIBRARIAN:
@@ -204,6 +213,26 @@ def change_role(actor: User | None, user: User, role: Role) -> bool:
         previous_role=previous,
         role=role.value,
     )
+    return True
+
+
+def set_account_active(actor: User | None, user: User, active: bool) -> bool:
+    """Deactivates the account (it cannot sign in, its sessions end) or reactivates it;
+    audited; False when nothing changes. Progress and certificates are kept either way."""
+    if user.is_active_account == active:
+        return False
+    if not active and is_last_admin(user):
+        raise AccountError(LAST_ADMIN)
+    user.is_active_account = active
+    if not active:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .values(ended_at=utc_now())
+        )
+    db.session.flush()
+    action = "user.reactivated" if active else "user.deactivated"
+    record_event(actor, action, user, user.organisation, username=user.username)
     return True
 
 

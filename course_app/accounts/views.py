@@ -28,6 +28,7 @@ from course_app.accounts.forms import (
 from course_app.accounts.identity import guest_learner_in_session
 from course_app.accounts.passwords import verify_password
 from course_app.accounts.services import (
+    AccountError,
     authenticate,
     change_password,
     create_user,
@@ -49,11 +50,13 @@ from course_app.accounts.sign_in import (
 from course_app.extensions import db
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
+MAX_NEXT_LENGTH = 2000  # our longest addresses (report filters) are a few hundred characters
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site; refuses other hosts and scheme-relative URLs."""
-    if not target:
+    """Only a path on this site; refuses other hosts, scheme-relative URLs and addresses too
+    long to be ours (they would be echoed into the Location header)."""
+    if not target or len(target) > MAX_NEXT_LENGTH:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -98,14 +101,20 @@ def sign_up():
         return page, 429, {"Retry-After": str(wait)}
     if form.validate_on_submit():
         record_sign_up(request.remote_addr)
-        user = create_user(
-            form.username.data,
-            form.password.data,
-            display_name=form.display_name.data or None,
-            email=form.email.data or None,
-            language=session.get("language"),
-            learner=guest_learner_in_session(),
-        )
+        try:
+            user = create_user(
+                form.username.data,
+                form.password.data,
+                display_name=form.display_name.data or None,
+                email=form.email.data or None,
+                language=session.get("language"),
+                learner=guest_learner_in_session(),
+            )
+        except AccountError as error:  # taken since the form's check (a second click)
+            if str(error) != "username-taken":
+                raise
+            form.username.errors.append(_("That username is taken. Try another."))
+            return render_template("accounts/sign_up.html", form=form), 400
         _begin_signed_in_session(user)
         db.session.commit()
         flash(_("Your account is ready. Your progress is saved."), "success")

@@ -1,25 +1,48 @@
-"""The audit page's filter: which library, which page."""
+"""The audit page's filters: dates, person, action, library, page. A GET form: no CSRF token,
+and the address of a filtered log can be shared."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, SubmitField
-from wtforms.validators import NumberRange, Optional
+from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms.validators import Length, Optional, ValidationError
 
-from course_app.forms import BaseForm
+from course_app.accounts.services import find_user
+from course_app.forms import BaseForm, PageField
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 class AuditFilterForm(BaseForm):
-    """A GET form, so no CSRF token; the view sets the library choices."""
+    """The view sets the library and action choices."""
 
     class Meta:
         csrf = False
 
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+    person = StringField(
+        _l("Person (username)"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=40)],
+        description=_l("Changes made by them or about them."),
+    )
+    action = SelectField(_l("What"), default="")
     organisation_id = SelectField(_l("Library"), coerce=int, default=0)
     kind = SelectField(
         _l("Which events"),
         choices=[("", _l("Everything")), ("security", _l("Sign-ins and passwords"))],
         default="",
     )
-    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1)])
+    page = PageField()
     submit = SubmitField(_l("Show"))
+
+    def validate_end(self, field: DateField) -> None:
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError(_l("The end date must be on or after the start date."))
+
+    def validate_person(self, field: StringField) -> None:
+        if field.data and find_user(field.data) is None:
+            raise ValidationError(_l("Nobody has this username."))

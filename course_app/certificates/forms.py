@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from course_app.certificates.services import NAME_MAX_LENGTH, REASON_MAX_LENGTH, CertificateError
@@ -18,6 +18,7 @@ ERROR_MESSAGES = {
     CertificateError.REASON_EMPTY: _l("Say why the certificate is revoked."),
     CertificateError.REASON_TOO_LONG: _l("Use %(n)d characters or fewer.", n=REASON_MAX_LENGTH),
     CertificateError.ALREADY_REVOKED: _l("This certificate was already revoked."),
+    CertificateError.SAME_NAME: _l("This is the name already printed. Type the corrected name."),
 }
 
 
@@ -27,18 +28,21 @@ def _strip(value):
 
 class ClaimCertificateForm(BaseForm):
     recipient_name = StringField(
-        _l("Name on your certificate"),
+        _l("Your full name, as it should be printed"),
         filters=[_strip],
         validators=[
             DataRequired(ERROR_MESSAGES[CertificateError.NAME_EMPTY]),
             Length(max=NAME_MAX_LENGTH, message=ERROR_MESSAGES[CertificateError.NAME_TOO_LONG]),
         ],
     )
-    submit = SubmitField(_l("Get my certificate"))
+    # Set by the confirm step's "Yes" button: the name was shown back and is right.
+    confirmed = HiddenField(filters=[lambda v: v == "1"])
+    submit = SubmitField(_l("Check my name"))
+    change = SubmitField(_l("Change the name"))
 
 
-# Codes are case-sensitive: phones must not capitalise or "correct" them.
-CODE_INPUT = {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
+# Older codes are case-sensitive: phones must not "correct" them.
+CODE_INPUT = {"autocapitalize": "characters", "autocorrect": "off", "spellcheck": "false"}
 
 
 class VerifyLookupForm(BaseForm):
@@ -76,3 +80,17 @@ class RevokeCertificateForm(BaseForm):
         ],
     )
     submit = SubmitField(_l("Revoke certificate"))
+
+
+class ReissueCertificateForm(BaseForm):
+    """Staff and librarians correct the printed name; the certificate gets a new code."""
+
+    recipient_name = StringField(
+        _l("Corrected name"),
+        filters=[_strip],
+        validators=[
+            DataRequired(ERROR_MESSAGES[CertificateError.NAME_EMPTY]),
+            Length(max=NAME_MAX_LENGTH, message=ERROR_MESSAGES[CertificateError.NAME_TOO_LONG]),
+        ],
+    )
+    submit = SubmitField(_l("Reissue with this name"))

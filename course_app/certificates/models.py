@@ -37,3 +37,35 @@ class Certificate(db.Model):
     def withdrawn_by_holder(self) -> bool:
         """The holder erased their account: nothing about them is left to show."""
         return self.learner_id is None
+
+
+class ReplacedCertificateCode(db.Model):
+    """A code a certificate had before it was reissued with a corrected name: checking the old
+    code says the certificate was replaced, never that it does not exist."""
+
+    __tablename__ = "replaced_certificate_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("certificates.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    recipient_name: Mapped[str] = mapped_column(String(120))
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    certificate: Mapped[Certificate] = relationship()
+
+
+class CertificateBadge(db.Model):
+    """What a certificate's Open Badges need beyond the certificate: the salt its holder's
+    identity is hashed with (kept, so the hash stays the same every time it is served).
+    The certificate's id is its place on the revocation status list."""
+
+    __tablename__ = "certificate_badges"
+
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True
+    )
+    salt: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

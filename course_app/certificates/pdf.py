@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 
 from course_app.certificates.models import Certificate
@@ -32,14 +32,32 @@ def render_certificate_pdf(
     *,
     site_name: str | None = None,
     paper: str = "A4",
+    library_name: str | None = None,
 ) -> bytes:
-    """The certificate as PDF bytes, worded and dated in the certificate's own language."""
+    """The certificate as PDF bytes, worded and dated in the certificate's own language, with
+    the holder's library when they have one and the course's length."""
     site_name = site_name or current_app.config["SITE_NAME"]
     with force_locale(cert.language):
-        return _build(cert, verify_url, site_name, paper)
+        return _build(cert, verify_url, site_name, paper, library_name)
 
 
-def _build(cert: Certificate, verify_url: str, site_name: str, paper: str) -> bytes:
+def course_length(minutes: int) -> str:
+    """About how long the course takes, in words: "about 1 hour 30 minutes"."""
+    hours, rest = divmod(max(minutes, 0), 60)
+    if not hours:
+        return ngettext("about %(num)d minute", "about %(num)d minutes", rest)
+    if not rest:
+        return ngettext("about %(num)d hour", "about %(num)d hours", hours)
+    return _(
+        "about %(hours)s %(minutes)s",
+        hours=ngettext("%(num)d hour", "%(num)d hours", hours),
+        minutes=ngettext("%(num)d minute", "%(num)d minutes", rest),
+    )
+
+
+def _build(
+    cert: Certificate, verify_url: str, site_name: str, paper: str, library_name: str | None
+) -> bytes:
     from fpdf import FPDF  # loaded on the first certificate: about 20 MB a worker may never need
 
     pdf = FPDF(orientation="landscape", unit="mm", format=paper)
@@ -73,8 +91,10 @@ def _build(cert: Certificate, verify_url: str, site_name: str, paper: str) -> by
             color=BAD,
             height=6,
         )
-    pdf.set_y(24)
+    pdf.set_y(22)
     _line(pdf, site_name, 15, bold=True, color=BRAND, height=8)
+    if library_name:
+        _line(pdf, library_name, 12, color=BRAND, height=6)
     pdf.ln(4)
     _line(pdf, _("Certificate of completion"), 30, bold=True, height=14)
     pdf.ln(6)
@@ -89,6 +109,9 @@ def _build(cert: Certificate, verify_url: str, site_name: str, paper: str) -> by
     pdf.multi_cell(0, 10, title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     issued = format_date(cert.issued_at, format="long")
+    _line(
+        pdf, _("Course length: %(length)s", length=course_length(cert.course.minutes)), 12, height=7
+    )
     _line(pdf, _("Issued on %(date)s", date=issued), 13, height=8)
 
     # Verification block along the bottom: words on the left, the QR code on the right.

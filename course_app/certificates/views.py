@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 
 from course_app.accounts.access import STAFF_ROLES
 from course_app.accounts.identity import current_learner
+from course_app.certificates.credentials import VC_JWT, open_badge_credential, sign_credential
 from course_app.certificates.forms import ERROR_MESSAGES, ClaimCertificateForm, VerifyLookupForm
 from course_app.certificates.models import Certificate
 from course_app.certificates.pdf import render_certificate_pdf
@@ -29,12 +30,16 @@ from course_app.certificates.services import (
     CertificateError,
     course_title,
     find_certificate,
+    find_replaced_code,
     get_certificate,
+    holder_library_name,
     issue_certificate,
 )
 from course_app.content.localize import course_text
 from course_app.content.models import Course
 from course_app.extensions import db
+from course_app.key_folders import SigningKeyError
+from course_app.learning.outline import active_course_or_404
 from course_app.learning.plan import course_plan
 from course_app.learning.services import course_for_progress, course_progress
 from course_app.links import external_url
@@ -76,23 +81,33 @@ def _noindex(response: Response) -> Response:
 
 
 @bp.route("/courses/<slug>/certificate", methods=["GET", "POST"])
-@login_required
 def claim(slug: str):
+    if not current_user.is_authenticated:
+        # Guests are told why an account is needed, and that their progress comes with them.
+        course = active_course_or_404(slug)
+        here = url_for("certificates.claim", slug=slug)
+        return render_template(
+            "certificates/guest.html", course=course_text(course, str(get_locale())), next=here
+        )
     learner = current_learner(create=True)
     course = course_for_progress(slug, learner)
-    form = ClaimCertificateForm(recipient_name=current_user.display_name)
-    if form.validate_on_submit():
-        try:
-            # Worded in the language the course is read in.
-            language = course_plan(course, str(get_locale())).language
-            cert = issue_certificate(learner, course, form.recipient_name.data, language)
-        except CertificateError as error:
-            if error.reason != CertificateError.COURSE_NOT_COMPLETE:
-                form.recipient_name.errors.append(ERROR_MESSAGES[error.reason])
-        else:
-            code = cert.code
-            db.session.commit()
-            return redirect(url_for("certificates.show", code=code))
+    # Empty at first: a username ("rosa28670") is not the name to print.
+    form = ClaimCertificateForm()
+    if form.validate_on_submit() and not form.change.data:
+        if form.confirmed.data:
+            issued = _issue(learner, course, form)
+            if issued is not None:
+                return issued
+        elif (
+            get_certificate(learner, course) is None
+            and course_progress(learner, course, str(get_locale())).is_complete
+        ):
+            # The confirm step: the name is shown back before anything is printed.
+            return render_template(
+                "certificates/confirm_name.html",
+                course=course_text(course, str(get_locale())),
+                form=form,
+            )
     existing = get_certificate(learner, course)
     if existing is not None:
         return redirect(url_for("certificates.show", code=existing.code))
@@ -109,6 +124,21 @@ def claim(slug: str):
         "certificates/claim.html", course=course_text(course, str(get_locale())), form=form
     )
     return page, status
+
+
+def _issue(learner, course, form: ClaimCertificateForm):
+    """The redirect to the new (or existing) certificate; None with the form's errors set."""
+    try:
+        # Worded in the language the course is read in.
+        language = course_plan(course, str(get_locale())).language
+        cert = issue_certificate(learner, course, form.recipient_name.data, language)
+    except CertificateError as error:
+        if error.reason != CertificateError.COURSE_NOT_COMPLETE:
+            form.recipient_name.errors.append(ERROR_MESSAGES[error.reason])
+        return None
+    code = cert.code
+    db.session.commit()
+    return redirect(url_for("certificates.show", code=code))
 
 
 @bp.get("/certificates/<code>")
@@ -134,13 +164,18 @@ def show(code: str):
 def pdf(code: str):
     cert = _viewable_certificate_or_404(code)
     body = render_certificate_pdf(
-        cert, _verify_url(cert), paper=current_app.config.get("CERTIFICATE_PAPER", "A4")
+        cert,
+        _verify_url(cert),
+        paper=current_app.config.get("CERTIFICATE_PAPER", "A4"),
+        library_name=holder_library_name(cert),
     )
     filename = "certificate-" + re.sub(r"[^A-Za-z0-9-]", "-", cert.course.slug) + ".pdf"
+    # Opens in the browser's own PDF viewer; ?download=1 (its own link) saves it instead.
+    disposition = "attachment" if request.args.get("download") == "1" else "inline"
     return Response(
         body,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
     )
 
 
@@ -156,6 +191,16 @@ def verify_lookup():
 @bp.get("/verify/<code>")
 def verify(code: str):
     cert = find_certificate(code)
+    replaced = find_replaced_code(code) if cert is None else None
+    if replaced is not None:
+        language = _certificate_language(replaced.certificate)
+        with force_locale(language):
+            page = render_template(
+                "certificates/verify_replaced.html",
+                replaced=replaced,
+                course_title=course_title(replaced.certificate, language),
+            )
+        return _noindex(Response(page))
     if cert is None:
         page = render_template(
             "certificates/verify_not_found.html",
@@ -169,3 +214,24 @@ def verify(code: str):
             "certificates/verify.html", cert=cert, course_title=course_title(cert, language)
         )
     return _noindex(Response(page))
+
+
+@bp.get("/certificates/<code>/credential.jwt")
+@login_required
+def credential(code: str):
+    """The Open Badges 3.0 credential, signed, for the holder's digital wallet."""
+    cert = _viewable_certificate_or_404(code)
+    if not cert.is_valid:
+        abort(410)
+    try:
+        token = sign_credential(open_badge_credential(cert))
+    except SigningKeyError:
+        current_app.logger.error("No badge signing key: run `flask badges keygen`.")
+        abort(503)
+    db.session.commit()  # keeps the salt of a certificate issued before badges existed
+    filename = "open-badge-" + re.sub(r"[^A-Za-z0-9-]", "-", cert.course.slug) + ".jwt"
+    return Response(
+        token,
+        mimetype=VC_JWT,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -5,16 +5,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from course_app.classes.services import (
+    CLASS_NOTES_MAX_LENGTH,
     NAME_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     SCHEDULE_MAX_LENGTH,
@@ -81,6 +83,7 @@ class PatronSearchForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Name or username"), filters=[_strip], validators=[Length(max=80)])
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1)])
     search = SubmitField(_l("Search"))
 
 
@@ -101,6 +104,9 @@ class AssignmentForm(BaseForm):
     what = SelectField(_l("Course or part of a course"))
     # 0 for everyone in the class, or a patron's user id; choices set by the view.
     who = SelectField(_l("For"), coerce=int)
+    # Several patrons chosen in the progress table (each gets the work for them alone);
+    # sent as hidden inputs, each checked again by the service.
+    user_ids = SelectMultipleField(coerce=int, validate_choice=False)
     due_on = DateField(
         _l("Due date (optional)"),
         validators=[Optional()],
@@ -155,3 +161,53 @@ class ArchiveForm(BaseForm):
         validators=[DataRequired()],
     )
     submit = SubmitField(_l("Save"))
+
+
+class EditClassForm(BaseForm):
+    name = ClassForm.name
+    schedule_note = ClassForm.schedule_note
+    notes = TextAreaField(
+        _l("Notes for the librarians (optional)"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=CLASS_NOTES_MAX_LENGTH)],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class ChosenPatronsForm(BaseForm):
+    """The patrons ticked in the progress table and what to do with them (a GET: nothing
+    changes until the next page is confirmed)."""
+
+    class Meta(BaseForm.Meta):
+        csrf = False
+
+    user_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    action = SelectField(choices=[("assign", "assign"), ("remove", "remove")])
+
+
+class RemoveChosenForm(BaseForm):
+    user_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Yes, remove them from the class"))
+
+
+class ProgressViewForm(BaseForm):
+    """How the progress table is shown: a GET, nothing changes."""
+
+    class Meta(BaseForm.Meta):
+        csrf = False
+
+    show = SelectField(
+        _l("Show"),
+        choices=[("all", _l("Everyone")), ("help", _l("Only those who may need help"))],
+        default="all",
+    )
+    sort = SelectField(
+        _l("Sort by"),
+        choices=[
+            ("name", _l("Name")),
+            ("help", _l("May need help first")),
+            ("activity", _l("Least recently active first")),
+        ],
+        default="name",
+    )
+    select = SelectField(choices=[("", ""), ("all", "all")], default="")

@@ -24,6 +24,8 @@ class LearningClass(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     schedule_note: Mapped[str | None] = mapped_column(String(200))
+    # For the librarians running the class (room, what to bring); patrons never see it.
+    notes: Mapped[str | None] = mapped_column(String(1000))
     # What patrons type on the join page; short, upper case, no look-alike characters.
     join_code: Mapped[str] = mapped_column(String(12), unique=True)
     # When the code stops working; None: it works until a librarian makes a new one.
@@ -79,3 +81,17 @@ class Assignment(db.Model):
         """The course (and module) title in the page's language."""
         course = title_for_page(self.course)
         return f"{course}: {title_for_page(self.module)}" if self.module is not None else course
+
+
+class HelpFlagMark(db.Model):
+    """A librarian marked a patron's help flags in a class handled. The mark covers the flags
+    until the patron does something new; if they are stuck again, the flag comes back."""
+
+    __tablename__ = "help_flag_marks"
+    __table_args__ = (UniqueConstraint("class_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

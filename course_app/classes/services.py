@@ -9,6 +9,7 @@ import secrets
 import unicodedata
 from datetime import date, timedelta
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -29,6 +30,7 @@ JOIN_CODE_LENGTH = 10
 NAME_MAX_LENGTH = 120
 SCHEDULE_MAX_LENGTH = 200
 NOTE_MAX_LENGTH = 500
+CLASS_NOTES_MAX_LENGTH = 1000
 PICKER_LIMIT = 50
 
 
@@ -95,6 +97,39 @@ def create_class(
     return learning_class
 
 
+def update_class(
+    actor: User,
+    learning_class: LearningClass,
+    name: str,
+    schedule_note: str | None,
+    notes: str | None,
+) -> bool:
+    """Renames the class and sets when it meets and the librarians' notes; audited with what
+    changed. False when nothing did."""
+    name = _clean_text(name)
+    if not name:
+        raise ClassError(ClassError.NAME_EMPTY)
+    if len(name) > NAME_MAX_LENGTH:
+        raise ClassError(ClassError.NAME_TOO_LONG)
+    wanted = {
+        "name": name,
+        "schedule_note": _clean_text(schedule_note)[:SCHEDULE_MAX_LENGTH] or None,
+        "notes": (notes or "").strip()[:CLASS_NOTES_MAX_LENGTH] or None,
+    }
+    changes = {
+        key: {"from": getattr(learning_class, key), "to": value}
+        for key, value in wanted.items()
+        if getattr(learning_class, key) != value
+    }
+    if not changes:
+        return False
+    for key, change in changes.items():
+        setattr(learning_class, key, change["to"])
+    db.session.flush()
+    record_event(actor, "class.updated", learning_class, learning_class.organisation, **changes)
+    return True
+
+
 def change_join_code(
     actor: User, learning_class: LearningClass, valid_days: int | None = None
 ) -> str:
@@ -126,10 +161,11 @@ def set_class_archived(actor: User, learning_class: LearningClass, archived: boo
 
 
 def patrons_for_picking(
-    actor: User, learning_class: LearningClass, search: str | None
-) -> list[User]:
+    actor: User, learning_class: LearningClass, search: str | None, page: int = 1
+) -> Pagination:
     """Patrons of the class's library system that the actor may see and who are not in the
-    class yet, matching the search in name or username; at most 50, by name."""
+    class yet, matching the search in name or username; by name, 50 a page, with the total
+    that match (two queries whatever the page)."""
     query = (
         select(User)
         .where(
@@ -140,14 +176,13 @@ def patrons_for_picking(
                 select(ClassMember.user_id).where(ClassMember.class_id == learning_class.id)
             ),
         )
-        .order_by(User.display_name, User.username_key)
-        .limit(PICKER_LIMIT)
+        .order_by(User.display_name, User.username_key, User.id)
     )
     words = _clean_text(search)
     if words:
         pattern = "%" + words.replace("%", "").replace("_", "").casefold() + "%"
         query = query.where(or_(User.display_name.ilike(pattern), User.username_key.ilike(pattern)))
-    return list(db.session.scalars(query))
+    return db.paginate(query, page=max(page, 1), per_page=PICKER_LIMIT, error_out=False)
 
 
 def add_members(actor: User, learning_class: LearningClass, user_ids: list[int]) -> list[User]:

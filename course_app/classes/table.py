@@ -13,10 +13,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from course_app.accounts.models import Learner, User
-from course_app.classes.models import Assignment, ClassMember, LearningClass
+from course_app.classes.models import Assignment, ClassMember, HelpFlagMark, LearningClass
 from course_app.classes.progress import load_progress_facts
 from course_app.classes.status import (
     HelpFlag,
+    HelpRules,
     Progress,
     QuizRecord,
     Status,
@@ -42,12 +43,19 @@ class PatronRow:
     cells: list[Cell | None]  # None where the assignment is for someone else
     last_activity: datetime | None
     flags: list[HelpFlag] = field(default_factory=list)
+    # When a librarian marked the flags handled (until the patron's next activity).
+    handled_at: datetime | None = None
+
+    @property
+    def needs_help(self) -> bool:
+        return bool(self.flags) and self.handled_at is None
 
 
 @dataclass
 class ClassTable:
     assignments: list[Assignment]
     rows: list[PatronRow]
+    rules: HelpRules = field(default_factory=HelpRules)
 
 
 def _assignments_query():
@@ -103,7 +111,22 @@ def class_patrons(learning_class: LearningClass) -> list[Patron]:
     return [Patron(*row) for row in rows]
 
 
-def class_table(learning_class: LearningClass, now: datetime) -> ClassTable:
+def help_marks(learning_class: LearningClass) -> dict[int, datetime]:
+    """user id -> when their help flags in the class were last marked handled."""
+    return dict(
+        db.session.execute(
+            select(HelpFlagMark.user_id, HelpFlagMark.handled_at).where(
+                HelpFlagMark.class_id == learning_class.id
+            )
+        ).all()
+    )
+
+
+def class_table(
+    learning_class: LearningClass,
+    now: datetime,
+    rules: HelpRules = HelpRules(),  # noqa: B008 - frozen
+) -> ClassTable:
     """Per patron and per assignment: status, percent, quizzes, last activity, help flags.
 
     A fixed number of queries whatever the number of patrons and assignments.
@@ -118,6 +141,7 @@ def class_table(learning_class: LearningClass, now: datetime) -> ClassTable:
     course_ids = {a.course_id for a in assignments}
     facts = load_progress_facts(learner_ids, course_ids if patrons else set())
     today = now.date()
+    marks = help_marks(learning_class)
     # Plain values, read once: the loop below runs patrons x assignments times.
     plan = [(a, a.user_id, a.course_id, a.module_id, a.due_on, a.created_at) for a in assignments]
     rows = []
@@ -126,6 +150,7 @@ def class_table(learning_class: LearningClass, now: datetime) -> ClassTable:
         cells: list[Cell | None] = []
         quiz_seen: dict[str, QuizRecord] = {}
         waiting_since = None
+        unfinished_due = []
         courses = set()
         for assignment, user_id, course_id, module_id, due_on, created_at in plan:
             if user_id is not None and user_id != patron.id:
@@ -139,18 +164,18 @@ def class_table(learning_class: LearningClass, now: datetime) -> ClassTable:
             for record in quizzes:
                 quiz_seen.setdefault(record.title, record)
             if status != Status.COMPLETED:
+                unfinished_due.append(due_on)
                 given = max(created_at, patron.added_at)
                 waiting_since = given if waiting_since is None else min(waiting_since, given)
         last_activity = facts.last_activity(learner_id, courses)
         flags = help_flags(
-            list(quiz_seen.values()),
-            last_activity,
-            waiting_since,
-            has_unfinished=waiting_since is not None,
-            now=now,
+            list(quiz_seen.values()), last_activity, waiting_since, unfinished_due, now, rules
         )
-        rows.append(PatronRow(patron, cells, last_activity, flags))
-    return ClassTable(assignments, rows)
+        handled = marks.get(patron.id)
+        if handled is not None and last_activity is not None and last_activity > handled:
+            handled = None  # they did something new since: a flag now is a new one
+        rows.append(PatronRow(patron, cells, last_activity, flags, handled if flags else None))
+    return ClassTable(assignments, rows, rules)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from flask_babel import format_date, get_translations
 
 from course_app.classes.models import Assignment
-from course_app.classes.status import HelpFlag, HelpReason, QuizRecord, Status
+from course_app.classes.status import HelpFlag, HelpReason, HelpRules, QuizRecord, Status
 from course_app.classes.table import Cell, ClassTable, PatronRow
 
 
@@ -78,19 +78,31 @@ class TableWords:
     def quizzes(self, cell: Cell) -> str:
         return "; ".join(self.quiz(q) for q in cell.quizzes)
 
-    def flag(self, flag: HelpFlag) -> str:
+    def flag(self, flag: HelpFlag, rules: HelpRules) -> str:
+        """What happened, then the rule it met, so a librarian can judge the flag."""
         t = self.t
         if flag.reason == HelpReason.FAILED_QUIZ:
-            return t.gettext("did not pass %(quiz)s after %(num)d tries") % {
-                "quiz": flag.quiz_title,
-                "num": flag.failures,
+            return t.gettext(
+                "did not pass %(quiz)s after %(num)d tries (rule: %(rule)d failed tries)"
+            ) % {"quiz": flag.quiz_title, "num": flag.failures, "rule": rules.failed_tries}
+        if flag.reason == HelpReason.PAST_DUE:
+            return t.gettext("work was due %(date)s (rule: past its due date)") % {
+                "date": self.date(flag.due_on)
             }
-        return t.gettext("no activity for %(num)d days") % {"num": flag.idle_days}
+        return t.gettext(
+            "no activity for %(num)d days while work is due "
+            "(rule: more than %(rule)d days, work due within %(within)d days)"
+        ) % {"num": flag.idle_days, "rule": rules.idle_days, "within": rules.due_within_days}
 
-    def help(self, row: PatronRow) -> str:
+    def help(self, row: PatronRow, rules: HelpRules) -> str:
         if not row.flags:
             return ""
-        reasons = "; ".join(self.flag(f) for f in row.flags)
+        reasons = "; ".join(self.flag(f, rules) for f in row.flags)
+        if row.handled_at is not None:
+            return self.t.gettext("Handled %(date)s: %(reasons)s") % {
+                "date": self.date(row.handled_at),
+                "reasons": reasons,
+            }
         return self.t.gettext("May need help: %(reasons)s") % {"reasons": reasons}
 
     def header(self, table: ClassTable) -> list[str]:
@@ -106,12 +118,12 @@ class TableWords:
             header += [title, t.gettext("%(title)s: quizzes") % {"title": title}]
         return header
 
-    def row(self, row: PatronRow) -> list[str]:
+    def row(self, row: PatronRow, rules: HelpRules) -> list[str]:
         if row.last_activity:
             last = self.date(row.last_activity)
         else:
             last = self.t.gettext("No activity yet")
-        cells = [row.user.display_name, row.user.username, last, self.help(row)]
+        cells = [row.user.display_name, row.user.username, last, self.help(row, rules)]
         not_assigned = self.t.gettext("Not assigned")
         for cell in row.cells:
             if cell is None:
@@ -124,4 +136,4 @@ class TableWords:
 def table_text(table: ClassTable) -> tuple[list[str], list[list[str]]]:
     """The header and every row's cells, as shown on the page and written to the CSV."""
     words = TableWords()
-    return words.header(table), [words.row(row) for row in table.rows]
+    return words.header(table), [words.row(row, table.rules) for row in table.rows]

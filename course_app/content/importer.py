@@ -15,7 +15,7 @@ from sqlalchemy import select
 from course_app.content.linter import lesson_score
 from course_app.content.loader import Problem, find_course_folders, load_course
 from course_app.content.models import Course, Lesson, MediaFile, Module, Question, Quiz
-from course_app.content.pictures import picture_html
+from course_app.content.pictures import Variant, picture_html
 from course_app.content.question_types import QuestionSpec, question_type
 from course_app.content.readability import median, tools_installed
 from course_app.content.renderer import render_inline, render_lesson, render_markdown
@@ -92,6 +92,29 @@ def lesson_picture_html(lesson: LessonSpec):
     return html
 
 
+def lesson_media(lesson: LessonSpec) -> dict[str, Any]:
+    """What the lesson page needs to play a lesson's recording and video."""
+    media: dict[str, Any] = {}
+    audio, video, captions = (lesson.media.get(k) for k in ("audio", "video", "captions"))
+    if audio is not None:
+        media["audio"] = {"url": audio.url, "type": audio.content_type}
+    if video is not None and captions is not None:
+        media["video"] = {
+            "url": video.url,
+            "type": video.content_type,
+            "captions_url": captions.file.url,
+            "transcript": list(captions.transcript),
+        }
+    return media
+
+
+def _lesson_files(lesson: LessonSpec) -> list[Variant]:
+    files = [v for used in lesson.pictures if used.picture for v in used.picture.variants]
+    for kind, found in lesson.media.items():
+        files.append(found.file if kind == "captions" else found)
+    return files
+
+
 def lesson_texts(lesson: LessonSpec, course: CourseSpec) -> dict[str, Any]:
     """A lesson's words, and the definitions of the glossary terms it lists, in its order."""
     known = {t.term.casefold(): t for t in course.glossary}
@@ -100,6 +123,7 @@ def lesson_texts(lesson: LessonSpec, course: CourseSpec) -> dict[str, Any]:
     return {
         "title": lesson.title,
         "main_message": lesson.main_message,
+        "media": lesson_media(lesson),
         "body_html": render_lesson(lesson.body, checks, lesson_picture_html(lesson)),
         "glossary": [
             {"term": t.term, "definition_html": render_inline(t.definition)} for t in terms
@@ -253,6 +277,13 @@ def _write_quiz(
         _write_question(rows, tr, course, question, position, quiz_id=quiz.id, lesson_id=None)
 
 
+def course_credits(spec: CourseSpec) -> dict[str, list[dict[str, str]]]:
+    return {
+        "authors": [credit.as_dict() for credit in spec.authors],
+        "reviewers": [credit.as_dict() for credit in spec.reviewers],
+    }
+
+
 def course_texts(spec: CourseSpec) -> dict[str, Any]:
     return {
         "language": spec.language,
@@ -263,15 +294,21 @@ def course_texts(spec: CourseSpec) -> dict[str, Any]:
     }
 
 
+def translated_course_texts(spec: CourseSpec) -> dict[str, Any]:
+    """A translation's texts, with its credits when it gives them in its own words."""
+    texts = course_texts(spec)
+    if spec.credits_given:
+        texts["credits"] = course_credits(spec)
+    return texts
+
+
 def _write_media(spec: CourseSpec) -> None:
     """Every picture file the course's lessons show, in every language, stored once."""
     variants = {
         variant.name: variant
         for course in (spec, *spec.translations.values())
         for lesson in course.lessons
-        for used in lesson.pictures
-        if used.picture is not None
-        for variant in used.picture.variants
+        for variant in _lesson_files(lesson)
     }
     if not variants:
         return
@@ -300,10 +337,13 @@ def _write_course(spec: CourseSpec, course: Course | None, rows: _Rows) -> Cours
         languages=" ".join(spec.languages),
         topic=spec.topic,
         **course_texts(spec),
-        translations={code: course_texts(other) for code, other in spec.translations.items()},
+        translations={
+            code: translated_course_texts(other) for code, other in spec.translations.items()
+        },
         minutes=course_minutes(spec),
         reviewed_on=spec.reviewed,
         review_due=spec.review_due,
+        credits=course_credits(spec),
         content_hash=spec.content_hash,
         is_active=True,
         imported_at=utc_now(),

@@ -14,11 +14,14 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
+from course_app.content.citations import figure_and_source_problems, undated_question_figure
 from course_app.content.loader import Problem
+from course_app.content.question_quality import longest_answer_problem, repeated_check_problems
 from course_app.content.question_types.scenario import Scenario
 from course_app.content.readability import is_harder, measure, median
 from course_app.content.renderer import prose_text
 from course_app.content.validator import CourseSpec, LessonSpec
+from course_app.content.vocabulary import Vocabulary
 
 MAX_LESSON_GRADE = 8.0  # Flesch-Kincaid, every English lesson
 MAX_MEDIAN_GRADE = 7.0  # Flesch-Kincaid, median of a course's English lessons
@@ -47,6 +50,9 @@ class CourseLint:
     lessons: list[LessonLint] = field(default_factory=list)
     medians: dict[str, float | None] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Worth fixing before publishing, but the course can still be read: printed, and a
+    # failure only with `courses lint --strict`.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def lesson_prose(lesson: LessonSpec) -> str:
@@ -81,9 +87,21 @@ def _blocks(lesson: LessonSpec) -> list[tuple[str, int, str]]:
             blocks.append(("heading", line, text.strip()))
         elif token.type == "fence":
             blocks.append(("check", line, ""))
+        elif token.type == "paragraph_open" and _only_pictures(tokens[index + 1]):
+            blocks.append(("picture", line, ""))  # nothing to read: not part of a run of text
         else:
             blocks.append(("block", line, ""))
     return blocks
+
+
+def _only_pictures(inline) -> bool:
+    """A paragraph that holds pictures and nothing else (a picture line in a lesson)."""
+    parts = [c for c in inline.children or [] if c.type != "softbreak"]
+    return (
+        bool(parts)
+        and all(c.type == "image" or (c.type == "text" and not c.content.strip()) for c in parts)
+        and any(c.type == "image" for c in parts)
+    )
 
 
 def _structure(lesson: LessonSpec, language: str) -> list[Problem]:
@@ -279,11 +297,103 @@ def _scenarios(course: CourseSpec) -> list[Problem]:
     ]
 
 
-def _language(course: CourseSpec, lint: CourseLint) -> None:
+def _sources(lesson: LessonSpec, language: str, lint: CourseLint) -> list[Problem]:
+    problems, warnings, has_entries = figure_and_source_problems(
+        lesson.file, lesson.body, lesson.body_line, language
+    )
+    lint.warnings += warnings
+    sources = SOURCES[language]
+    has_heading = any(
+        kind == "heading" and text.casefold() == sources for kind, _l, text in _blocks(lesson)
+    )
+    if has_heading and not has_entries:
+        problems.append(
+            Problem(
+                lesson.file,
+                lesson.body_line,
+                f"the '{sources.capitalize()}' section lists no source",
+            )
+        )
+    return problems
+
+
+_STOP_LINE = re.compile(r"^#+\s*(?:" + "|".join(STOP_HEADINGS) + r")\s*$", re.IGNORECASE)
+
+
+def _question_text(question) -> str:
+    parts = [question.situation, question.prompt, question.explanation, *question.accepted]
+    for entry in [*question.choices, *question.items]:
+        parts += [entry.text, entry.feedback]
+    return "\n".join(part for part in parts if part)
+
+
+def _vocabulary(course: CourseSpec, vocabulary: Vocabulary) -> list[Problem]:
+    """A warning for each term to avoid in lessons (before Sources), quizzes and glossary."""
+    found = []
+
+    def warn(file: str, line: int, avoided: str, term) -> None:
+        found.append(
+            Problem(
+                file,
+                max(line, 1),
+                f"warning: '{avoided}' is a term to avoid; use '{term.preferred}' "
+                f"({term.en}, {vocabulary.file}:{term.line})",
+            )
+        )
+
+    for lesson in course.lessons:
+        for offset, line in enumerate(lesson.body.split("\n")):
+            if _STOP_LINE.match(line.strip()):
+                break
+            for _at, avoided, term in vocabulary.avoided_in(line):
+                warn(lesson.file, lesson.body_line + offset, avoided, term)
+    for module in course.modules:
+        for question in module.quiz.questions if module.quiz else []:
+            for _at, avoided, term in vocabulary.avoided_in(_question_text(question)):
+                warn(question.file, question.line, avoided, term)
+    for entry in course.glossary:
+        for _at, avoided, term in vocabulary.avoided_in(f"{entry.term} {entry.definition}"):
+            warn(entry.file, entry.line, avoided, term)
+    return found
+
+
+def _questions(course: CourseSpec) -> list[Problem]:
+    checks = [c for lesson in course.lessons for c in lesson.checks]
+    quizzes = [q for m in course.modules if m.quiz for q in m.quiz.questions]
+    found = repeated_check_problems(checks, quizzes)
+    longest = longest_answer_problem(checks + quizzes, course.file, course.line)
+    return found + ([longest] if longest else [])
+
+
+def _question_figures(course: CourseSpec) -> list[Problem]:
+    """A fact question that asks about a figure must date it, as lessons do."""
+    found = []
+    questions = [c for lesson in course.lessons for c in lesson.checks]
+    questions += [q for m in course.modules if m.quiz for q in m.quiz.questions]
+    for question in questions:
+        figure = undated_question_figure(question.type, _question_text(question))
+        if figure:
+            found.append(
+                Problem(
+                    question.file,
+                    max(question.line, 1),
+                    f"the question '{question.key}' uses the figure '{figure}' without its "
+                    "date: say when it is from, or ask about what it means instead",
+                )
+            )
+    return found
+
+
+def _language(course: CourseSpec, lint: CourseLint, vocabularies: dict[str, Vocabulary]) -> None:
     """Every rule that applies to one language's tree."""
     language = course.language
     scores = []
+    if language in vocabularies:
+        lint.warnings += _vocabulary(course, vocabularies[language])
+    lint.warnings += _questions(course)
+    lint.problems += _question_figures(course)
     for lesson in course.lessons:
+        lint.problems += _sources(lesson, language, lint)
         score = lesson_score(lesson, language)
         scores.append(score)
         lint.lessons.append(LessonLint(lesson.file, language, lesson.key, score))
@@ -317,11 +427,16 @@ def _language(course: CourseSpec, lint: CourseLint) -> None:
     lint.problems += _scenarios(course)
 
 
-def lint_course(course: CourseSpec, today: date) -> CourseLint:
-    """Every rule on a valid course and each of its translations, with each lesson's level."""
+def lint_course(
+    course: CourseSpec, today: date, vocabularies: dict[str, Vocabulary] | None = None
+) -> CourseLint:
+    """Every rule on a valid course and each of its translations, with each lesson's level.
+
+    vocabularies: the shared term list per language (courses/terms.es.yml), when there is one.
+    """
     lint = CourseLint(course.slug)
-    _language(course, lint)
+    _language(course, lint, vocabularies or {})
     for translated in course.translations.values():
-        _language(translated, lint)
+        _language(translated, lint, vocabularies or {})
     lint.problems += _review(course, today)
     return lint

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,15 @@ from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 
 from course_app.content.pictures import Picture, PictureError, prepare_picture
+from course_app.content.recordings import prepare_audio, prepare_video, read_captions
 from course_app.content.renderer import check_fences, is_local_picture, picture_refs
 
 COURSE_FILE = "course.yml"
 MODULE_FILE = "module.yml"
 IMPORT_FORMAT = b"course-import-format:3\n"
 PICTURES_FOLDER = "pictures"
+# Front-matter fields naming a recording, and how each file is checked and read.
+RECORDINGS = {"audio": prepare_audio, "video": prepare_video, "captions": read_captions}
 LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 
 
@@ -223,6 +227,8 @@ class LessonSource:
     body_line: int = 1
     checks: list[CheckSource] = field(default_factory=list)
     pictures: list[LessonPicture] = field(default_factory=list)
+    # The usable audio, video and captions files the front matter names, by field name.
+    media: dict[str, Any] = field(default_factory=dict)
     readable: bool = False
 
 
@@ -287,7 +293,7 @@ class _Reader:
         self.root = root  # pictures may be anywhere in the course folder, translations' too
         self.language = language
         self.problems: list[Problem] = []
-        self.prepared: dict[Path, Picture | str] = {}
+        self.prepared: dict[tuple[Path, str], Any] = {}
 
     def text(self, path: Path) -> str | None:
         text, problems = decode(path.read_bytes(), str(path))
@@ -315,30 +321,45 @@ class _Reader:
             if is_local_picture(ref.src):
                 used.picture = self.picture(lesson.file, used.line, path.parent, ref.src)
             lesson.pictures.append(used)
+        if lesson.readable and isinstance(lesson.front, YamlMap):
+            for kind, prepare in RECORDINGS.items():
+                src = lesson.front.get(kind)
+                if isinstance(src, str) and src.strip():
+                    line = lesson.front.line_of(kind)
+                    found = self.course_file(lesson.file, line, path.parent, src, kind, prepare)
+                    if found is not None:
+                        lesson.media[kind] = found
         return lesson
 
     def picture(self, file: str, line: int, base: Path, src: str) -> Picture | None:
         """The prepared picture a lesson names, or None after reporting why it cannot be used."""
+        return self.course_file(file, line, base, src, "picture", prepare_picture)
+
+    def course_file(
+        self, file: str, line: int, base: Path, src: str, what: str, prepare: Callable
+    ) -> Any:
+        """A file of the course folder a lesson names, prepared; None after reporting why it
+        cannot be used (outside the folder, missing, not what its name says)."""
         name = unquote(urlsplit(src).path)
         root = self.root.resolve()
-        plain = bool(name) and "\\" not in name and "\0" not in name
+        plain = bool(name) and "\\" not in name and "\0" not in name and not urlsplit(src).scheme
         path = (base / name).resolve() if plain else root
         if not plain or not path.is_relative_to(root) or path == root:
-            message = f"the picture '{src}' must be a file inside the course folder"
+            message = f"the {what} '{src}' must be a file inside the course folder"
         elif not path.is_file():
-            message = f"there is no picture file '{src}' (looked for {path.relative_to(root)})"
+            message = f"there is no {what} file '{src}' (looked for {path.relative_to(root)})"
         else:
             message = self._translated_twin(src, path, root)
         if message is None:
-            if path not in self.prepared:
+            if (path, what) not in self.prepared:
                 try:
-                    self.prepared[path] = prepare_picture(path)
+                    self.prepared[path, what] = prepare(path)
                 except PictureError as error:
-                    self.prepared[path] = str(error)
-            found = self.prepared[path]
-            if isinstance(found, Picture):
+                    self.prepared[path, what] = error
+            found = self.prepared[path, what]
+            if not isinstance(found, PictureError):
                 return found
-            message = f"the picture '{src}' cannot be used: {found}"
+            message = f"the {what} '{src}' cannot be used: {found}"
         self.problems.append(Problem(file, line, message))
         return None
 
@@ -383,7 +404,13 @@ class _Reader:
 
     def find(self, where: YamlFile, line: int, base: Path, name: str, kind: str) -> Path | None:
         path = base / name
-        if not is_plain_name(name) or not path.resolve().is_relative_to(self.folder.resolve()):
+        try:
+            inside = is_plain_name(name) and path.resolve().is_relative_to(self.folder.resolve())
+        except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError before 3.13)
+            inside = None
+        if inside is None:
+            message = f"'{name}' is a link that leads back to itself; put the {kind} there"
+        elif not inside:
             message = f"'{name}' must be the name of a {kind} inside the folder {base.name}"
         elif kind == "folder" and not path.is_dir():
             message = f"there is no folder '{name}' in {base.name}"

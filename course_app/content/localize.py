@@ -9,7 +9,7 @@ few texts and not the rows (whose `translations` may hold whole lesson bodies).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -81,10 +81,21 @@ class CourseText:
     reading_ease: float | None
     reviewed_on: date | None
     review_due: date | None
+    # From course.yml's authors and reviewers (health professionals): [{name, role, date}].
+    authors: tuple[dict[str, str], ...] = field(default=())
+    reviewers: tuple[dict[str, str], ...] = field(default=())
+    credits_language: str = ""  # the translation's, when it gives the credits in its words
 
     @property
     def language_list(self) -> list[str]:
         return self.languages.split() or [self.main_language]
+
+
+def _credits(course: Course, name: str, language: str) -> tuple[dict[str, Any], ...]:
+    """Authors or reviewers in `language` where the translation gives them, with their dates
+    as dates, for the page to format."""
+    entries = (text(course, "credits", language) or {}).get(name, ())
+    return tuple({**entry, "date": date.fromisoformat(entry["date"])} for entry in entries)
 
 
 def course_text(course: Course, language: str | None) -> CourseText:
@@ -106,6 +117,13 @@ def course_text(course: Course, language: str | None) -> CourseText:
         reading_ease=text(course, "reading_ease", read_in),
         reviewed_on=course.reviewed_on,
         review_due=course.review_due,
+        authors=_credits(course, "authors", read_in),
+        reviewers=_credits(course, "reviewers", read_in),
+        credits_language=(
+            read_in
+            if "credits" in (course.translations or {}).get(read_in, {})
+            else course.language
+        ),
     )
 
 
@@ -118,6 +136,7 @@ class LessonText:
     glossary: list[dict[str, str]]
     minutes: int
     main_message: str = ""
+    media: dict[str, Any] | None = None
 
 
 def lesson_text(lesson: Lesson, language: str) -> LessonText:
@@ -130,4 +149,5 @@ def lesson_text(lesson: Lesson, language: str) -> LessonText:
         text(lesson, "glossary", language),
         lesson.minutes,
         text(lesson, "main_message", language),
+        text(lesson, "media", language),
     )

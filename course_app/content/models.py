@@ -45,6 +45,9 @@ class Course(Translated, db.Model):
     glossary: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     reviewed_on: Mapped[date | None] = mapped_column(Date)
     review_due: Mapped[date | None] = mapped_column(Date)
+    # Who wrote the course and which health professionals reviewed it (course.yml):
+    # {"authors": [{name, role, date}], "reviewers": [...]}, dates as YYYY-MM-DD.
+    credits: Mapped[dict[str, list[dict[str, str]]]] = mapped_column(JSON, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(default=True)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
@@ -92,6 +95,8 @@ class Lesson(Translated, db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     # "In this lesson you will ...": one sentence shown before the text ("" when not written).
     main_message: Mapped[str] = mapped_column(Text, default="")
+    # The lesson's recording and captioned video, when it has them (see importer.lesson_media).
+    media: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The glossary terms this lesson uses, with their definitions: [{term, definition_html}].
     glossary: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     is_active: Mapped[bool] = mapped_column(default=True)

@@ -92,10 +92,16 @@ class Picture:
     vector: bool = False
 
 
-def _variant(data: bytes, extension: str, width: int, height: int) -> Variant:
-    content_type = PICTURE_TYPES[extension][0]
+def variant_of(
+    data: bytes, extension: str, content_type: str, width: int = 0, height: int = 0
+) -> Variant:
+    """A file to serve, named by the hash of its bytes."""
     digest = hashlib.sha256(data).hexdigest()[:40]
     return Variant(f"{digest}{extension}", content_type, width, height, data)
+
+
+def _variant(data: bytes, extension: str, width: int, height: int) -> Variant:
+    return variant_of(data, extension, PICTURE_TYPES[extension][0], width, height)
 
 
 def prepare_picture(path: Path) -> Picture:

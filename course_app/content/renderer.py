@@ -306,7 +306,11 @@ class _TagScanner(HTMLParser):
             return
         if tag in ("video", "audio"):
             self.found.append(
-                (line, f"<{tag}> cannot be put in a lesson yet: link to a captioned {tag} instead")
+                (
+                    line,
+                    f"<{tag}> is not allowed in lesson text: name the file in the front matter "
+                    f"('{tag}:'{' with captions:' if tag == 'video' else ''})",
+                )
             )
             return
         if tag not in ALLOWED_TAGS:

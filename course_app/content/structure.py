@@ -53,6 +53,24 @@ def _questions(main: list[QuestionSpec], other: list[QuestionSpec], file: str, l
     return problems
 
 
+def _credit_problems(main: CourseSpec, other: CourseSpec) -> list[Problem]:
+    """Translated credits name the same entries on the same dates; only the words differ."""
+    if not other.credits_given:
+        return []
+    problems = []
+    for name in ("authors", "reviewers"):
+        ours, theirs = getattr(main, name), getattr(other, name)
+        if [c.date for c in ours] != [c.date for c in theirs]:
+            dates = ", ".join(c.date.isoformat() for c in ours) or "none"
+            message = (
+                f"'{name}' must list the same entries, in the same order and with the same "
+                f"dates, as the main course.yml ({dates}); only names of teams and roles are "
+                "translated"
+            )
+            problems.append(Problem(other.file, max(other.line_of(name), 1), message))
+    return problems
+
+
 def structure_problems(main: CourseSpec, other: CourseSpec, code: str) -> list[Problem]:
     """Every way the translation `code` differs in structure from the main course."""
     problems: list[Problem] = []
@@ -63,6 +81,7 @@ def structure_problems(main: CourseSpec, other: CourseSpec, code: str) -> list[P
     if other.language != code:
         message = f"this translation sits in the folder '{code}', so 'language' must be '{code}'"
         problems.append(Problem(other.file, max(other.line_of("language"), 1), message))
+    problems += _credit_problems(main, other)
     if _keys(main.modules) != _keys(other.modules):
         problems.append(
             _list_problem(other.file, 1, "modules", _keys(main.modules), _keys(other.modules))

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from course_app.content.checker import Checker
+from course_app.content.credits import Credit, date_problems, read_credits
 from course_app.content.loader import (
     CourseSource,
     LessonPicture,
@@ -30,13 +31,25 @@ DEFAULT_PASS_MARK = 80
 
 COURSE_FIELDS = (
     ("slug", "title", "topic", "language", "modules"),
-    ("summary", "minutes", "glossary", "reviewed", "review_due", "translations"),
+    (
+        "summary",
+        "minutes",
+        "glossary",
+        "reviewed",
+        "review_due",
+        "translations",
+        "authors",
+        "reviewers",
+    ),
 )
 # What a translation's course.yml may not say: these belong to the course as a whole.
 SHARED_COURSE_FIELDS = ("reviewed", "review_due", "translations", "minutes")
 MODULE_ENTRY_FIELDS = (("folder",), ())
 MODULE_FIELDS = (("key", "title", "lessons"), ("quiz",))
-LESSON_FIELDS = (("key", "title", "minutes"), ("required", "glossary", "main_message"))
+LESSON_FIELDS = (
+    ("key", "title", "minutes"),
+    ("required", "glossary", "main_message", "audio", "video", "captions"),
+)
 MAX_MAIN_MESSAGE = 300
 GLOSSARY_FIELDS = (("terms",), ())
 TERM_FIELDS = (("term", "definition"), ())
@@ -60,6 +73,7 @@ class LessonSpec:
     glossary_line: int = 0
     main_message: str = ""  # "In this lesson you will ...", shown first
     pictures: list[LessonPicture] = field(default_factory=list)
+    media: dict[str, Any] = field(default_factory=dict)  # audio, video, captions: see loader
 
 
 @dataclass
@@ -108,6 +122,10 @@ class CourseSpec:
     review_due: date | None = None
     translations: dict[str, CourseSpec] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)  # each course.yml field's line
+    authors: list[Credit] = field(default_factory=list)
+    reviewers: list[Credit] = field(default_factory=list)  # health professionals only
+    # A translation may give the credits in its own words (same people, same dates).
+    credits_given: bool = False
 
     def line_of(self, name: str) -> int:
         return self.lines.get(name, self.line)
@@ -173,6 +191,19 @@ def _pictures(check: Checker, pictures: list[LessonPicture]) -> None:
             )
 
 
+def _recordings(check: Checker, data: YamlMap) -> None:
+    for name in ("audio", "video", "captions"):
+        check.text(data, name, max_length=300)
+    if "video" in data and "captions" not in data:
+        check.add(
+            data.line_of("video"),
+            "a video needs captions in the lesson's language: add 'captions:' with a WebVTT "
+            "(.vtt) file",
+        )
+    if "captions" in data and "video" not in data:
+        check.add(data.line_of("captions"), "'captions' belong to a video: add 'video:' too")
+
+
 def _quiz(quiz: YamlFile, keys: dict, problems: list[Problem]) -> QuizSpec | None:
     if not quiz.readable:
         return None
@@ -211,8 +242,10 @@ def _lesson(lesson: LessonSource, keys: dict, problems: list[Problem]) -> Lesson
         lines=dict(data.key_lines),
         main_message=check.text(data, "main_message", max_length=MAX_MAIN_MESSAGE),
         pictures=lesson.pictures,
+        media=lesson.media,
     )
     _pictures(check, lesson.pictures)
+    _recordings(check, data)
     if "glossary" in data:
         spec.glossary_line = data.line_of("glossary")
         terms = check.listing(data, "glossary")
@@ -340,7 +373,11 @@ def validate_course(
         reviewed=check.date(data, "reviewed"),
         review_due=check.date(data, "review_due"),
         lines=dict(data.key_lines),
+        authors=read_credits(check, data, "authors"),
+        reviewers=read_credits(check, data, "reviewers"),
+        credits_given="authors" in data or "reviewers" in data,
     )
+    date_problems(check, data, spec.authors, data.get("reviewed"))
     if spec.reviewed and spec.review_due and spec.review_due <= spec.reviewed:
         check.add(data.line_of("review_due"), "'review_due' must come after 'reviewed'")
     if source.glossary is not None:

@@ -13,7 +13,7 @@ from course_app.desk.cards import CARD_MAX_LENGTH, CARD_MIN_LENGTH, CardNumberEr
 from course_app.desk.cards import normalise_card_number as _normalise_card
 from course_app.desk.csv_import import EMAIL, NAME_MAX
 from course_app.desk.patron_import import TOKEN_MAX_LENGTH
-from course_app.forms import BaseForm
+from course_app.forms import BaseForm, PageField
 from course_app.libraries.models import Organisation
 
 CARD_ERRORS = {
@@ -109,4 +109,4 @@ class PatronSearchForm(BaseForm):
     q = StringField(
         _l("Name, username or card number"), filters=[_strip], validators=[Length(max=120)]
     )
-    page = IntegerField(default=1, validators=[Optional()])
+    page = PageField()

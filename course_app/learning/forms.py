@@ -1,7 +1,7 @@
 """Catalogue filter and the small forms on lesson pages."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SubmitField
+from wtforms import HiddenField, SelectField, SubmitField
 
 from course_app.forms import BaseForm
 
@@ -16,3 +16,8 @@ class CatalogueFilterForm(BaseForm):
 
 class CompleteLessonForm(BaseForm):
     submit = SubmitField(_l("I finished this lesson"))
+
+
+class HideGuestNoteForm(BaseForm):
+    next = HiddenField()
+    submit = SubmitField(_l("Hide this note"))

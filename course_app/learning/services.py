@@ -25,7 +25,7 @@ from sqlalchemy import (
 from course_app.accounts.models import Learner
 from course_app.content.models import Course
 from course_app.db import UTCDateTime, conflict_sql, utc_now
-from course_app.events import Change, ProgressChange, announce
+from course_app.events import Change, ProgressChange, announce, lesson_viewed
 from course_app.extensions import db
 from course_app.learning.models import Enrolment, LessonProgress, Milestone, MilestoneKind
 from course_app.learning.plan import course_plan, course_plans
@@ -102,7 +102,9 @@ def record_lesson_viewed(
         and now - old.last_activity_at < ACTIVITY_PRECISION
     ):
         return progress
-    return _write_enrolment(learner, progress, now, last_lesson_id=lesson_id)
+    progress = _write_enrolment(learner, progress, now, last_lesson_id=lesson_id)
+    lesson_viewed.send(None, learner_id=learner.id, course_id=course.id, lesson_id=lesson_id)
+    return progress
 
 
 def record_lesson_completed(
@@ -116,7 +118,9 @@ def record_lesson_completed(
         [dict(learner_id=learner.id, course_id=course.id, lesson_id=lesson_id, completed_at=now)],
     )
     progress = course_progress(learner, course, language)
-    return _settle(learner, progress, now, Change.LESSON_DONE, last_lesson_id=lesson_id)
+    return _settle(
+        learner, progress, now, Change.LESSON_DONE, last_lesson_id=lesson_id, item_id=lesson_id
+    )
 
 
 def record_quiz_result(
@@ -128,7 +132,7 @@ def record_quiz_result(
     reached = [(MilestoneKind.QUIZ_TRIED, quiz_id)]
     if passed:
         reached.append((MilestoneKind.QUIZ_PASSED, quiz_id))
-    return _settle(learner, progress, utc_now(), Change.QUIZ_ATTEMPT, reached)
+    return _settle(learner, progress, utc_now(), Change.QUIZ_ATTEMPT, reached, item_id=quiz_id)
 
 
 def _settle(
@@ -138,12 +142,13 @@ def _settle(
     change: Change,
     reached: list[tuple[str, int]] | None = None,
     last_lesson_id: int | None = None,
+    item_id: int | None = None,
 ) -> CourseProgress:
     """Records the milestones reached and the modules and course this finishes, then the
     enrolment; announces the change."""
     _record_milestones(learner.id, progress, reached or [], now)
     progress = _write_enrolment(learner, progress, now, last_lesson_id=last_lesson_id)
-    announce(ProgressChange(change, learner.id, progress.plan.course_id))
+    announce(ProgressChange(change, learner.id, progress.plan.course_id, item_id=item_id))
     return progress
 
 

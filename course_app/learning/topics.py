@@ -9,6 +9,8 @@ TOPIC_NAMES = {
     "research-participation": _l("Taking part in research"),
     "community-science": _l("Community science"),
     "diversity-in-research": _l("Diversity in research"),
+    "health-insurance": _l("Health insurance"),
+    "genetic-privacy": _l("Genetic privacy"),
 }
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}

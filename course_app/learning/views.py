@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from course_app.accounts.identity import current_learner
+from course_app.accounts.views import safe_next
 from course_app.caching import cache
 from course_app.content.localize import course_text, lesson_text
 from course_app.content.models import Course, Lesson
@@ -15,7 +18,7 @@ from course_app.content.question_types import InvalidResponse
 from course_app.content.question_types.forms import make_question_form
 from course_app.content.question_views import lesson_checks
 from course_app.extensions import db
-from course_app.learning.forms import CatalogueFilterForm, CompleteLessonForm
+from course_app.learning.forms import CatalogueFilterForm, CompleteLessonForm, HideGuestNoteForm
 from course_app.learning.hooks import my_learning_shown
 from course_app.learning.lesson_cache import (
     CSRF_PLACEHOLDER,
@@ -51,7 +54,42 @@ def naming_helpers():
         "topic_name": topic_name,
         "language_name": LANGUAGE_NAMES.get,
         "reading_ease_name": reading_ease_name,
+        "quiz_title": quiz_title,
+        "guest_note_due": guest_note_due,
     }
+
+
+# Set when a guest hides the note about keeping their progress.
+GUEST_NOTE_HIDDEN = "guest_note_hidden"
+
+
+def guest_note_due(progress) -> bool:
+    """Whether a guest sees the note about keeping their progress: after their first finished
+    lesson, until they hide it (guests lose progress when the browser closes)."""
+    return (
+        not current_user.is_authenticated
+        and progress is not None
+        and bool(progress.lessons_done)
+        and not session.get(GUEST_NOTE_HIDDEN)
+    )
+
+
+@bp.post("/guest-note/hide")
+def hide_guest_note():
+    form = HideGuestNoteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session[GUEST_NOTE_HIDDEN] = True
+    return redirect(safe_next(form.next.data) or url_for("learning.my_learning"))
+
+
+def quiz_title(title: str) -> str:
+    """A quiz's title as the outline lists it, "Quiz: ..." once: many quiz files already
+    start their title with the word."""
+    label = _("Quiz:")
+    if title.casefold().startswith((label.casefold(), "quiz:", "prueba:")):
+        return title
+    return f"{label} {title}"
 
 
 @bp.get("/")
@@ -187,6 +225,10 @@ def _is_shared_view() -> bool:
 
 @bp.get("/courses/<slug>/lessons/<key>")
 def lesson(slug: str, key: str):
+    if CHECK_ANSWER in session:
+        answered = _shown_answer(slug, key)
+        if answered is not None:
+            return answered
     # The course row itself is read only when the page is not cached yet, or for a learner.
     version = active_course_version_or_404(slug)
     content_key = (version.id, version.content_hash, key, _language(), request.script_root)
@@ -204,8 +246,15 @@ def lesson(slug: str, key: str):
     return shared.replace(CSRF_PLACEHOLDER, token)
 
 
-@bp.post("/courses/<slug>/lessons/<key>/checks/<check_key>")
-def answer_check(slug: str, key: str, check_key: str):
+# A knowledge-check answer, kept between its POST and the GET it redirects to, so that
+# reloading the page with the feedback does not send the answer again.
+CHECK_ANSWER = "check_answer"
+
+
+def _answered_page(slug: str, key: str, check_key: str, formdata, *, replay: bool = False):
+    """The lesson page with one knowledge check answered: (page, course, status); status 400
+    when the answer is missing or not one of the choices. A replay shows an answer whose POST
+    was checked already (CSRF included) on the GET it redirected to."""
     course = active_course_or_404(slug)
     plan = course_plan(course, _language())
     step = _find_lesson(plan, key)
@@ -215,31 +264,54 @@ def answer_check(slug: str, key: str, check_key: str):
         abort(404)
     forms = {
         q.key: make_question_form(
-            [q], formdata=None if q is not question else request.form, prefix=q.key
+            [q], formdata=None if q is not question else formdata, prefix=q.key
         )
         for q in checks
     }
+    if replay:
+        forms[question.key] = make_question_form(
+            [question], formdata=formdata, prefix=question.key, meta={"csrf": False}
+        )
     form = forms[question.key]
     results = {}
-    status = 200
+    status = 400
     if form.validate():
         response = form.response_for(question)
         kind = question.question_type
         try:
             verdict = kind.grade(question.data, response)
         except InvalidResponse:
-            status = 400
+            pass
         else:
+            status = 200
             results[question.key] = {
                 "correct": verdict.correct,
-                "feedback": question.question_type.feedback(
-                    question.data, response, verdict.correct
-                ),
+                "feedback": kind.feedback(question.data, response, verdict.correct),
             }
-    else:
-        status = 400
     page = _build_lesson_page(course, plan, step, forms, results, csrf_token())
-    return _render_lesson(page, page.article_html, course, status)
+    return page, course, status
+
+
+@bp.post("/courses/<slug>/lessons/<key>/checks/<check_key>")
+def answer_check(slug: str, key: str, check_key: str):
+    page, course, status = _answered_page(slug, key, check_key, request.form)
+    if status != 200:
+        return _render_lesson(page, page.article_html, course, status)
+    answer = {k: v for k, v in request.form.lists() if k != "csrf_token"}
+    session[CHECK_ANSWER] = {"slug": slug, "key": key, "check": check_key, "form": answer}
+    target = url_for("learning.lesson", slug=slug, key=key, _anchor=f"check-{check_key}")
+    return redirect(target, 303)
+
+
+def _shown_answer(slug: str, key: str):
+    """The lesson page with the answer just sent, once; None when there is none for it."""
+    answer = session.pop(CHECK_ANSWER, None)
+    if not answer or (answer.get("slug"), answer.get("key")) != (slug, key):
+        return None
+    page, course, _status = _answered_page(
+        slug, key, answer["check"], MultiDict(answer.get("form") or {}), replay=True
+    )
+    return _render_lesson(page, page.article_html, course)
 
 
 @bp.post("/courses/<slug>/lessons/<key>/complete")

@@ -194,3 +194,22 @@ def organisation_members(organisation: Organisation) -> list[User]:
             select(User).where(User.organisation_id == organisation.id).order_by(User.username_key)
         )
     )
+
+
+def branch_choices(branches: list[Organisation]) -> list[tuple[int, str]]:
+    """(id, "Branch (System)") for each branch, in one query: branch names repeat across
+    library systems, so a list of branches always names the system too."""
+    parent_ids = {b.parent_id for b in branches if b.parent_id is not None}
+    names = (
+        dict(
+            db.session.execute(
+                select(Organisation.id, Organisation.name).where(Organisation.id.in_(parent_ids))
+            ).all()
+        )
+        if parent_ids
+        else {}
+    )
+    return [
+        (b.id, f"{b.name} ({names[b.parent_id]})" if b.parent_id in names else b.name)
+        for b in branches
+    ]

@@ -3,6 +3,8 @@ CSV link carries the same filters. No CSRF token: it changes nothing."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, ValidationError
@@ -19,6 +21,10 @@ BREAKDOWN_LABELS = {
     Breakdown.BRANCH: _l("Branch"),
     Breakdown.MONTH: _l("Month"),
 }
+
+
+# Reports count whole days up to the day after the end; date.max has no day after it.
+LAST_DAY = date(9998, 12, 31)
 
 
 class ReportFilterForm(BaseForm):
@@ -39,8 +45,14 @@ class ReportFilterForm(BaseForm):
     sort = SelectField(default="")
     dir = SelectField(choices=[("asc", "asc"), ("desc", "desc")], default="desc")
 
+    def validate_start(self, field: DateField) -> None:
+        if field.data is not None and field.data > LAST_DAY:
+            raise ValidationError(_l("Choose a date before the year 9999."))
+
     def validate_end(self, field: DateField) -> None:
         start, end = self.start.data, field.data
+        if end is not None and end > LAST_DAY:
+            raise ValidationError(_l("Choose a date before the year 9999."))
         if start is None or end is None:
             return
         if end < start:

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from course_app.content.localize import localized
 from course_app.content.models import Course
@@ -45,3 +46,25 @@ def key_labels(by: Breakdown, keys: Iterable[Any]) -> dict[Any, str]:
         labels[None] = _("Not recorded")
         return labels
     return {key: key for key in ids}
+
+
+def system_names(organisation_ids: Iterable[int | None]) -> dict[int, str]:
+    """Branch id -> the name of its library system, in one query: branch names repeat across
+    systems (three "Northgate"s), so a branch is always shown with its system. A system maps
+    to its own name; the network and unknown ids are left out."""
+    ids = [i for i in organisation_ids if i is not None]
+    if not ids:
+        return {}
+    parent = aliased(Organisation)
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.kind, Organisation.name, parent.name)
+        .outerjoin(parent, parent.id == Organisation.parent_id)
+        .where(Organisation.id.in_(ids))
+    )
+    names: dict[int, str] = {}
+    for org_id, kind, name, parent_name in rows:
+        if kind == "branch" and parent_name is not None:
+            names[org_id] = parent_name
+        elif kind == "system":
+            names[org_id] = name
+    return names

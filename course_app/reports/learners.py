@@ -56,6 +56,7 @@ def learner_rows(
             func.coalesce(e.c.completed, 0).label("completed"),
             func.coalesce(c.c.certificates, 0).label("certificates"),
             e.c.last_active,
+            User.id.label("user_id"),  # for the link to the patron page; not in the CSV
         )
         .join(Organisation, Organisation.id == User.organisation_id)
         .outerjoin(Learner, Learner.user_id == User.id)

@@ -18,7 +18,7 @@ from course_app.reports.course_report import CourseReport
 from course_app.reports.facts import LIBRARY_BREAKDOWNS, Breakdown
 from course_app.reports.filters import ReportFilter, ReportScope
 from course_app.reports.forms import BREAKDOWN_LABELS
-from course_app.reports.labels import key_labels
+from course_app.reports.labels import key_labels, system_names
 from course_app.reports.library_report import LibraryLine
 from course_app.reports.overview import OverviewRow
 from course_app.reports.privacy import HIDDEN_TOO, hidden_cells
@@ -57,13 +57,20 @@ def breakdown_table(
     rows: list[OverviewRow], by: Breakdown, hide: bool, sort: str | None, descending: bool
 ) -> Table:
     labels = key_labels(by, [row.key for row in rows])
+    columns = overview_columns(str(BREAKDOWN_LABELS[by]))
+    systems: dict[int, str] = {}
+    if by == Breakdown.BRANCH:
+        systems = system_names(row.key for row in rows)
+        columns.insert(1, Column("system", _("Library system"), numeric=False))
     table = Table(
         "breakdown",
         _("Figures by %(what)s", what=str(BREAKDOWN_LABELS[by]).lower()),
-        overview_columns(str(BREAKDOWN_LABELS[by])),
+        columns,
     )
     for row in rows:
         line = {"label": labels.get(row.key, str(row.key)), **row.values}
+        if by == Breakdown.BRANCH:
+            line["system"] = systems.get(row.key, "")
         if by == Breakdown.COURSE and row.key is not None:
             line["_course_id"] = row.key
         table.rows.append(line)
@@ -236,6 +243,7 @@ def libraries_table(lines: list[LibraryLine], sort: str | None, descending: bool
         _("Libraries"),
         [
             Column("label", _("Library"), numeric=False),
+            Column("system", _("Library system"), numeric=False),
             Column("kind", _("Kind"), numeric=False),
             Column("patrons", _("Patrons"), learners="patrons"),
             Column("classes", _("Classes")),
@@ -245,10 +253,12 @@ def libraries_table(lines: list[LibraryLine], sort: str | None, descending: bool
         ],
     )
     kinds = {"network": _("Network"), "system": _("Library system"), "branch": _("Branch")}
+    systems = system_names(line.organisation.id for line in lines)
     for line in lines:
         table.rows.append(
             {
                 "label": line.organisation.name,
+                "system": systems.get(line.organisation.id, ""),
                 "kind": kinds.get(line.organisation.kind, line.organisation.kind),
                 "patrons": line.patrons,
                 "classes": line.classes,
@@ -279,13 +289,15 @@ def learners_columns() -> list[Column]:
 def learner_row(result: Any) -> dict[str, Any]:
     """A patron's cells by column key, for the page; the same cells as the CSV."""
     cells = learner_cells(result)
-    return {column.key: cell for column, cell in zip(learners_columns(), cells, strict=True)}
+    row = {column.key: cell for column, cell in zip(learners_columns(), cells, strict=True)}
+    row["_user_id"] = result.user_id
+    return row
 
 
 def learner_cells(result: Any) -> list[object]:
     """A patron's CSV cells, in the order of `learners_columns`; read straight from the row
     (the export can be 100,000 rows)."""
-    name, username, library, started, completed, certificates, last = result
+    name, username, library, started, completed, certificates, last = result[:7]
     return [name, username, library, started, completed, certificates, last.date() if last else ""]
 
 

@@ -22,6 +22,7 @@ from course_app.accounts.models import Role
 from course_app.classes.csv_cells import csv_lines
 from course_app.db import utc_now
 from course_app.extensions import db
+from course_app.forms import page_number
 from course_app.learning.topics import LANGUAGE_NAMES, topic_name
 from course_app.libraries.access import visible_organisation_ids
 from course_app.libraries.services import organisation_tree
@@ -322,7 +323,7 @@ def _learners_form() -> ReportFilterForm:
 @role_required(Role.LIBRARIAN)
 def learners():
     form = _learners_form()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number(request.args.get("page", 1, type=int))
     if not form.validate():
         return render_template("reports/learners.html", form=form, page=page), 400
     stmt = _learners_query(form)

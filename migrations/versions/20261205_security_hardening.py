@@ -1,23 +1,19 @@
-"""Security and patron privacy (issue 14): wrong-password counts on accounts, a flag on
-accounts unused for long (retention), when a desk's
-temporary passphrase expires (those not yet replaced get 30 days from this revision), a table of
+"""Security and patron privacy (issue 14): wrong-password counts on accounts, a table of
 throttle hits shared by every worker, sessions that expire on the server (last seen, password
 last typed, where from, on a public computer), class codes that may expire, and certificates that outlive an erased holder
 (learner_id may be empty: the certificate then says it was withdrawn at the holder's request).
 
 Revision ID: 5ec0a1d14a01
-Revises: 5c1e7a93d2b4
+Revises: c0a7e5c1d13a
 Create Date: 2026-12-05 05:30:00
 
 """
-
-from datetime import UTC, datetime, timedelta
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "5ec0a1d14a01"
-down_revision = "5c1e7a93d2b4"
+down_revision = "c0a7e5c1d13a"
 branch_labels = None
 depends_on = None
 
@@ -27,17 +23,6 @@ def upgrade():
         "users", sa.Column("failed_sign_ins", sa.Integer(), nullable=False, server_default="0")
     )
     op.add_column("users", sa.Column("last_failed_sign_in_at", sa.DateTime(), nullable=True))
-    op.add_column(
-        "users", sa.Column("temporary_password_expires_at", sa.DateTime(), nullable=True)
-    )
-    op.add_column("users", sa.Column("flagged_inactive_at", sa.DateTime(), nullable=True))
-    grace = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=30)
-    op.execute(
-        sa.text(
-            "UPDATE users SET temporary_password_expires_at = :grace "
-            "WHERE must_change_password = :yes"
-        ).bindparams(grace=grace, yes=True)
-    )
     op.create_table(
         "throttle_hits",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -78,7 +63,5 @@ def downgrade():
     op.drop_table("throttle_hits")
     # Plain DROP COLUMN (SQLite 3.35+): a batch copy of users would break the rows that
     # point at it.
-    op.drop_column("users", "flagged_inactive_at")
-    op.drop_column("users", "temporary_password_expires_at")
     op.drop_column("users", "last_failed_sign_in_at")
     op.drop_column("users", "failed_sign_ins")

@@ -45,7 +45,9 @@ def setup_world(app) -> str:
         course = make_course("digital-basics", modules=2, lessons_per_module=2)
         wednesday = create_class(lib, branch, "Wednesday Email Help", None)
         add_members(lib, wednesday, [user("sam").id])
-        create_assignment(lib, wednesday, course, None, None, None, None, date.today())
+        # Due in three days: work that is due is what makes an idle patron look stuck.
+        due = date.today() + timedelta(days=3)
+        create_assignment(lib, wednesday, course, None, None, due, None, date.today())
         # Sam was given the work three weeks ago and has done nothing since.
         weeks_ago = utc_now() - timedelta(days=21)
         for row in db.session.scalars(select(Assignment)):

@@ -74,13 +74,14 @@ def test_a_whole_course_in_spanish_ends_with_a_spanish_certificate(page, app):
 
     go(page, f"/courses/{SLUG}")
     click_to(page, page.get_by_role("link", name="Obtener su certificado"))
-    page.get_by_label("Nombre en su certificado").fill(NAME)
-    click_to(page, page.get_by_role("button", name="Obtener mi certificado"))
+    page.get_by_label("Su nombre completo, como debe aparecer impreso").fill(NAME)
+    click_to(page, page.get_by_role("button", name="Revisar mi nombre"))
+    click_to(page, page.get_by_role("button", name="Sí, obtener mi certificado"))
     assert NAME in page.content() and title in page.content()
-    code = re.search(r"/certificates/([A-Za-z0-9_-]{32,})$", page.url).group(1)
+    code = re.search(r"/certificates/([A-Z0-9-]{34})$", page.url).group(1)
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("Descargar PDF")).click()
+        page.get_by_role("link", name="Descargar el PDF").click()
     pdf = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes()))
     text = "\n".join(p.extract_text() for p in pdf.pages)
     assert "Certificado de finalización" in text

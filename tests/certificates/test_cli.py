@@ -84,4 +84,7 @@ def test_revoke_from_the_command_line_is_audited_without_an_actor(app, code):
             None,
             None,
         )
-        assert event.details == {"code": code, "reason": "Typo"}
+        # The command line is recorded as the operating-system user who ran it.
+        from course_app.audit.services import command_line_user
+
+        assert event.details == {"code": code, "reason": "Typo", "os_user": command_line_user()}

@@ -102,3 +102,40 @@ def test_a_revoked_certificate_says_so_on_the_pdf(ctx):
     text = _text(_pdf(cert)[1])
     assert "This certificate has been revoked." in text
     assert "Mistake" not in text
+
+
+def test_the_pdf_shows_the_holders_library_and_the_course_length(ctx):
+    course = build_course(title="Using email safely")
+    course.minutes = 95
+    cert = certificate_for("ana", course)
+    data = render_certificate_pdf(
+        cert, VERIFY_URL + cert.code, library_name="Eastside Branch Library"
+    )
+    text = _text(PdfReader(io.BytesIO(data)))
+    assert "Eastside Branch Library" in text
+    assert "Course length: about 1 hour 35 minutes" in text
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+
+
+def test_the_pdf_view_names_the_library_of_a_patron_who_has_one(app, make_user):
+    from sqlalchemy import select
+
+    from course_app.accounts.models import User
+    from course_app.extensions import db
+    from course_app.libraries.models import Organisation
+    from tests.conftest import sign_in
+    from tests.factories import make_library_tree
+
+    make_user("cleo")
+    with app.app_context():
+        branch_id = make_library_tree()["north-a"]
+        user = db.session.scalar(select(User).where(User.username == "cleo"))
+        user.organisation_id = branch_id
+        branch_name = db.session.get(Organisation, branch_id).name
+        cert = certificate_for("cleo", build_course())
+        code = cert.code
+        db.session.commit()
+    client = app.test_client()
+    sign_in(client, "cleo")
+    text = _text(PdfReader(io.BytesIO(client.get(f"/certificates/{code}.pdf").data)))
+    assert branch_name in text

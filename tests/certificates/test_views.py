@@ -50,11 +50,16 @@ def _certificate(app, code: str) -> Certificate:
 # Claiming
 
 
-def test_anonymous_claim_goes_to_sign_in_and_comes_back(client, course):
+def test_a_guest_asking_for_the_certificate_learns_why_an_account_helps(client, course):
     response = client.get(f"/courses/{SLUG}/certificate")
-    assert response.status_code == 302
-    assert "/account/sign-in" in response.location
-    assert f"next=%2Fcourses%2F{SLUG}%2Fcertificate" in response.location
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "A free account keeps your progress safe" in html
+    back = f"next=/courses/{SLUG}/certificate"
+    assert (
+        f'class="button primary" href="/account/sign-up?{back}">Create a free account</a>' in html
+    )
+    assert f'class="button secondary" href="/account/sign-in?{back}">Sign in</a>' in html
 
 
 def test_claim_for_an_unknown_course_is_404(learner_client, course):
@@ -69,21 +74,44 @@ def test_claim_before_completion_explains_what_is_left(app, learner_client, cour
     assert "You have finished 0 of 2 steps." in html
     assert 'name="recipient_name"' not in html
     # A post is refused the same way and issues nothing.
-    response = learner_client.post(f"/courses/{SLUG}/certificate", data={"recipient_name": "Ana"})
+    response = learner_client.post(
+        f"/courses/{SLUG}/certificate", data={"recipient_name": "Ana", "confirmed": "1"}
+    )
     assert response.status_code == 200
     with app.app_context():
         assert db.session.scalar(select(Certificate)) is None
 
 
-def test_claim_form_is_prefilled_with_the_display_name(app, make_user, course):
-    make_user("ana", display_name="Ana Pérez")
+def test_claim_form_starts_empty_and_shows_the_name_back_before_issuing(app, make_user, course):
+    make_user("rosa28670", display_name="rosa28670")
     client = app.test_client()
-    sign_in(client, "ana")
-    _complete(app, "ana")
+    sign_in(client, "rosa28670")
+    _complete(app, "rosa28670")
     html = client.get(f"/courses/{SLUG}/certificate").get_data(as_text=True)
-    assert "Name on your certificate" in html
-    assert "exactly as you type it" in html
-    assert 'value="Ana Pérez"' in html
+    assert "Your full name, as it should be printed" in html
+    assert "For example: Rosa María López." in html
+    assert "rosa28670" not in html.split("<main")[1]
+    # The confirm step shows the name and issues nothing yet.
+    confirm = client.post(f"/courses/{SLUG}/certificate", data={"recipient_name": "Rosa Lopes"})
+    page = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "Check the name on your certificate" in page
+    assert '<p class="recipient confirm-name">Rosa Lopes</p>' in page
+    with app.app_context():
+        assert db.session.scalar(select(Certificate)) is None
+    # "Change the name" goes back to the form with the name in it.
+    change = client.post(
+        f"/courses/{SLUG}/certificate",
+        data={"recipient_name": "Rosa Lopes", "confirmed": "1", "change": "1"},
+    )
+    assert 'value="Rosa Lopes"' in change.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Certificate)) is None
+    done = client.post(
+        f"/courses/{SLUG}/certificate", data={"recipient_name": "Rosa López", "confirmed": "1"}
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Certificate.recipient_name)) == "Rosa López"
 
 
 def test_claiming_issues_the_certificate_and_shows_it(app, make_user, course):
@@ -92,7 +120,8 @@ def test_claiming_issues_the_certificate_and_shows_it(app, make_user, course):
     sign_in(client, "ana")
     _complete(app, "ana")
     response = client.post(
-        f"/courses/{SLUG}/certificate", data={"recipient_name": "  Nguyễn Thị Minh Khai "}
+        f"/courses/{SLUG}/certificate",
+        data={"recipient_name": "  Nguyễn Thị Minh Khai ", "confirmed": "1"},
     )
     assert response.status_code == 302
     with app.app_context():
@@ -113,7 +142,7 @@ def test_a_course_read_in_english_gives_an_english_certificate_to_a_spanish_read
     client = app.test_client()
     sign_in(client, "ana")
     _complete(app, "ana")
-    client.post(f"/courses/{SLUG}/certificate", data={"recipient_name": "Ana"})
+    client.post(f"/courses/{SLUG}/certificate", data={"recipient_name": "Ana", "confirmed": "1"})
     with app.app_context():
         assert db.session.scalar(select(Certificate)).language == "en"
 
@@ -123,7 +152,9 @@ def test_an_empty_name_is_refused_with_a_message(app, make_user, course):
     client = app.test_client()
     sign_in(client, "ana")
     _complete(app, "ana")
-    response = client.post(f"/courses/{SLUG}/certificate", data={"recipient_name": "   "})
+    response = client.post(
+        f"/courses/{SLUG}/certificate", data={"recipient_name": "   ", "confirmed": "1"}
+    )
     assert response.status_code == 400
     assert "Enter the name to print on your certificate." in response.get_data(as_text=True)
     with app.app_context():
@@ -135,7 +166,9 @@ def test_a_name_that_is_too_long_is_refused_with_a_message(app, make_user, cours
     client = app.test_client()
     sign_in(client, "ana")
     _complete(app, "ana")
-    response = client.post(f"/courses/{SLUG}/certificate", data={"recipient_name": "x" * 121})
+    response = client.post(
+        f"/courses/{SLUG}/certificate", data={"recipient_name": "x" * 121, "confirmed": "1"}
+    )
     assert response.status_code == 400
     assert "Use 120 characters or fewer." in response.get_data(as_text=True)
 
@@ -147,7 +180,9 @@ def test_a_second_claim_goes_to_the_same_certificate(app, make_user, course):
     code = _issue(app, "ana", name="Ana Pérez")
     for response in (
         client.get(f"/courses/{SLUG}/certificate"),
-        client.post(f"/courses/{SLUG}/certificate", data={"recipient_name": "Other"}),
+        client.post(
+            f"/courses/{SLUG}/certificate", data={"recipient_name": "Other", "confirmed": "1"}
+        ),
     ):
         assert response.status_code == 302
         assert response.location.endswith(f"/certificates/{code}")
@@ -205,19 +240,22 @@ def test_the_certificate_page_has_everything_to_print_and_check(owned):
     assert code in html
     assert f"http://localhost/verify/{code}" in html
     assert f"/certificates/{code}.pdf" in html
-    assert "Download PDF" in html
+    assert "Open the PDF" in html and "Download the PDF" in html
+    assert f"/certificates/{code}.pdf?download=1" in html
     assert "Print" in html
     assert '<svg role="img" aria-label="QR code' in html
 
 
-def test_the_pdf_downloads_as_an_attachment_named_for_the_course(owned):
+def test_the_pdf_opens_in_the_browser_and_downloads_from_its_own_link(owned):
     code, clients = owned
     response = clients["learner"].get(f"/certificates/{code}.pdf")
     assert response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"] == (
+    assert response.headers["Content-Disposition"] == f'inline; filename="certificate-{SLUG}.pdf"'
+    assert response.data.startswith(b"%PDF")
+    saved = clients["learner"].get(f"/certificates/{code}.pdf?download=1")
+    assert saved.headers["Content-Disposition"] == (
         f'attachment; filename="certificate-{SLUG}.pdf"'
     )
-    assert response.data.startswith(b"%PDF")
 
 
 # Public verification

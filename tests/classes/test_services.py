@@ -87,14 +87,16 @@ def test_picking_offers_only_patrons_of_the_class_library_system_not_yet_in_it(w
     learning_class = get_class(world)
     place(make_user("newbie", display_name="Nell Newbie"), world["north-a"])
     make_user("boss", "staff")
-    assert [u.username for u in patrons_for_picking(user("lib"), learning_class, "")] == ["newbie"]
-    assert patrons_for_picking(user("lib"), learning_class, "nomatch") == []
-    # Staff see the whole system (north-b too) but never the south system's patrons.
-    found = [u.username for u in patrons_for_picking(user("boss"), learning_class, "")]
-    assert found == ["newbie", "northb"]  # by name: Nell, North
-    assert [u.username for u in patrons_for_picking(user("boss"), learning_class, "NELL")] == [
+    assert [u.username for u in patrons_for_picking(user("lib"), learning_class, "").items] == [
         "newbie"
     ]
+    assert patrons_for_picking(user("lib"), learning_class, "nomatch").items == []
+    # Staff see the whole system (north-b too) but never the south system's patrons.
+    found = [u.username for u in patrons_for_picking(user("boss"), learning_class, "").items]
+    assert found == ["newbie", "northb"]  # by name: Nell, North
+    assert [
+        u.username for u in patrons_for_picking(user("boss"), learning_class, "NELL").items
+    ] == ["newbie"]
 
 
 def test_a_librarian_cannot_add_another_systems_patron_and_nothing_is_added(world):
@@ -205,13 +207,40 @@ def _age(world, days: float) -> None:
 @pytest.mark.parametrize(("days", "flagged"), [(14, False), (15, True)])
 def test_stuck_patrons_are_flagged_after_more_than_14_days(world, days, flagged):
     learning_class, course = get_class(world), get_course(world)
-    create_assignment(user("lib"), learning_class, course, None, None, None, None, TODAY)
+    due = TODAY + timedelta(days=3)
+    create_assignment(user("lib"), learning_class, course, None, None, due, None, TODAY)
     complete_lessons(user("p1"), course, "m1")
     _age(world, days)
     rows = {row.user.username: row for row in class_table(learning_class, NOW).rows}
     for name in ("p1", "p3"):  # started, and never started (counted from the assignment)
         reasons = [f.reason for f in rows[name].flags]
         assert reasons == ([HelpReason.NO_ACTIVITY] if flagged else []), name
+
+
+def test_work_with_no_due_date_never_makes_a_patron_look_stuck(world):
+    learning_class, course = get_class(world), get_course(world)
+    create_assignment(user("lib"), learning_class, course, None, None, None, None, TODAY)
+    _age(world, 60)
+    assert all(row.flags == [] for row in class_table(learning_class, NOW).rows)
+
+
+def test_a_flag_marked_handled_stays_handled_until_the_patron_acts_again(world):
+    from course_app.classes.help_marks import mark_help_handled
+
+    learning_class, course = get_class(world), get_course(world)
+    due = TODAY + timedelta(days=3)
+    create_assignment(user("lib"), learning_class, course, None, None, due, None, TODAY)
+    _age(world, 30)
+    mark_help_handled(user("lib"), learning_class, user("p3"), NOW - timedelta(days=1))
+    rows = {row.user.username: row for row in class_table(learning_class, NOW).rows}
+    assert rows["p3"].flags and not rows["p3"].needs_help
+    assert rows["p3"].handled_at == NOW - timedelta(days=1)
+    assert rows["p2"].needs_help
+    # p3 does something after the mark: the mark no longer covers them.
+    add_attempt(user("p3"), course, "m1-quiz", 40, at=NOW - timedelta(hours=1))
+    add_attempt(user("p3"), course, "m1-quiz", 40, at=NOW - timedelta(hours=1))
+    rows = {row.user.username: row for row in class_table(learning_class, NOW).rows}
+    assert rows["p3"].needs_help and rows["p3"].handled_at is None
 
 
 def test_finished_work_is_never_stuck(world):

@@ -9,6 +9,7 @@ import pytest
 from course_app.classes.csv_cells import BOM, csv_lines, escape_cell
 from course_app.classes.status import (
     HelpReason,
+    HelpRules,
     Progress,
     QuizRecord,
     Status,
@@ -61,16 +62,25 @@ def _quiz(failures, passed=False):
     )
 
 
+DUE_SOON = [TODAY + timedelta(days=3)]
+
+
 def test_one_failed_try_is_not_a_flag_two_are():
-    assert help_flags([_quiz(1)], NOW, None, False, NOW) == []
-    flags = help_flags([_quiz(2)], NOW, None, False, NOW)
+    assert help_flags([_quiz(1)], NOW, None, [], NOW) == []
+    flags = help_flags([_quiz(2)], NOW, None, [], NOW)
     assert [(f.reason, f.quiz_title, f.failures) for f in flags] == [
         (HelpReason.FAILED_QUIZ, "Quiz 1", 2)
     ]
 
 
 def test_failed_twice_then_passed_is_not_a_flag():
-    assert help_flags([_quiz(2, passed=True)], NOW, None, False, NOW) == []
+    assert help_flags([_quiz(2, passed=True)], NOW, None, [], NOW) == []
+
+
+def test_the_failed_tries_threshold_is_a_setting():
+    rules = HelpRules(failed_tries=3)
+    assert help_flags([_quiz(2)], NOW, None, [], NOW, rules) == []
+    assert help_flags([_quiz(3)], NOW, None, [], NOW, rules)[0].failures == 3
 
 
 @pytest.mark.parametrize(
@@ -82,21 +92,52 @@ def test_failed_twice_then_passed_is_not_a_flag():
         (timedelta(days=13, hours=23), False),
     ],
 )
-def test_no_activity_for_more_than_14_days_with_unfinished_work(idle, flagged):
-    flags = help_flags([], NOW - idle, None, True, NOW)
+def test_no_activity_for_more_than_14_days_with_work_due_soon(idle, flagged):
+    flags = help_flags([], NOW - idle, None, DUE_SOON, NOW)
     assert bool(flags) is flagged
     if flagged:
         assert flags[0].reason == HelpReason.NO_ACTIVITY
         assert flags[0].idle_days == idle.days
 
 
+@pytest.mark.parametrize(
+    ("due", "flagged"),
+    [
+        ([None], False),  # no due date: never looks stuck
+        ([TODAY + timedelta(days=8)], False),  # due later than the 7-day window
+        ([TODAY + timedelta(days=7)], True),
+        ([TODAY], True),
+        ([None, TODAY + timedelta(days=1)], True),
+    ],
+)
+def test_idle_counts_only_while_work_is_due(due, flagged):
+    flags = help_flags([], NOW - timedelta(days=30), None, due, NOW)
+    assert (HelpReason.NO_ACTIVITY in [f.reason for f in flags]) is flagged
+
+
+def test_the_idle_thresholds_are_settings():
+    rules = HelpRules(idle_days=30, due_within_days=60)
+    later = [TODAY + timedelta(days=45)]
+    assert help_flags([], NOW - timedelta(days=20), None, later, NOW, rules) == []
+    assert help_flags([], NOW - timedelta(days=31), None, later, NOW, rules)[0].idle_days == 31
+
+
+def test_past_due_work_is_a_flag_naming_the_earliest_date():
+    due = [TODAY - timedelta(days=1), TODAY - timedelta(days=5), None]
+    flags = help_flags([], NOW, None, due, NOW)
+    assert [(f.reason, f.due_on) for f in flags] == [
+        (HelpReason.PAST_DUE, TODAY - timedelta(days=5))
+    ]
+    assert help_flags([], NOW, None, [TODAY], NOW) == []  # due today is not past
+
+
 def test_old_activity_with_everything_finished_is_not_a_flag():
-    assert help_flags([], NOW - timedelta(days=40), None, False, NOW) == []
+    assert help_flags([], NOW - timedelta(days=40), None, [], NOW) == []
 
 
 def test_never_started_counts_from_when_the_work_was_given():
-    assert help_flags([], None, NOW - timedelta(days=14), True, NOW) == []
-    assert help_flags([], None, NOW - timedelta(days=15), True, NOW)[0].idle_days == 15
+    assert help_flags([], None, NOW - timedelta(days=14), DUE_SOON, NOW) == []
+    assert help_flags([], None, NOW - timedelta(days=15), DUE_SOON, NOW)[0].idle_days == 15
 
 
 @pytest.mark.parametrize(

@@ -189,7 +189,8 @@ def test_overdue_work_is_marked_in_words_on_my_learning(app, world):
 
 
 class _TableReader(HTMLParser):
-    """The header and body cells of the progress table, as text."""
+    """The header and body cells of the progress table, as text (not the tick boxes, which
+    are for choosing patrons, not data)."""
 
     def __init__(self):
         super().__init__()
@@ -202,7 +203,9 @@ class _TableReader(HTMLParser):
             self.inside = True
         elif self.inside and tag == "tr":
             self.rows.append([])
-        elif self.inside and tag in ("td", "th"):
+        elif (
+            self.inside and tag in ("td", "th") and "choose" not in (dict(attrs).get("class") or "")
+        ):
             self.cell = []
 
     def handle_endtag(self, tag):

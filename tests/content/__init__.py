@@ -77,7 +77,7 @@ choices:
   - text: Genes are one part of the story.
     correct: true
     feedback: Yes. Where you live and what you do matter too.
-  - text: Nothing else matters.
+  - text: One gene decides everything about you.
     feedback: Not quite. Your habits matter too.
 explanation: Genes, places and habits all shape health.
 ```
@@ -88,7 +88,7 @@ explanation: Genes, places and habits all shape health.
 
 # Sources
 
-- [MedlinePlus Genetics](https://medlineplus.gov/genetics/)
+- [MedlinePlus Genetics](https://medlineplus.gov/genetics/), NLM, checked 2026-12-01
 """
 
 _LESSON_ES = """---
@@ -111,7 +111,7 @@ choices:
   - text: Los genes son una parte.
     correct: true
     feedback: Sí. Su casa y su vida también cuentan.
-  - text: Nada más cuenta.
+  - text: Un solo gen lo decide todo.
     feedback: No del todo. Sus hábitos también cuentan.
 explanation: Los genes, el lugar y los hábitos dan forma a la salud.
 ```
@@ -122,7 +122,7 @@ explanation: Los genes, el lugar y los hábitos dan forma a la salud.
 
 # Fuentes
 
-- [MedlinePlus en español](https://medlineplus.gov/spanish/)
+- [MedlinePlus en español](https://medlineplus.gov/spanish/), NLM, consultado el 2026-12-01
 """
 
 # A two-language course that validates and lints clean (review due far in the future).

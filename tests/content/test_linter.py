@@ -106,7 +106,7 @@ def test_reading_level_is_measured_on_prose_not_headings_checks_or_sources(tmp_p
     prose = lesson_prose(spec.lessons[0])
     assert PARAGRAPH_EN in prose
     assert "A gene tells your body how to grow." in prose  # the key points count
-    for left_out in ("What is a gene", "Ana reads", "Nothing else matters", "MedlinePlus"):
+    for left_out in ("What is a gene", "Ana reads", "One gene decides everything", "MedlinePlus"):
         assert left_out not in prose
 
 
@@ -174,12 +174,14 @@ def _more_lessons(paragraphs: list[str]) -> dict[str, str]:
         changes[f"m1/{name}"] = (
             f"---\nkey: {key}\ntitle: More\nminutes: 3\n---\n\n# Genes\n\n{paragraph}\n\n"
             "# Key points\n\n- A gene tells your body how to grow.\n\n"
-            "# Sources\n\n- [MedlinePlus Genetics](https://medlineplus.gov/genetics/)\n"
+            "# Sources\n\n- [MedlinePlus Genetics](https://medlineplus.gov/genetics/), NLM, "
+            "checked 2026-12-01\n"
         )
         changes[f"es/m1/{name}"] = (
             f"---\nkey: {key}\ntitle: Más\nminutes: 3\n---\n\n# Genes\n\n{PARAGRAPH_ES}\n\n"
             "# Puntos clave\n\n- Un gen le dice al cuerpo cómo crecer.\n\n"
-            "# Fuentes\n\n- [MedlinePlus en español](https://medlineplus.gov/spanish/)\n"
+            "# Fuentes\n\n- [MedlinePlus en español](https://medlineplus.gov/spanish/), NLM, "
+            "consultado el 2026-12-01\n"
         )
     return changes
 
@@ -382,7 +384,7 @@ def test_a_video_is_refused_with_a_clear_message(tmp_path):
         problems,
         folder / "m1/01-first.md",
         line_of(lesson, "<video"),
-        "<video> cannot be put in a lesson yet: link to a captioned video instead",
+        "<video> is not allowed in lesson text: name the file in the front matter",
     )
 
 
@@ -624,8 +626,8 @@ def test_a_scenario_needs_a_situation(tmp_path, old, new, needle, text):
     [
         ("    correct: true\n", "", 0),
         (
-            "  - text: Nothing else matters.\n",
-            "  - text: Nothing else matters.\n    correct: true\n",
+            "  - text: One gene decides everything about you.\n",
+            "  - text: One gene decides everything about you.\n    correct: true\n",
             2,
         ),
     ],
@@ -647,7 +649,7 @@ def test_every_scenario_choice_needs_feedback(tmp_path):
     assert_problem(
         problems,
         folder / "m1/01-first.md",
-        line_of(lesson, "- text: Nothing else matters."),
+        line_of(lesson, "- text: One gene decides everything about you."),
         "every choice needs 'feedback'",
     )
     assert len(problems) == 1

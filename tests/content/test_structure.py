@@ -303,7 +303,7 @@ ORDERING = "  - key: question-three\n    type: ordering\n    prompt: P?\n    ite
             "m1/01-first.md",
             LESSON_EN,
             LESSON_ES.replace("    correct: true\n", "").replace(
-                "Nada más cuenta.\n", "Nada más cuenta.\n    correct: true\n"
+                "Un solo gen lo decide todo.\n", "Un solo gen lo decide todo.\n    correct: true\n"
             ),
             "```check",
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -104,16 +105,18 @@ def test_imported_passphrases_are_hashed_by_a_job_after_the_response(app, desk, 
             r'name="(token|organisation_id)"[^>]*value="([^"]*)"', upload.get_data(as_text=True)
         )
     )
-    monkeypatch.setattr(huey, "immediate", False)  # keep the jobs queued
+    inline = app.extensions["jobs"]
+    monkeypatch.setitem(app.extensions, "jobs", replace(inline, immediate=False))  # queued
     cards = client.post("/desk/patrons/import/create", data=fields).get_data(as_text=True)
     passphrases = PASSPHRASE.findall(cards)
     usernames = re.findall(r'<dd class="code big">([a-z.0-9]+)</dd>', cards)
     assert len(passphrases) == 2 and "This temporary password works until" in html.unescape(cards)
     assert stored(app, usernames[0]).password_hash == PENDING_HASH
     assert sign_in(app.test_client(), usernames[0], passphrases[0]).status_code == 400
-    task = huey.dequeue()
-    assert huey.dequeue() is None
-    monkeypatch.setattr(huey, "immediate", True)
+    with app.app_context():
+        task = huey.dequeue()
+        assert huey.dequeue() is None
+    monkeypatch.setitem(app.extensions, "jobs", inline)
     with app.app_context():
         huey.execute(task)
     params = extract_parameters(stored(app, usernames[1]).password_hash)

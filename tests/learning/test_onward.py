@@ -131,7 +131,9 @@ def test_a_finished_course_stays_finished_when_a_lesson_is_added(app, course_id)
     client = signed_in(app, "reader")
     finish_course(app, client, course_id)
     assert (
-        client.post(f"/courses/{SLUG}/certificate", data={"recipient_name": "Ana"}).status_code
+        client.post(
+            f"/courses/{SLUG}/certificate", data={"recipient_name": "Ana", "confirmed": "1"}
+        ).status_code
         == 302
     )
     add_lesson(app, course_id)
@@ -152,5 +154,7 @@ def test_a_certificate_can_still_be_claimed_after_a_lesson_is_added(app, course_
     client = signed_in(app, "reader")
     finish_course(app, client, course_id)
     add_lesson(app, course_id)
-    response = client.post(f"/courses/{SLUG}/certificate", data={"recipient_name": "Ana Ruiz"})
+    response = client.post(
+        f"/courses/{SLUG}/certificate", data={"recipient_name": "Ana Ruiz", "confirmed": "1"}
+    )
     assert response.status_code == 302 and "/certificates/" in location(response)

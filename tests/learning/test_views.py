@@ -91,10 +91,20 @@ def test_knowledge_check_gives_feedback_at_once(client, course, app):
 
         qid = db.session.scalar(select(Question.id).where(Question.key == "m1-l1-check"))
     url = "/courses/test-course/lessons/m1-l1/checks/m1-l1-check"
-    right = client.post(url, data={f"m1-l1-check-q{qid}": "a"}).get_data(as_text=True)
+    sent = client.post(url, data={f"m1-l1-check-q{qid}": "a"})
+    # POST, redirect, GET: reloading the page with the feedback sends nothing again.
+    assert sent.status_code == 303
+    assert sent.location.endswith("/courses/test-course/lessons/m1-l1#check-m1-l1-check")
+    right = client.get(sent.location).get_data(as_text=True)
     assert "Correct!" in right and "Right, it is free." in right
-    wrong = client.post(url, data={f"m1-l1-check-q{qid}": "b"}).get_data(as_text=True)
-    assert "Not quite." in wrong and "It is free." in wrong
+    # Focus goes to the feedback, not to <body>.
+    assert 'class="feedback correct" tabindex="-1" autofocus' in right
+    assert 'value="a" checked' in right or "checked" in right
+    reloaded = client.get(sent.location).get_data(as_text=True)
+    assert "Correct!" not in reloaded
+    wrong = client.post(url, data={f"m1-l1-check-q{qid}": "b"}, follow_redirects=True)
+    text = wrong.get_data(as_text=True)
+    assert "Not quite." in text and "It is free." in text
 
 
 def test_knowledge_check_refuses_forged_choice(client, course, app):

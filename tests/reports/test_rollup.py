@@ -66,7 +66,7 @@ def test_a_learners_work_through_the_app_reaches_the_report_rows(app, client, ma
     assert sign_in(client, "walker").status_code == 302
     client.post("/courses/rolled/lessons/m1-l2/complete")
     assert client.post("/courses/rolled/quizzes/m1-quiz", data=quiz).status_code == 303
-    client.post("/courses/rolled/certificate", data={"recipient_name": "Walker"})
+    client.post("/courses/rolled/certificate", data={"recipient_name": "Walker", "confirmed": "1"})
     with app.app_context():
         rows = assert_same_as_rebuild()
         assert len(rows) == 1

@@ -71,14 +71,15 @@ def test_library_breakdown_hides_small_counts_on_screen_and_in_csv(staff, data):
     rows = {row[0]: row[1:] for row in table_rows(html, "breakdown-table")[1:]}
     # North A: 6 active, 5 enrolments, 4 completions (hidden), 4 certificates (hidden),
     # 8 attempts by 5 learners at 88%; the median rests on the 4 completions.
-    assert rows["North A"] == ["6", "5", "< 5", "< 5", "8", "88%", "< 5"]
+    assert rows["North A"] == ["North Library", "6", "5", "< 5", "< 5", "8", "88%", "< 5"]
     # North B: p7 alone. Zero is shown: it says nothing about anyone.
-    assert rows["North B"] == ["< 5", "< 5", "0", "0", "< 5", "< 5", "—"]
+    assert rows["North B"] == ["North Library", "< 5", "< 5", "0", "0", "< 5", "< 5", "—"]
     assert "fewer than 5 learners" in html
     download = csv_rows(staff.get(f"/reports/overview.csv?{Q3}&by=branch").data)
     by_name = {row[0]: row[1:] for row in download[1:]}
-    assert by_name["North B"] == ["< 5", "< 5", "0", "0", "< 5", "< 5", ""]
-    assert by_name["No library (guests)"][0] == "< 5"
+    assert download[0][:2] == ["Branch", "Library system"]
+    assert by_name["North B"] == ["North Library", "< 5", "< 5", "0", "0", "< 5", "< 5", ""]
+    assert by_name["No library (guests)"][:2] == ["", "< 5"]
 
 
 def test_a_library_filter_hides_small_headline_figures(staff, data):
@@ -101,8 +102,8 @@ def test_the_threshold_is_configurable(app, staff):
     rows = {row[0]: row[1:] for row in table_rows(html, "breakdown-table")[1:]}
     # 4 certificates are shown at a threshold of 2; North A's 4 completions are hidden only
     # beside the guests' one completion, which the total would otherwise give away.
-    assert rows["North A"][2:4] == ["hidden", "4"]
-    assert rows["North B"][0] == "< 2"
+    assert rows["North A"][3:5] == ["hidden", "4"]
+    assert rows["North B"][1] == "< 2"
 
 
 def test_csv_cells_cannot_run_as_formulas_and_keep_accents(app, staff, data):
@@ -217,10 +218,28 @@ def test_library_report_page_and_csv(app, staff):
         download = csv_rows(staff.get(f"/reports/libraries.csv?{Q3}").data)
     finally:
         app.config["REPORT_MIN_LEARNERS"] = 5
-    assert rows["North A"] == ["Branch", "6", "1", "2", "4", "50%"]
-    assert rows["North Library"][:2] == ["Library system", "8"]
+    assert rows["North A"] == ["North Library", "Branch", "6", "1", "2", "4", "50%"]
+    assert rows["North Library"][:3] == ["North Library", "Library system", "8"]
     by_name = {row[0]: row[1:] for row in download[1:]}
-    assert by_name["North A"] == ["Branch", "6", "1", "2", "4", "50"]
+    assert download[0][:2] == ["Library", "Library system"]
+    assert by_name["North A"] == ["North Library", "Branch", "6", "1", "2", "4", "50"]
+
+
+def test_branches_with_the_same_name_are_told_apart_by_their_system(app, staff, data):
+    from course_app.libraries.models import Organisation
+
+    with app.app_context():
+        for code in ("north-a", "south-a"):
+            db.session.get(Organisation, data.tree[code]).name = "Northgate"
+        db.session.commit()
+    html = staff.get(f"/reports?{Q3}&by=branch").get_data(as_text=True)
+    pairs = [row[:2] for row in table_rows(html, "breakdown-table")[1:]]
+    assert ["Northgate", "North Library"] in pairs
+    assert ["Northgate", "South Library"] in pairs
+    download = csv_rows(staff.get(f"/reports/overview.csv?{Q3}&by=branch").data)
+    assert ["Northgate", "South Library"] in [row[:2] for row in download[1:]]
+    libraries = csv_rows(staff.get(f"/reports/libraries.csv?{Q3}").data)
+    assert ["Northgate", "North Library"] in [row[:2] for row in libraries[1:]]
 
 
 def test_learner_names_only_for_the_librarian_of_their_library(librarian, staff):

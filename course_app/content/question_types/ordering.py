@@ -83,15 +83,16 @@ class Ordering(QuestionType):
     def display_items(self, question: Question, seed: str | None) -> list[dict[str, Any]]:
         """The items as the form shows them: shuffled, the same way for one quiz attempt
         (`seed` is its submission token) so the page never shows the answer. Without a seed
-        (a knowledge check in a lesson page, cached for everyone) in the file's order."""
+        (a knowledge check in a lesson page, cached for everyone) shuffled the same way for
+        every reader, still never in the answer's order."""
         items = list(question.data["items"])
-        if not seed:
-            return items
-        rng = random.Random(f"{seed}:{question.id}")
+        rng = random.Random(f"{seed or 'check'}:{question.id}")
         for _ in range(5):
             rng.shuffle(items)
             if items != question.data["items"]:
                 break
+        else:
+            items = items[1:] + items[:1]  # never the answer, whatever the shuffles gave
         return items
 
     def grade(self, data: Mapping[str, Any], response: Any) -> Verdict:
