@@ -29,6 +29,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from course_app import models  # noqa: F401 - every table known to Alembic
     from course_app.accounts.identity import init_identity
+    from course_app.accounts.passwords import init_passwords
     from course_app.accounts.throttle import init_throttle
     from course_app.caching import init_caching
     from course_app.content.localize import init_localize
@@ -60,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_i18n(app)
     init_identity(app)
+    init_passwords(app)
     init_public_computer(app)
     init_password_help(app)
     init_templating(app)
