@@ -72,6 +72,8 @@ class Config:
     # librarians (0: never).
     PRIVACY_GUEST_DAYS = int(os.environ.get("PRIVACY_GUEST_DAYS", "30"))
     PRIVACY_INACTIVE_DAYS = int(os.environ.get("PRIVACY_INACTIVE_DAYS", "0"))
+    # Sign-in records (time, address, outcome) and ended sessions are deleted after this.
+    PRIVACY_SIGN_IN_DAYS = int(os.environ.get("PRIVACY_SIGN_IN_DAYS", "90"))
     # A temporary passphrase from the desk works this many days (it is on the card).
     TEMPORARY_PASSWORD_DAYS = int(os.environ.get("TEMPORARY_PASSWORD_DAYS", "30"))
     JOIN_ACCOUNT_LIMIT = os.environ.get("JOIN_ACCOUNT_LIMIT", "10 per hour")

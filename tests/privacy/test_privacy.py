@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from course_app.accounts.models import Learner, User
 from course_app.extensions import db
@@ -138,3 +138,25 @@ def test_purge_erases_old_guest_progress_without_a_code_and_flags_unused_account
 def test_purge_refuses_a_bad_number_of_days_and_changes_nothing(app):
     result = app.test_cli_runner().invoke(args=["privacy", "purge", "--guest-days", "0"])
     assert result.exit_code != 0 and "--guest-days" in result.output
+
+
+def test_purge_deletes_sign_in_records_and_ended_sessions_after_their_days(app, make_user):
+    from course_app.accounts.models import UserSession
+    from course_app.audit.models import AuditEvent
+
+    make_user("old-signer")
+    app.test_client().post("/account/sign-in", data={"username": "old-signer", "password": "x" * 9})
+    client = signed_in(app, "old-signer")
+    with app.app_context():
+        for event in db.session.scalars(select(AuditEvent)):
+            event.at -= timedelta(days=91)
+        db.session.commit()
+        recent = AuditEvent(action="sign_in.succeeded", target_type="none", details={})
+        db.session.add(recent)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["privacy", "purge"])
+    assert "Old sign-in records and sessions deleted: 2" in result.output, result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+        assert db.session.scalar(select(func.count()).select_from(UserSession)) == 1
+    assert client.get("/account/").status_code == 200  # the open session is kept
