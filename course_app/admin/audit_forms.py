@@ -37,7 +37,6 @@ class AuditFilterForm(BaseForm):
         choices=[("", _l("Everything")), ("security", _l("Sign-ins and passwords"))],
         default="",
     )
-    page = PageField()
     submit = SubmitField(_l("Show"))
 
     def validate_end(self, field: DateField) -> None:
