@@ -29,6 +29,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from course_app import models  # noqa: F401 - every table known to Alembic
     from course_app.accounts.identity import init_identity
+    from course_app.accounts.passwords import init_passwords
     from course_app.accounts.throttle import init_throttle
     from course_app.caching import init_caching
     from course_app.content.localize import init_localize
@@ -60,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_i18n(app)
     init_identity(app)
+    init_passwords(app)
     init_public_computer(app)
     init_password_help(app)
     init_templating(app)
@@ -122,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.lti.views import bp as lti_bp
     from course_app.metrics import bp as metrics_bp
     from course_app.patrons.views import bp as patrons_bp
+    from course_app.privacy.views import bp as privacy_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
     from course_app.reports.certificate_views import bp as certificate_list_bp
@@ -155,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
         badges_bp,
         lti_bp,
         media_bp,
+        privacy_bp,
     ):
         app.register_blueprint(bp)
 
@@ -175,6 +179,7 @@ def register_commands(app: Flask) -> None:
     from course_app.jobs import jobs_cli
     from course_app.libraries.cli import libraries_cli
     from course_app.lti.cli import lti_cli
+    from course_app.privacy.cli import privacy_cli
     from course_app.reports.cli import reports_cli
     from course_app.xapi.cli import xapi_cli
 
@@ -187,5 +192,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(badges_cli)
     app.cli.add_command(xapi_cli)
     app.cli.add_command(lti_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(backup_cli)

@@ -93,6 +93,7 @@ MATRIX: list[Case] = [
     Case("learning.complete_lesson", "POST", "/courses/{slug}/lessons/m1-l1/complete", every(302)),
     Case("learning.my_learning", "GET", "/my-learning", every(200)),
     Case("learning.hide_guest_note", "POST", "/guest-note/hide", every(302)),
+    Case("learning.handout", "GET", "/courses/{slug}/modules/m1/handout.pdf", every(200)),
     # Quizzes: anyone may take one; a result belongs to whoever made the attempt.
     Case("quizzes.take", "GET", "/courses/{slug}/quizzes/m1-quiz", every(200)),
     Case("quizzes.answer", "POST", "/courses/{slug}/quizzes/m1-quiz", every(303), _quiz_answers),
@@ -812,6 +813,19 @@ MATRIX: list[Case] = [
         data=lambda w: {"password": "not the password"},
         note="wrong password",
     ),
+    # Privacy: the page for everyone; one's own data and erasure for the signed-in.
+    Case("privacy.policy", "GET", "/privacy", every(200)),
+    Case("privacy.my_data_json", "GET", "/account/my-data.json", SIGNED_IN_ONLY),
+    Case("privacy.my_data_csv", "GET", "/account/my-data.csv", SIGNED_IN_ONLY),
+    Case("privacy.erase", "GET", "/account/erase", SIGNED_IN_ONLY),
+    Case(
+        "privacy.erase",
+        "POST",
+        "/account/erase",
+        guest_then_members(SIGN_IN, 400),
+        data=lambda w: {"password": "not the password"},
+        note="wrong password: nothing erased",
+    ),
     # Resume codes: for guests; people with an account are sent to My learning.
     Case(
         "resume_codes.my_code",
@@ -836,7 +850,7 @@ MATRIX: list[Case] = [
         data=lambda w: {"code": "K7QM-4XPA"},
         note="no such code",
     ),
-    Case("resume_codes.enter_from_link", "GET", "/resume/K7QM-4XPA", guest_then_members(200, 302)),
+    Case("resume_codes.enter_from_link", "GET", "/resume/K7QM-4XPA", every(302)),
     # Public-computer mode: library people mark a browser; the idle pages serve everyone.
     Case("public_computer.setting", "GET", "/account/public-computer", LIBRARY_PEOPLE),
     Case(

@@ -32,6 +32,11 @@ class AuditFilterForm(BaseForm):
     )
     action = SelectField(_l("What"), default="")
     organisation_id = SelectField(_l("Library"), coerce=int, default=0)
+    kind = SelectField(
+        _l("Which events"),
+        choices=[("", _l("Everything")), ("security", _l("Sign-ins and passwords"))],
+        default="",
+    )
     submit = SubmitField(_l("Show"))
 
     def validate_end(self, field: DateField) -> None:

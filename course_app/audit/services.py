@@ -29,7 +29,8 @@ def record_event(
     organisation: Any,
     **details: Any,
 ) -> AuditEvent:
-    """Adds one event for a change to target (a saved model).
+    """Adds one event for a change to target (a saved model, or None when there is none, e.g. a
+    sign-in to an unknown username).
 
     actor None: from the command line (a `flask` command), recorded with the operating-system
     user who ran it; or from the website with nobody signed in (a patron asking for a reset code
@@ -44,8 +45,8 @@ def record_event(
         actor_id=actor.id if actor is not None else None,
         organisation_id=organisation.id if organisation is not None else None,
         action=action,
-        target_type=target.__tablename__,
-        target_id=target.id,
+        target_type=target.__tablename__ if target is not None else "none",
+        target_id=target.id if target is not None else None,
         details=details,
     )
     db.session.add(event)

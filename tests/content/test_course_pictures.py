@@ -24,7 +24,7 @@ from course_app.content.linter import lint_course
 from course_app.content.loader import find_course_folders, load_course
 from course_app.content.models import Course, Lesson
 from course_app.content.pictures import is_decorative, sanitise_svg
-from course_app.content.validator import validate_course
+from course_app.content.validator import all_questions, validate_course
 from course_app.extensions import db
 from tests.content import BILINGUAL_FILES, assert_problem, line_of, write_bilingual
 
@@ -97,6 +97,14 @@ def test_every_picture_file_is_used_by_a_lesson():
         base = Path(lesson.file) if Path(lesson.file).is_absolute() else ROOT / lesson.file
         for picture in lesson.pictures:
             used.add((base.parent / picture.src).resolve())
+    # A practice activity ("find it on the screen") names its picture in the question.
+    for folder in COURSE_FOLDERS:
+        spec, _problems = validate_course(load_course(folder))
+        for version in [spec, *spec.translations.values()] if spec else []:
+            for question in all_questions(version):
+                if question.values.get("picture_src"):
+                    base = Path(question.file).parent
+                    used.add((base / question.values["picture_src"]).resolve())
     orphans = [str(p.relative_to(ROOT)) for p in SVG_FILES if p.resolve() not in used]
     assert not orphans, orphans
 
