@@ -46,8 +46,8 @@ ACTION_LABELS = {
     "class.help_handled": _l("Help flag marked handled"),
     "assignment.created": _l("Work assigned"),
     "assignment.removed": _l("Assignment removed"),
-    "account.erased": _l("Account erased on request"),
     "reminder.sent": _l("Due-date reminder sent"),
+    "lti.registered": _l("Learning platform connected"),
     "public_computer.marked": _l("Browser marked as a public computer"),
     "public_computer.unmarked": _l("Browser no longer a public computer"),
     "sign_in.succeeded": _l("Signed in"),
@@ -281,11 +281,6 @@ SENTENCES: dict[str, Callable[[AuditEvent, Names], str]] = {
         address=_from(e),
     ),
     "password.reset": _password_reset,
-    "account.erased": lambda e, n: (
-        _("A patron erased their own account")
-        if e.details.get("requested_by") == "holder"
-        else _("Erased a patron's account at their request")
-    ),
     "organisation.created": lambda e, n: _(
         "Added the library “%(name)s” (code %(code)s)",
         name=e.details.get("name", ""),
@@ -374,6 +369,9 @@ SENTENCES: dict[str, Callable[[AuditEvent, Names], str]] = {
     "assignment.removed": lambda e, n: _(
         "Removed an assignment from the class “%(name)s”",
         name=n.learning_class(e.details.get("class_id")),
+    ),
+    "lti.registered": lambda e, n: _(
+        "Connected the learning platform %(issuer)s", issuer=e.details.get("issuer", "")
     ),
     "reminder.sent": lambda e, n: _(
         "Sent %(person)s a due-date reminder about the class “%(name)s”",
