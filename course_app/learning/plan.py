@@ -64,6 +64,18 @@ class ModulePlan:
     def counted(self) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.counts)
 
+    @cached_property
+    def refs(self) -> frozenset[tuple[str, int]]:
+        return frozenset(s.ref for s in self.steps)
+
+    @cached_property
+    def counted_refs(self) -> frozenset[tuple[str, int]]:
+        return frozenset(s.ref for s in self.steps if s.counts)
+
+    @cached_property
+    def quiz_ids(self) -> tuple[int, ...]:
+        return tuple(s.id for s in self.steps if s.kind == QUIZ)
+
 
 @dataclass(frozen=True)
 class CoursePlan:
@@ -82,6 +94,11 @@ class CoursePlan:
     def counted(self) -> tuple[Step, ...]:
         """The steps that finishing the course takes, in course order."""
         return tuple(s for s in self.steps if s.counts)
+
+    @cached_property
+    def counted_refs(self) -> frozenset[tuple[str, int]]:
+        """The counted steps' refs, to count a learner's done steps with one set operation."""
+        return frozenset(s.ref for s in self.counted)
 
     @cached_property
     def lessons(self) -> tuple[Step, ...]:
