@@ -7,9 +7,10 @@ number of queries does not depend on how many patrons or assignments there are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import NamedTuple
 
 from sqlalchemy import Integer, Select, func, select
 
@@ -21,8 +22,7 @@ from course_app.learning.progress import ProgressBook, read_progress
 from course_app.quizzes.models import QuizAttempt
 
 
-@dataclass(frozen=True)
-class QuizTries:
+class QuizTries(NamedTuple):
     attempts: int
     failures: int
     best_score: int
@@ -36,6 +36,11 @@ class ProgressFacts:
     book: ProgressBook
     # (learner id, quiz id) -> tries
     tries: dict[tuple[int, int], QuizTries]
+    # (learner id, course id) -> (module id, record) for each counted quiz, made once: a
+    # class page asks for the whole course and for one module of it.
+    _records: dict[tuple[int, int], list[tuple[int, QuizRecord]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def progress(self, learner_id: int, course_id: int, module_id: int | None) -> Progress:
         """Steps done of steps counted in a course, or in one module of it, and whether it is
@@ -51,22 +56,24 @@ class ProgressFacts:
     def quiz_records(
         self, learner_id: int, course_id: int, module_id: int | None
     ) -> list[QuizRecord]:
-        course = self.book.get(learner_id, course_id)
-        records = []
-        for step in course.plan.counted:
-            if step.kind != QUIZ or module_id not in (None, step.module_id):
-                continue
-            tries = self.tries.get((learner_id, step.id))
-            records.append(
-                QuizRecord(
+        key = (learner_id, course_id)
+        records = self._records.get(key)
+        if records is None:
+            course = self.book.get(learner_id, course_id)
+            records = self._records[key] = []
+            for step in course.plan.counted:
+                if step.kind != QUIZ:
+                    continue
+                tries = self.tries.get((learner_id, step.id))
+                record = QuizRecord(
                     title=step.title,
                     attempts=tries.attempts if tries else 0,
                     failures=tries.failures if tries else 0,
                     passed=course.quiz_passed(step.id),
                     best_score=tries.best_score if tries else None,
                 )
-            )
-        return records
+                records.append((step.module_id, record))
+        return [record for module, record in records if module_id in (None, module)]
 
     def last_activity(self, learner_id: int, course_ids: set[int]) -> datetime | None:
         """The latest lesson or quiz activity in the given courses."""

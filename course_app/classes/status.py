@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,9 @@ class HelpFlag:
     due_on: date | None = None
 
 
-@dataclass(frozen=True)
-class QuizRecord:
-    """A patron's tries at one quiz."""
+class QuizRecord(NamedTuple):
+    """A patron's tries at one quiz (a named tuple: a class page makes thousands, and words
+    each distinct one once by hashing it)."""
 
     title: str
     attempts: int

@@ -108,7 +108,11 @@ class CoursePlan:
         return next((s for s in self.steps if s.kind == kind and s.key == key), None)
 
     def module(self, module_id: int) -> ModulePlan | None:
-        return next((m for m in self.modules if m.id == module_id), None)
+        return self._modules_by_id.get(module_id)
+
+    @cached_property
+    def _modules_by_id(self) -> dict[int, ModulePlan]:
+        return {m.id: m for m in self.modules}
 
     def neighbours(self, step: Step) -> tuple[Step | None, Step | None]:
         steps = self.steps

@@ -223,11 +223,17 @@ class ProgressBook:
 
     plans: dict[int, CoursePlan]
     entries: dict[tuple[int, int], CourseProgress]
+    # Learners with nothing in a course, kept apart from `entries` (which holds only what was
+    # read) so that a page asking several times about them builds their progress once.
+    _blank: dict[tuple[int, int], CourseProgress] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def get(self, learner_id: int, course_id: int) -> CourseProgress:
-        found = self.entries.get((learner_id, course_id))
+        key = (learner_id, course_id)
+        found = self.entries.get(key) or self._blank.get(key)
         if found is None:
-            found = CourseProgress(self.plans[course_id], learner_id)
+            found = self._blank[key] = CourseProgress(self.plans[course_id], learner_id)
         return found
 
 
