@@ -78,12 +78,7 @@ class ProgressFacts:
     def last_activity(self, learner_id: int, course_ids: set[int]) -> datetime | None:
         """The latest lesson or quiz activity in the given courses."""
         times = [self.book.get(learner_id, course_id).last_activity_at for course_id in course_ids]
-        quiz_ids = {
-            step.id
-            for course_id in course_ids
-            for step in self.book.plans[course_id].steps
-            if step.kind == QUIZ
-        }
+        quiz_ids = frozenset().union(*(self.book.plans[c].quiz_ids for c in course_ids))
         times += [
             tries.last_at
             for quiz_id, tries in self.tries_by_learner.get(learner_id, {}).items()

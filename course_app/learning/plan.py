@@ -101,6 +101,10 @@ class CoursePlan:
         return frozenset(s.ref for s in self.counted)
 
     @cached_property
+    def quiz_ids(self) -> frozenset[int]:
+        return frozenset(s.id for s in self.steps if s.kind == QUIZ)
+
+    @cached_property
     def lessons(self) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.kind == LESSON)
 

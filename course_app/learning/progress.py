@@ -135,7 +135,10 @@ class CourseProgress:
             return ModuleProgress(0, 0, False, completed_at)
         # Set operations on the plan's refs: a class page asks this for every patron.
         done = self.done
-        tried = any(self.quiz_tried(quiz_id) for quiz_id in plan.quiz_ids)
+        milestones = self.milestones
+        tried = bool(milestones) and any(
+            (MilestoneKind.QUIZ_TRIED, quiz_id) in milestones for quiz_id in plan.quiz_ids
+        )
         return ModuleProgress(
             done=len(done & plan.counted_refs),
             total=len(plan.counted_refs),
