@@ -213,6 +213,10 @@ def test_the_rule_is_shown_with_the_flag_and_a_librarian_marks_it_handled(app, c
     assert "4 people may need help." in page
     p1 = world["patron_ids"][0]
     url = f"/classes/{cid}/help/{p1}/handled"
+    # The button in the row submits the hidden form that posts to that address (the page
+    # routes it once and fills in each patron).
+    assert f'<button type="submit" form="handled-{p1}"' in page
+    assert f'<form id="handled-{p1}" method="post" action="{url}" hidden>' in page
     assert client.post(url).status_code == 400  # no CSRF token: nothing marked
     token = csrf_token_from(page)
     assert client.post(url, data={"csrf_token": token}).status_code == 302
