@@ -76,7 +76,9 @@ def patron_world(app, make_user):
         client.post("/courses/erase-quiz/lessons/m1-l1/complete")
         assert client.post("/courses/erase-quiz/quizzes/m1-quiz", data=answers).status_code == 303
         client.post("/courses/erase-cert/lessons/m1-l1/complete")
-        claimed = client.post("/courses/erase-cert/certificate", data={"recipient_name": name})
+        claimed = client.post(
+            "/courses/erase-cert/certificate", data={"recipient_name": name, "confirmed": "1"}
+        )
         assert claimed.status_code == 302
         clients[name] = client
     with app.app_context():
