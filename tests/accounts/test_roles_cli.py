@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from course_app.accounts.models import User
 from course_app.audit.models import AuditEvent
+from course_app.audit.services import command_line_user
 from course_app.extensions import db
 
 
@@ -29,7 +30,13 @@ def test_a_role_change_is_saved_and_audited(app, make_user):
             select(AuditEvent).where(AuditEvent.action == "user.role_changed")
         )
         assert event.actor_id is None
-        assert event.details == {"username": "pat", "previous_role": "learner", "role": "librarian"}
+        # From the command line the audit names the operating-system user who ran it.
+        assert event.details == {
+            "username": "pat",
+            "previous_role": "learner",
+            "role": "librarian",
+            "os_user": command_line_user(),
+        }
 
 
 def test_the_same_role_changes_nothing(app, make_user):
