@@ -313,6 +313,8 @@ class DemoPlan:
                 "must_change_password": False,
                 "created_at": created_at,
                 "last_sign_in_at": last_sign_in_at,
+                "failed_sign_ins": 0,
+                "last_failed_sign_in_at": None,
                 "organisation_id": organisation_id,
                 "sees_whole_system": False,
             }
