@@ -81,3 +81,22 @@ def test_rate_limited_pages_still_answer_when_redis_is_down(database_url):
         assert response.status_code in (400, 429)
     with app.app_context():
         db.engine.dispose()
+
+
+def test_sign_in_limits_still_hold_when_redis_is_down(database_url, app):
+    """The wrong passwords are counted in the database meanwhile (shared by every worker);
+    `app` empties the tables afterwards."""
+    app = app_with_redis(
+        database_url,
+        f"redis://127.0.0.1:{free_port()}/0",
+        RATELIMIT_ENABLED=True,
+        SIGN_IN_ACCOUNT_LIMIT="2 per 5 minutes",
+    )
+    client = app.test_client()
+    answers = [
+        client.post("/account/sign-in", data={"username": "guessed", "password": "y"}).status_code
+        for _ in range(3)
+    ]
+    assert answers == [400, 400, 429]
+    with app.app_context():
+        db.engine.dispose()
