@@ -36,8 +36,8 @@ def register_extensions(app: Flask) -> None:
     from course_app.extensions import compress, csrf, db, limiter, login_manager, migrate
     from course_app.i18n import init_i18n
     from course_app.jobs import init_jobs
-    from course_app.metrics import init_metrics
     from course_app.links import init_links
+    from course_app.metrics import init_metrics
     from course_app.public_computer.idle import init_public_computer
     from course_app.request_log import init_request_log
     from course_app.routing import init_routing
@@ -119,9 +119,9 @@ def register_blueprints(app: Flask) -> None:
     from course_app.health import bp as health_bp
     from course_app.learning.views import bp as learning_bp
     from course_app.libraries.views import bp as libraries_bp
+    from course_app.lti.views import bp as lti_bp
     from course_app.metrics import bp as metrics_bp
     from course_app.patrons.views import bp as patrons_bp
-    from course_app.lti.views import bp as lti_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
     from course_app.reports.certificate_views import bp as certificate_list_bp

@@ -38,8 +38,8 @@ from course_app.certificates.services import (
 from course_app.content.localize import course_text
 from course_app.content.models import Course
 from course_app.extensions import db
-from course_app.learning.outline import active_course_or_404
 from course_app.key_folders import SigningKeyError
+from course_app.learning.outline import active_course_or_404
 from course_app.learning.plan import course_plan
 from course_app.learning.services import course_for_progress, course_progress
 from course_app.links import external_url
