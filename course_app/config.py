@@ -116,8 +116,6 @@ class Config:
     BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "")
     # The LTI tool's RSA keys (`flask lti keygen`), like the badge keys outside the repository.
     LTI_KEYS_DIR = os.environ.get("LTI_KEYS_DIR", str(PROJECT_ROOT / "instance" / "lti-keys"))
-    # The public address (https://learn.example.org), for links made outside a request.
-    SITE_URL = os.environ.get("SITE_URL", "")
     # Learning-record statements (xAPI 1.0.3): off unless the LRS endpoint and credentials are
     # set. Learners appear as a pseudonym made with XAPI_PSEUDONYM_KEY (else SECRET_KEY; set it
     # once and keep it); their display name only if XAPI_ACTOR_NAMES is on.

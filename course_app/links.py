@@ -15,6 +15,15 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
+def public_address() -> str:
+    """The site's address, scheme and host without a closing slash (https://learn.example.org):
+    BASE_URL; in development without it, the request's."""
+    base = current_app.config.get("BASE_URL") or ""
+    if not base and has_request_context():
+        return request.host_url.rstrip("/")
+    return (base or "http://localhost").rstrip("/")
+
+
 def external_url(endpoint: str, **values) -> str:
     """The full address of endpoint for mail, QR codes, PDFs and cards: always on BASE_URL,
     also from a job that runs outside any request."""

@@ -37,6 +37,7 @@ from course_app.content.models import Course, Lesson, Module
 from course_app.extensions import csrf, db
 from course_app.key_folders import SigningKeyError
 from course_app.libraries.models import Organisation, OrganisationKind
+from course_app.links import external_url
 from course_app.lti.forms import ERRORS, DeepLinkForm, RegistrationForm
 from course_app.lti.grades import mark_due_if_completed
 from course_app.lti.models import LtiRegistration
@@ -88,7 +89,7 @@ def login():
     request_ = FlaskRequest()
     forget_expired_launch_values()  # nonces never used, launches long done
     try:
-        response = _pylti(FlaskOIDCLogin, request_).redirect(url_for("lti.launch", _external=True))
+        response = _pylti(FlaskOIDCLogin, request_).redirect(external_url("lti.launch"))
     except (OIDCException, LtiException, SigningKeyError) as error:
         current_app.logger.info("LTI login refused: %s", error)
         return _refused(_("This link from your learning platform is not set up here."), 400)
@@ -198,7 +199,7 @@ def _resource(choice: str) -> DeepLinkResource:
     custom = {"course": slug} | ({"module": module_key} if module is not None else {})
     return (
         DeepLinkResource()
-        .set_url(url_for("lti.launch", _external=True))
+        .set_url(external_url("lti.launch"))
         .set_title(title)
         .set_custom_params(custom)
         .set_lineitem(LineItem().set_score_maximum(1).set_label(title).set_resource_id(slug))
@@ -310,9 +311,9 @@ def registrations():
         form=form,
         rows=rows,
         tool={
-            "login": url_for("lti.login", _external=True),
-            "launch": url_for("lti.launch", _external=True),
-            "jwks": url_for("lti.jwks", _external=True),
+            "login": external_url("lti.login"),
+            "launch": external_url("lti.launch"),
+            "jwks": external_url("lti.jwks"),
         },
     )
     return page, (400 if form.errors else 200)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import bleach
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import JSON, select
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +19,7 @@ from course_app.content.models import Course, Lesson, Question, Quiz
 from course_app.db import UTCDateTime, conflict_sql, utc_now
 from course_app.events import Change, ProgressChange, lesson_viewed, progress_changed
 from course_app.extensions import db
+from course_app.links import external_url, public_address
 from course_app.quizzes.models import QuizAttempt
 from course_app.xapi.statements import (
     Activity,
@@ -46,18 +47,8 @@ def is_enabled(config) -> bool:
     return bool(config.get("XAPI_ENDPOINT") and config.get("XAPI_USERNAME"))
 
 
-def site_url() -> str:
-    """The site's public address: SITE_URL, else the address this request came to."""
-    configured = current_app.config.get("SITE_URL")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return "http://localhost"
-
-
 def _url(endpoint: str, **values) -> str:
-    return site_url() + current_app.url_map.bind("localhost").build(endpoint, values)
+    return external_url(endpoint, **values)
 
 
 class _Writer:
@@ -65,7 +56,7 @@ class _Writer:
 
     def __init__(self, learner_id: int, at: datetime) -> None:
         config = current_app.config
-        self.home = site_url()
+        self.home = public_address()
         self.at = at
         key = config.get("XAPI_PSEUDONYM_KEY") or config["SECRET_KEY"]
         name = None

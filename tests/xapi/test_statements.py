@@ -35,7 +35,7 @@ def lrs(app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "XAPI_USERNAME", "lrs-key")
     monkeypatch.setitem(app.config, "XAPI_PASSWORD", "lrs-secret")
     monkeypatch.setitem(app.config, "XAPI_BATCH_SIZE", 7)  # several batches in one journey
-    monkeypatch.setitem(app.config, "SITE_URL", "https://learn.example.org")
+    monkeypatch.setitem(app.config, "BASE_URL", "https://learn.example.org")
     yield stub
     stop()
     app.config["JOBS_IMMEDIATE"] = True
