@@ -38,6 +38,7 @@ class Certificate(db.Model):
         """The holder erased their account: nothing about them is left to show."""
         return self.learner_id is None
 
+
 class ReplacedCertificateCode(db.Model):
     """A code a certificate had before it was reissued with a corrected name: checking the old
     code says the certificate was replaced, never that it does not exist."""
@@ -54,6 +55,7 @@ class ReplacedCertificateCode(db.Model):
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     certificate: Mapped[Certificate] = relationship()
+
 
 class CertificateBadge(db.Model):
     """What a certificate's Open Badges need beyond the certificate: the salt its holder's

@@ -106,9 +106,7 @@ def test_the_answer_does_the_same_work_for_any_username_and_mails_after_it(
         assert db.session.scalar(select(ResetCode.id)) is None
     queued = [huey.dequeue(), huey.dequeue()]
     assert huey.dequeue() is None
-    assert [task.name for task in queued] == [
-        "course_app.desk.password_views.email_reset_code"
-    ] * 2
+    assert [task.name for task in queued] == ["course_app.desk.password_views.email_reset_code"] * 2
     with app.app_context():
         for task in queued:
             huey.execute(task)
