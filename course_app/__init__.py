@@ -29,6 +29,7 @@ def create_app(config: type | dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from course_app import models  # noqa: F401 - every table known to Alembic
     from course_app.accounts.identity import init_identity
+    from course_app.accounts.passwords import init_passwords
     from course_app.accounts.throttle import init_throttle
     from course_app.caching import init_caching
     from course_app.content.localize import init_localize
@@ -60,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_i18n(app)
     init_identity(app)
+    init_passwords(app)
     init_public_computer(app)
     init_password_help(app)
     init_templating(app)
@@ -76,7 +78,7 @@ def register_subscribers() -> None:
     from course_app.classes import subscribers as classes
     from course_app.desk import subscribers as desk
     from course_app.learning import subscribers as learning
-    from course_app.lti import grades as lti_grades
+    from course_app.lti import subscribers as lti
     from course_app.quizzes import subscribers as quizzes
     from course_app.reports import kept as reports
     from course_app.xapi import sending as xapi_sending
@@ -91,7 +93,7 @@ def register_subscribers() -> None:
         reports,
         xapi,
         xapi_sending,
-        lti_grades,
+        lti,
     ):
         package.connect()
 
@@ -122,9 +124,11 @@ def register_blueprints(app: Flask) -> None:
     from course_app.lti.views import bp as lti_bp
     from course_app.metrics import bp as metrics_bp
     from course_app.patrons.views import bp as patrons_bp
+    from course_app.privacy.views import bp as privacy_bp
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
     from course_app.reports.certificate_views import bp as certificate_list_bp
+    from course_app.reports.funder_views import bp as funder_report_bp
     from course_app.reports.views import bp as reports_bp
     from course_app.resume_codes.views import bp as resume_codes_bp
 
@@ -150,9 +154,11 @@ def register_blueprints(app: Flask) -> None:
         staff_accounts_bp,
         class_tools_bp,
         certificate_list_bp,
+        funder_report_bp,
         badges_bp,
         lti_bp,
         media_bp,
+        privacy_bp,
     ):
         app.register_blueprint(bp)
 
@@ -173,6 +179,7 @@ def register_commands(app: Flask) -> None:
     from course_app.jobs import jobs_cli
     from course_app.libraries.cli import libraries_cli
     from course_app.lti.cli import lti_cli
+    from course_app.privacy.cli import privacy_cli
     from course_app.reports.cli import reports_cli
     from course_app.xapi.cli import xapi_cli
 
@@ -185,5 +192,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(badges_cli)
     app.cli.add_command(xapi_cli)
     app.cli.add_command(lti_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(backup_cli)

@@ -43,8 +43,12 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "")
     TRUSTED_HOSTS = os.environ.get("TRUSTED_HOSTS", "") or None
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Printed on every sign-in card: where a patron gets help (a phone number, "ask at the desk").
+    SIGNIN_CARD_HELP = os.environ.get("SIGNIN_CARD_HELP", "")
     CERTIFICATE_PAPER = os.environ.get("CERTIFICATE_PAPER", "A4")  # or "Letter"
     # Cookie hardening; SESSION_COOKIE_SECURE is on in production (HTTPS) and can be forced.
+    # Strict-Transport-Security in production over HTTPS; "off" when a proxy sends its own.
+    HSTS = _bool("HSTS", True)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", ENV_NAME == "production")
@@ -62,7 +66,18 @@ class Config:
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
     SIGN_IN_ACCOUNT_LIMIT = os.environ.get("SIGN_IN_ACCOUNT_LIMIT", "5 per 5 minutes")
     SIGN_IN_WARN_AFTER = int(os.environ.get("SIGN_IN_WARN_AFTER", "5"))
+    # Accounts made per address (a class making accounts together uses the desk's import).
+    SIGN_UP_RATE_LIMIT = os.environ.get("SIGN_UP_RATE_LIMIT", "10 per hour;30 per day")
     # Class codes that did not work, per account and per address, before /join waits.
+    # Retention (`flask privacy purge`, daily): guest progress with no resume code is erased
+    # after PRIVACY_GUEST_DAYS unused; accounts unused PRIVACY_INACTIVE_DAYS are flagged to
+    # librarians (0: never).
+    PRIVACY_GUEST_DAYS = int(os.environ.get("PRIVACY_GUEST_DAYS", "30"))
+    PRIVACY_INACTIVE_DAYS = int(os.environ.get("PRIVACY_INACTIVE_DAYS", "0"))
+    # Sign-in records (time, address, outcome) and ended sessions are deleted after this.
+    PRIVACY_SIGN_IN_DAYS = int(os.environ.get("PRIVACY_SIGN_IN_DAYS", "90"))
+    # A temporary passphrase from the desk works this many days (it is on the card).
+    TEMPORARY_PASSWORD_DAYS = int(os.environ.get("TEMPORARY_PASSWORD_DAYS", "30"))
     JOIN_ACCOUNT_LIMIT = os.environ.get("JOIN_ACCOUNT_LIMIT", "10 per hour")
     JOIN_ADDRESS_LIMIT = os.environ.get("JOIN_ADDRESS_LIMIT", "30 per hour")
     # Email, for patrons who have an address: password reset codes. Off when MAIL_SERVER is empty.
@@ -105,6 +120,8 @@ class Config:
     HELP_IDLE_DAYS = int(os.environ.get("HELP_IDLE_DAYS", "14"))
     HELP_DUE_WITHIN_DAYS = int(os.environ.get("HELP_DUE_WITHIN_DAYS", "7"))
     HELP_FAILED_TRIES = int(os.environ.get("HELP_FAILED_TRIES", "2"))
+    # Work overdue for longer than this (an old class's) no longer flags anyone.
+    HELP_OVERDUE_WITHIN_DAYS = int(os.environ.get("HELP_OVERDUE_WITHIN_DAYS", "30"))
     # PostgreSQL memory for each report's sorts and hashes (work_mem for that transaction only).
     REPORT_WORK_MEM = os.environ.get("REPORT_WORK_MEM", "64MB")
     # Caches of what is made from course files (see caching.py): on unless the app runs in

@@ -18,18 +18,12 @@ MAX_PAGE = 100_000
 
 
 class PageField(IntegerField):
-    """A list's page number: a number past MAX_PAGE is past any list and reads as MAX_PAGE
-    (an empty page, as page_number gives); no number or one below 1 makes the form invalid."""
+    """A list's page number: 1 to MAX_PAGE, anything else makes the form invalid."""
 
     def __init__(self, label=None, **kwargs) -> None:
         kwargs.setdefault("default", 1)
         validators = [Optional(), NumberRange(min=1, max=MAX_PAGE)]
         super().__init__(label, validators=validators, **kwargs)
-
-    def process_formdata(self, valuelist) -> None:
-        super().process_formdata(valuelist)
-        if self.data is not None and self.data > MAX_PAGE:
-            self.data = MAX_PAGE
 
 
 def page_number(value: int | None) -> int:

@@ -13,15 +13,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, has_request_context, request, url_for
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
-
-
-def public_address() -> str:
-    """The site's address, scheme and host without a closing slash (https://learn.example.org):
-    BASE_URL; in development without it, the request's."""
-    base = current_app.config.get("BASE_URL") or ""
-    if not base and has_request_context():
-        return request.host_url.rstrip("/")
-    return (base or "http://localhost").rstrip("/")
+from werkzeug.routing import IntegerConverter
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -58,7 +50,17 @@ def trusted_hosts(config: dict) -> list[str] | None:
     return None
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """<int:...> in every route: a number too big for an id column does not match, so
+    /desk/patrons/999999999999999999999999999999 is a 404, not a database error."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_links(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -27,7 +27,15 @@ SECURITY_HEADERS = (
 )
 
 
+# Browsers that once reached the site over HTTPS never use plain HTTP for it for a year.
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def init_security_headers(app: Flask) -> None:
+    # In production over HTTPS, unless HSTS=off (a proxy in front sends its own).
+    send_hsts = app.config.get("ENV_NAME") == "production" and app.config.get("HSTS", True)
+    headers = SECURITY_HEADERS
+
     @app.after_request
     def set_security_headers(response):
         # Each header unless the view set its own; one pass over the headers, not five.
@@ -35,8 +43,9 @@ def init_security_headers(app: Flask) -> None:
         policy = response.headers.get("Content-Security-Policy")
         if policy and "frame-ancestors 'none'" not in policy:
             present.add("x-frame-options")  # a page a platform may frame (lti/views.py)
+        wanted = headers + ((HSTS,) if send_hsts and request.is_secure else ())
         response.headers.extend(
-            [(key, value) for key, value in SECURITY_HEADERS if key.lower() not in present]
+            [(key, value) for key, value in wanted if key.lower() not in present]
         )
         return response
 

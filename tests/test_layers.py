@@ -45,7 +45,7 @@ LAYERS: list[set[str]] = [
     {"learning"},
     {"quizzes", "certificates"},
     {"classes", "libraries", "desk", "public_computer", "resume_codes", "xapi", "lti"},
-    {"reports", "patrons"},
+    {"reports", "patrons", "privacy"},
     {"admin", "demo"},
 ]
 # create_app and the list of every table wire all packages together; they import anything.

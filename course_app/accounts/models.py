@@ -42,8 +42,12 @@ class User(UserMixin, db.Model):
     language: Mapped[str | None] = mapped_column(String(8))
     is_active_account: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # A desk-made temporary passphrase stops working then (TEMPORARY_PASSWORD_DAYS).
+    temporary_password_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set by `flask privacy purge` when the account went unused for PRIVACY_INACTIVE_DAYS.
+    flagged_inactive_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Wrong passwords since the last sign-in: librarians see an account being guessed.
     failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
     last_failed_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

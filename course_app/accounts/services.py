@@ -84,10 +84,17 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
+def temporary_password_expired(user: User) -> bool:
+    """True when the user still has the desk's temporary passphrase and it has expired."""
+    expires = user.temporary_password_expires_at
+    return user.must_change_password and expires is not None and expires <= utc_now()
+
+
 def change_password(user: User, new_password: str) -> None:
     """Sets a new password and ends every other sign-in of this user."""
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
+    user.temporary_password_expires_at = None
     end_other_sessions(user)
 
 

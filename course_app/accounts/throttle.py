@@ -5,9 +5,8 @@ the window, the key waits until the oldest of them leaves it. Only what the call
 counts (a wrong password, not a correct one), so a computer lab behind one address is never
 stopped by its own sign-ins.
 
-Where: Redis (or any store the `limits` library knows) when RATELIMIT_STORAGE_URI names one,
-the database while that store is down; otherwise the database. Never one worker's memory, so
-two workers see the same counts.
+Where: Redis (or any store the `limits` library knows) when RATELIMIT_STORAGE_URI names one;
+otherwise the database, never one worker's memory, so two workers see the same counts.
 """
 
 from __future__ import annotations
@@ -19,8 +18,6 @@ from flask import Flask, current_app
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy import delete, select
 
 from course_app.accounts.models import ThrottleHit
@@ -60,55 +57,27 @@ class DatabaseHits:
 
 
 class SharedStoreHits:
-    """Hits in Redis (or memcached, ...) through the `limits` library's moving window.
-
-    While that store does not answer, hits are counted in the database instead (shared by
-    every worker too), so sign-in keeps answering and keeps its limits; the store is tried
-    again on the next attempt."""
+    """Hits in Redis (or memcached, ...) through the `limits` library's moving window."""
 
     def __init__(self, uri: str) -> None:
         self.storage = storage_from_string(uri)
         self.window = MovingWindowRateLimiter(self.storage)
-        self.database = DatabaseHits()
 
     def wait_seconds(self, key: str, items: list[RateLimitItem]) -> int:
-        try:
-            wait = 0.0
-            for item in items:
-                if not self.window.test(item, "throttle", key):
-                    reset = self.window.get_window_stats(item, "throttle", key).reset_time
-                    wait = max(wait, reset - time.time())
-            return _whole_seconds(wait)
-        except STORE_DOWN as error:
-            _store_down(error)
-            return self.database.wait_seconds(key, items)
+        wait = 0.0
+        for item in items:
+            if not self.window.test(item, "throttle", key):
+                reset = self.window.get_window_stats(item, "throttle", key).reset_time
+                wait = max(wait, reset - time.time())
+        return _whole_seconds(wait)
 
     def hit(self, key: str, items: list[RateLimitItem]) -> None:
-        try:
-            for item in items:
-                self.window.hit(item, "throttle", key)
-        except STORE_DOWN as error:
-            _store_down(error)
-            self.database.hit(key, items)
+        for item in items:
+            self.window.hit(item, "throttle", key)
 
     def clear(self, key: str, items: list[RateLimitItem]) -> None:
-        self.database.clear(key, items)  # hits counted there while the store was away
-        try:
-            for item in items:
-                self.window.clear(item, "throttle", key)
-        except STORE_DOWN as error:
-            _store_down(error)
-
-
-# The shared store refused or timed out (Redis; `limits` passes its client's errors through).
-STORE_DOWN = (RedisConnectionError, RedisTimeoutError)
-
-
-def _store_down(error: Exception) -> None:
-    current_app.logger.warning(
-        "sign-in limits: the shared store is unavailable (%s), counting in the database",
-        type(error).__name__,
-    )
+        for item in items:
+            self.window.clear(item, "throttle", key)
 
 
 def _whole_seconds(seconds: float) -> int:

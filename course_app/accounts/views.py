@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     g,
     redirect,
@@ -36,8 +35,18 @@ from course_app.accounts.services import (
     end_session,
     merge_guest,
     start_session,
+    temporary_password_expired,
 )
-from course_app.accounts.sign_in import record_failed_sign_in, record_signed_in, sign_in_wait
+from course_app.accounts.sign_in import (
+    count_wrong_password,
+    record_failed_sign_in,
+    record_refused_sign_in,
+    record_security_event,
+    record_sign_up,
+    record_signed_in,
+    sign_in_wait,
+    sign_up_wait,
+)
 from course_app.extensions import db
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -72,16 +81,26 @@ def _begin_signed_in_session(user) -> None:
     login_user(user)
 
 
-def _sign_in_limit() -> str:
-    return current_app.config["SIGN_IN_RATE_LIMIT"]
-
-
 @bp.route("/sign-up", methods=["GET", "POST"])
 def sign_up():
     if current_user.is_authenticated:
         return redirect(url_for("learning.my_learning"))
     form = SignUpForm()
+    if request.method == "POST" and (wait := sign_up_wait(request.remote_addr)):
+        minutes = max(1, (wait + 59) // 60)
+        form.username.errors = [
+            ngettext(
+                "Too many accounts were made from this computer. Wait %(num)d minute, "
+                "or ask the library to make your account.",
+                "Too many accounts were made from this computer. Wait %(num)d minutes, "
+                "or ask the library to make your account.",
+                minutes,
+            )
+        ]
+        page = render_template("accounts/sign_up.html", form=form)
+        return page, 429, {"Retry-After": str(wait)}
     if form.validate_on_submit():
+        record_sign_up(request.remote_addr)
         try:
             user = create_user(
                 form.username.data,
@@ -111,17 +130,30 @@ def sign_in():
     if form.validate_on_submit():
         wait = sign_in_wait(form.username.data, request.remote_addr)
         if wait:
+            record_refused_sign_in(form.username.data, request.remote_addr)
+            db.session.commit()
             return _too_many_tries(form, wait)
         user = authenticate(form.username.data, form.password.data)
         if user is None:
             record_failed_sign_in(form.username.data, request.remote_addr)
             db.session.commit()
             form.password.errors.append(_("That username and password do not match. Try again."))
+        elif temporary_password_expired(user):
+            record_security_event(
+                "sign_in.failed", user, request.remote_addr, "temporary-password-expired"
+            )
+            db.session.commit()
+            form.password.errors.append(
+                _(
+                    "This temporary password has expired. Ask the library for a reset code "
+                    "to choose your own password."
+                )
+            )
         else:
             guest = guest_learner_in_session()
             if guest is not None:
                 merge_guest(guest, user.learner)
-            record_signed_in(user)
+            record_signed_in(user, request.remote_addr)
             _begin_signed_in_session(user)
             db.session.commit()
             flash(_("You are signed in."), "success")
@@ -165,10 +197,34 @@ def account():
         flash(_("Your name is saved."), "success")
         return redirect(url_for("accounts.account"))
     if password_form.submit.data and password_form.validate_on_submit():
+        if sign_in_wait(current_user.username, request.remote_addr):
+            password_form.current_password.errors.append(
+                _("Too many wrong passwords. Wait a few minutes.")
+            )
+            page = render_template(
+                "accounts/account.html", profile=profile, password_form=password_form
+            )
+            return page, 429
         if not verify_password(current_user.password_hash, password_form.current_password.data):
             password_form.current_password.errors.append(_("That is not your current password."))
+            count_wrong_password(current_user.username, request.remote_addr)
+            record_security_event(
+                "password.change_refused",
+                current_user,
+                request.remote_addr,
+                "wrong-current-password",
+                by=current_user,
+            )
+            db.session.commit()
         else:
             change_password(current_user, password_form.password.data)
+            record_security_event(
+                "password.changed",
+                current_user,
+                request.remote_addr,
+                "account-page",
+                by=current_user,
+            )
             db.session.commit()
             flash(_("Your password is changed. Other computers were signed out."), "success")
             return redirect(url_for("accounts.account"))

@@ -14,11 +14,13 @@ from sqlalchemy.orm import joinedload
 
 from course_app.accounts.access import STAFF_ROLES, role_required
 from course_app.accounts.services import find_user
+from course_app.accounts.sign_in import SECURITY_ACTIONS
 from course_app.admin.audit_forms import AuditFilterForm
 from course_app.admin.audit_words import ACTION_LABELS, describe, names_for, who
 from course_app.audit.models import AuditEvent
 from course_app.classes.csv_cells import csv_lines
 from course_app.extensions import db
+from course_app.forms import page_number
 from course_app.libraries.access import subtree_ids, visible_organisation_ids
 from course_app.libraries.services import organisation_tree
 
@@ -51,6 +53,8 @@ def audit_query(form: AuditFilterForm) -> Select:
         query = query.where(AuditEvent.organisation_id.in_(subtree_ids(form.organisation_id.data)))
     if form.action.data:
         query = query.where(AuditEvent.action == form.action.data)
+    if form.kind.data == "security":
+        query = query.where(AuditEvent.action.in_(SECURITY_ACTIONS))
     if form.start.data:
         query = query.where(AuditEvent.at >= datetime.combine(form.start.data, time(), tzinfo=UTC))
     if form.end.data:
@@ -76,6 +80,7 @@ def _args(form: AuditFilterForm) -> dict:
             ("end", form.end.data.isoformat() if form.end.data else ""),
             ("person", form.person.data or ""),
             ("action", form.action.data or ""),
+            ("kind", form.kind.data or ""),
             ("organisation_id", form.organisation_id.data or ""),
         )
         if value
@@ -88,8 +93,9 @@ def events():
     form = _form()
     if not form.validate():
         return render_template("audit/events.html", form=form, page=None, lines=[]), 400
+    number = page_number(request.args.get("page", 1, type=int))
     page: Pagination = db.paginate(
-        audit_query(form), page=form.page.data or 1, per_page=EVENTS_PER_PAGE, error_out=False
+        audit_query(form), page=number, per_page=EVENTS_PER_PAGE, error_out=False
     )
     names = names_for(page.items)
     lines = [

@@ -46,8 +46,17 @@ ACTION_LABELS = {
     "class.help_handled": _l("Help flag marked handled"),
     "assignment.created": _l("Work assigned"),
     "assignment.removed": _l("Assignment removed"),
+    "account.erased": _l("Account erased on request"),
+    "reminder.sent": _l("Due-date reminder sent"),
     "public_computer.marked": _l("Browser marked as a public computer"),
     "public_computer.unmarked": _l("Browser no longer a public computer"),
+    "sign_in.succeeded": _l("Signed in"),
+    "sign_in.failed": _l("Sign-in failed"),
+    "reauthentication.failed": _l("Password typed again was wrong"),
+    "password.changed": _l("Password changed"),
+    "password.change_refused": _l("Password change refused: wrong current password"),
+    "password.reset": _l("Password reset with a code"),
+    "account.erased": _l("Account erased"),
 }
 ROLE_WORDS = {
     "learner": _l("patron"),
@@ -128,6 +137,9 @@ def who(event: AuditEvent) -> str:
     website with nobody signed in (a patron asking for a reset code by email)."""
     if event.actor is not None:
         return f"{event.actor.display_name} ({event.actor.username})"
+    if event.action == "reset_code.issued":
+        # Sent by the mail job, which the worker (a flask command) runs: the patron asked.
+        return _("The website (nobody signed in)")
     os_user = event.details.get("os_user")
     if os_user:
         return _("Command line, run by %(user)s", user=os_user)
@@ -201,7 +213,7 @@ def _iso_date(value: str):
 
 def _reset_code(e: AuditEvent, n: Names) -> str:
     person = n.person(e.target_id, e.details.get("username"))
-    if e.actor_id is None and e.details.get("via_web"):
+    if e.actor_id is None:  # only the email reset (a job) makes codes with nobody signed in
         return _("%(person)s asked for a reset code by email", person=person)
     return _("Made a password reset code for %(person)s", person=person)
 
@@ -210,7 +222,70 @@ def _person(e: AuditEvent, n: Names) -> str:
     return n.person(_subject_user_id(e), e.details.get("username"))
 
 
+def _from(e: AuditEvent) -> str:
+    return str(e.details.get("address") or _("an unknown address"))
+
+
+def _sign_in_failed(e: AuditEvent, n: Names) -> str:
+    outcome = e.details.get("outcome")
+    if e.target_id is None:
+        return _("A sign-in with an unknown username, from %(address)s", address=_from(e))
+    person = _person(e, n)
+    if outcome == "waiting":
+        return _(
+            "A sign-in for %(person)s from %(address)s was refused: too many wrong passwords",
+            person=person,
+            address=_from(e),
+        )
+    if outcome == "temporary-password-expired":
+        return _(
+            "%(person)s tried an expired temporary password, from %(address)s",
+            person=person,
+            address=_from(e),
+        )
+    return _("A wrong password for %(person)s, from %(address)s", person=person, address=_from(e))
+
+
+def _password_reset(e: AuditEvent, n: Names) -> str:
+    if e.details.get("outcome") == "reset-with-code":
+        return _(
+            "%(person)s chose a new password with a reset code, from %(address)s",
+            person=_person(e, n),
+            address=_from(e),
+        )
+    return _(
+        "A wrong or expired reset code for %(person)s, from %(address)s",
+        person=_person(e, n),
+        address=_from(e),
+    )
+
+
 SENTENCES: dict[str, Callable[[AuditEvent, Names], str]] = {
+    "sign_in.succeeded": lambda e, n: _(
+        "%(person)s signed in from %(address)s", person=_person(e, n), address=_from(e)
+    ),
+    "sign_in.failed": _sign_in_failed,
+    "reauthentication.failed": lambda e, n: _(
+        "%(person)s typed a wrong password when asked for it again, from %(address)s",
+        person=_person(e, n),
+        address=_from(e),
+    ),
+    "password.changed": lambda e, n: _(
+        "%(person)s changed their password, from %(address)s",
+        person=_person(e, n),
+        address=_from(e),
+    ),
+    "password.change_refused": lambda e, n: _(
+        "%(person)s typed a wrong current password to change it, from %(address)s",
+        person=_person(e, n),
+        address=_from(e),
+    ),
+    "password.reset": _password_reset,
+    "account.erased": lambda e, n: (
+        _("A patron erased their own account")
+        if e.details.get("requested_by") == "holder"
+        else _("Erased a patron's account at their request")
+    ),
     "organisation.created": lambda e, n: _(
         "Added the library “%(name)s” (code %(code)s)",
         name=e.details.get("name", ""),
@@ -299,6 +374,16 @@ SENTENCES: dict[str, Callable[[AuditEvent, Names], str]] = {
     "assignment.removed": lambda e, n: _(
         "Removed an assignment from the class “%(name)s”",
         name=n.learning_class(e.details.get("class_id")),
+    ),
+    "reminder.sent": lambda e, n: _(
+        "Sent %(person)s a due-date reminder about the class “%(name)s”",
+        person=_person(e, n),
+        name=n.learning_class(e.target_id),
+    ),
+    "account.erased": lambda e, n: (
+        _("A patron's account was erased at their own request")
+        if e.details.get("requested_by") == "holder"
+        else _("Erased a patron's account at their request, at the desk")
     ),
     "public_computer.marked": lambda e, n: _("Marked a browser as a public computer"),
     "public_computer.unmarked": lambda e, n: _("Marked a browser as no longer a public computer"),

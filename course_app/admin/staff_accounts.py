@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from course_app.accounts.models import Role, User
+from course_app.accounts.passwords import hash_password
 from course_app.accounts.services import (
     AccountError,
     change_role,
@@ -18,7 +19,7 @@ from course_app.accounts.services import (
     username_key,
 )
 from course_app.audit.services import record_event
-from course_app.desk.services import hash_temporary_password, new_passphrase
+from course_app.desk.services import new_passphrase, temporary_password_expiry
 from course_app.domain_errors import DomainError
 from course_app.extensions import db
 from course_app.libraries.models import Organisation
@@ -125,9 +126,10 @@ def create_staff_account(actor: User, data: NewStaffAccount) -> tuple[User, str]
         display_name=data.display_name,
         email=data.email or None,
         role=data.place.role,
-        password_hash=hash_temporary_password(passphrase),
+        password_hash=hash_password(passphrase),
     )
     user.must_change_password = True
+    user.temporary_password_expires_at = temporary_password_expiry()
     db.session.flush()
     record_event(
         actor,

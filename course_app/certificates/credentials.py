@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import current_app
 from jwcrypto import jwt
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from course_app.certificates.models import Certificate
 from course_app.certificates.openbadges import (
@@ -101,9 +101,7 @@ def open_badge_credential(certificate: Certificate) -> dict:
                     {
                         "type": ["Alignment"],
                         "targetName": topic_label(course),
-                        "targetUrl": external_url(
-                            "learning.catalogue", topic=course.topic
-                        ),
+                        "targetUrl": external_url("learning.catalogue", topic=course.topic),
                         "targetType": "ext:Topic",
                     }
                 ],
@@ -158,9 +156,14 @@ def is_revoked_in(encoded_list: str, index: int) -> bool:
 
 
 def status_list_credential() -> dict:
-    """The revocation list as a BitstringStatusListCredential, valid for a day."""
+    """The revocation list as a BitstringStatusListCredential, valid for a day: revoked
+    certificates and those withdrawn by their holder."""
     revoked = list(
-        db.session.scalars(select(Certificate.id).where(Certificate.revoked_at.is_not(None)))
+        db.session.scalars(
+            select(Certificate.id).where(
+                or_(Certificate.revoked_at.is_not(None), Certificate.learner_id.is_(None))
+            )
+        )
     )
     now = utc_now().replace(microsecond=0)
     return {

@@ -25,6 +25,8 @@ JSON_LD = "application/ld+json"
 # The staff's reason for a revocation stays with staff (certificates/cli.py); the public
 # documents say only that the issuer revoked it.
 PUBLIC_REVOCATION_REASON = "Revoked by the issuer."
+WITHDRAWN_REASON = "Withdrawn at the holder's request."
+REPLACED_REASON = "Replaced by a reissued certificate with a corrected name."
 CRITERIA_NARRATIVE = (
     "Finish every required lesson and pass every quiz of the course, then claim the "
     "certificate of completion."
@@ -167,13 +169,24 @@ def assertion(certificate: Certificate) -> dict:
     }
 
 
-def revoked_assertion(certificate: Certificate) -> dict:
-    """What a revoked certificate's assertion answers (with HTTP 410), as the spec asks."""
+def revocation_reason(certificate: Certificate) -> str | None:
+    """Why the certificate's badges no longer stand, as the public may read it; None if they
+    do. A holder who erased their account withdrew them."""
+    if certificate.withdrawn_by_holder:
+        return WITHDRAWN_REASON
+    if not certificate.is_valid:
+        return PUBLIC_REVOCATION_REASON
+    return None
+
+
+def revoked_assertion(code: str, reason: str) -> dict:
+    """What a revoked, withdrawn or replaced assertion answers (with HTTP 410), as the spec
+    asks."""
     return {
         "@context": CONTEXT_V2,
-        "id": assertion_id(certificate),
+        "id": external_url("badges.assertion", code=code),
         "revoked": True,
-        "revocationReason": PUBLIC_REVOCATION_REASON,
+        "revocationReason": reason,
     }
 
 

@@ -279,7 +279,14 @@ WITHDRAWN_BY_HOLDER = "withdrawn at the holder's request"
 
 def withdraw_certificates_of(learner_id: int) -> None:
     """The learner's certificates stay checkable but say they were withdrawn at the holder's
-    request, with no name and no link to the learner."""
+    request, with no name and no link to the learner (nor under a code they had before a
+    name was corrected)."""
+    held = select(Certificate.id).where(Certificate.learner_id == learner_id)
+    db.session.execute(
+        update(ReplacedCertificateCode)
+        .where(ReplacedCertificateCode.certificate_id.in_(held))
+        .values(recipient_name="")
+    )
     db.session.execute(
         update(Certificate)
         .where(Certificate.learner_id == learner_id)

@@ -15,7 +15,7 @@ from course_app.certificates.qr import qr_svg
 from course_app.desk.forms import ConfirmImportForm, ImportForm, set_branch_choices
 from course_app.desk.import_errors import PatronImportError, problem_text
 from course_app.desk.patron_import import ImportPlace, import_from_preview, preview_import
-from course_app.desk.services import CreatedPatron
+from course_app.desk.services import CreatedPatron, queue_password_hashing
 from course_app.extensions import db
 from course_app.links import external_url
 
@@ -64,6 +64,7 @@ def create_page(place: ImportPlace, learning_class=None) -> str:
         abort(400)
     created = import_from_preview(current_user, place, form.token.data, form.organisation_id.data)
     db.session.commit()
+    queue_password_hashing(created)
     return sign_in_cards_page(created, batch=True, learning_class=learning_class)
 
 

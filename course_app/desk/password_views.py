@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from course_app.accounts.passwords import MAX_LENGTH, password_problem, verify_password
 from course_app.accounts.services import change_password, find_user
+from course_app.accounts.sign_in import record_security_event
 from course_app.desk.reset_codes import issue_reset_code, redeem_reset_code
 from course_app.extensions import db, limiter
 from course_app.forms import BaseForm
@@ -110,6 +111,9 @@ def choose_password():
     form = ChoosePasswordForm()
     if form.validate_on_submit():
         change_password(current_user, form.password.data)
+        record_security_event(
+            "password.changed", current_user, request.remote_addr, "first-sign-in", by=current_user
+        )
         db.session.commit()
         flash(_("Your password is saved. Use it the next time you sign in."), "success")
         return redirect(url_for("learning.my_learning"))
@@ -127,7 +131,14 @@ def reset():
     form = ResetWithCodeForm(username=request.args.get("username", "")[:40])
     if form.validate_on_submit():
         user = redeem_reset_code(form.username.data, form.code.data, form.password.data)
+        record_security_event(
+            "password.reset",
+            user or find_user(form.username.data),
+            request.remote_addr,
+            "reset-with-code" if user is not None else "wrong-or-expired-code",
+        )
         if user is None:
+            db.session.commit()
             form.code.errors = [
                 _(
                     "That username and code do not match, or the code has expired or was used. "

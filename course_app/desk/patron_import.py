@@ -252,6 +252,7 @@ def _make_accounts(
                 card_hash=row.card_hash,
                 last4=row.card_last4,
                 via="import",
+                hash_later=True,
             )
         )
     record_event(

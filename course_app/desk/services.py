@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -18,9 +18,10 @@ from sqlalchemy.orm import joinedload
 
 from course_app.accounts.access import STAFF_ROLES
 from course_app.accounts.models import Role, User
-from course_app.accounts.passwords import password_problem
+from course_app.accounts.passwords import hash_password, password_problem
 from course_app.accounts.services import create_user, username_key
 from course_app.audit.services import record_event
+from course_app.db import utc_now
 from course_app.desk.cards import (
     CardNumberError,
     card_digest,
@@ -33,6 +34,7 @@ from course_app.desk.passphrases import make_passphrase
 from course_app.desk.usernames import propose_username, username_base
 from course_app.domain_errors import DomainError
 from course_app.extensions import db
+from course_app.jobs import job
 from course_app.libraries.access import visible_organisation_ids
 from course_app.libraries.models import Organisation, OrganisationKind
 
@@ -70,19 +72,32 @@ def digest_card(number: str) -> str:
     return card_digest(number, card_key(current_app.config["SECRET_KEY"]))
 
 
-def hash_temporary_password(passphrase: str) -> str:
-    """An argon2id hash at a lighter cost than chosen passwords.
+# Stored until a job hashes an imported patron's passphrase: no password matches it.
+PENDING_HASH = "!temporary-password-being-hashed"
 
-    The passphrase is random (about 35 bits), used once and replaced at first sign-in, so its
-    strength is its randomness; the full cost (0.6 s each here) would make an import of 500
-    patrons take minutes. The cost never exceeds the configured one (tests set it lower).
-    """
-    cfg = current_app.config
-    hasher = PasswordHasher(
-        time_cost=min(1, cfg["ARGON2_TIME_COST"]),
-        memory_cost=min(8192, cfg["ARGON2_MEMORY_COST"]),
-    )
-    return hasher.hash(passphrase)
+
+def temporary_password_expiry() -> datetime:
+    """When a passphrase made now stops working (TEMPORARY_PASSWORD_DAYS)."""
+    return utc_now() + timedelta(days=int(current_app.config["TEMPORARY_PASSWORD_DAYS"]))
+
+
+@job(retries=3, retry_delay=10)
+def hash_temporary_passwords(pairs: list[tuple[int, str]]) -> None:
+    """Hashes imported patrons' passphrases at the full cost, after the import's response:
+    500 patrons at 0.6 s each would hold the page for minutes. Only rows still waiting."""
+    for user_id, passphrase in pairs:
+        user = db.session.get(User, user_id)
+        if user is not None and user.password_hash == PENDING_HASH:
+            user.password_hash = hash_password(passphrase)
+            db.session.commit()
+
+
+def queue_password_hashing(created: list[CreatedPatron], per_job: int = 25) -> None:
+    """Queues the hashing of the created patrons' passphrases in jobs of per_job, so several
+    workers share a large import. Call after the commit that made them."""
+    pairs = [(c.user.id, c.passphrase) for c in created if c.user.password_hash == PENDING_HASH]
+    for start in range(0, len(pairs), per_job):
+        hash_temporary_passwords(pairs[start : start + per_job])
 
 
 def new_passphrase() -> str:
@@ -147,9 +162,12 @@ def add_patron(
     card_hash: str | None,
     last4: str | None,
     via: str,
+    hash_later: bool = False,
 ) -> CreatedPatron:
-    """A patron account that must choose its own password at first sign-in, with its card
-    when it has one; audited as made `via` the desk or an import."""
+    """A patron account that must choose its own password at first sign-in, before its
+    passphrase expires, with its card when it has one; audited as made `via` the desk or an
+    import. The passphrase is hashed like any password; with hash_later, by a job
+    (queue_password_hashing) after the commit."""
     passphrase = new_passphrase()
     user = create_user(
         username,
@@ -157,10 +175,11 @@ def add_patron(
         display_name=name,
         email=email or None,
         role=Role.LEARNER,
-        password_hash=hash_temporary_password(passphrase),
+        password_hash=PENDING_HASH if hash_later else hash_password(passphrase),
     )
     user.organisation_id = organisation_id
     user.must_change_password = True
+    user.temporary_password_expires_at = temporary_password_expiry()
     if card_hash is not None and last4 is not None:
         db.session.add(LibraryCard(user_id=user.id, card_hash=card_hash, last4=last4))
     db.session.flush()

@@ -39,7 +39,7 @@ from course_app.key_folders import SigningKeyError
 from course_app.libraries.models import Organisation, OrganisationKind
 from course_app.links import external_url
 from course_app.lti.forms import ERRORS, DeepLinkForm, RegistrationForm
-from course_app.lti.grades import mark_due_if_completed
+from course_app.lti.grades import mark_finished_due
 from course_app.lti.models import LtiRegistration
 from course_app.lti.platforms import (
     DatabaseLaunchStorage,
@@ -121,7 +121,7 @@ def launch():
     try:
         claims = message.get_launch_data()
     except (LtiException, SigningKeyError, KeyError, ValueError) as error:
-        current_app.logger.info("LTI launch refused: %s", error)
+        current_app.logger.warning("LTI launch refused: %s", error)
         return _refused(_("This launch could not be checked. Start again from your course."), 403)
     registration = find_registration(claims["iss"], _client_id(claims))
     user = user_for_launch(registration, claims)
@@ -136,9 +136,8 @@ def launch():
     if course is None:
         db.session.commit()
         return redirect(url_for("learning.catalogue"))
-    target = remember_grade_target(registration, user, course, claims)
-    if target is not None:
-        mark_due_if_completed(target)
+    if remember_grade_target(registration, user, course, module, claims) is not None:
+        mark_finished_due(user.learner.id, course.id)  # finished before this launch
     db.session.commit()
     return redirect(_placement_url(course, module))
 
@@ -246,9 +245,9 @@ def jwks():
 
 
 def _frame_ancestors() -> str:
-    registration_id = session.get(FRAMED_SESSION_KEY)
-    if not registration_id:
+    if FRAMED_SESSION_KEY not in session:  # `in` leaves the session unread: no Vary: Cookie
         return ""
+    registration_id = session[FRAMED_SESSION_KEY]
     registration = db.session.get(LtiRegistration, registration_id)
     return " ".join(frame_origins(registration)) if registration is not None else ""
 

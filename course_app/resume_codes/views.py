@@ -10,6 +10,7 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -30,6 +31,7 @@ from course_app.resume_codes.services import (
 )
 
 bp = Blueprint("resume_codes", __name__)
+LINKED_CODE_KEY = "resume_code_from_link"
 
 
 def _sign_in_limit() -> str:
@@ -59,7 +61,9 @@ def my_code():
     if form.validate_on_submit():
         code = grouped(issue_resume_code(learner, current_app.config["SECRET_KEY"]))
         db.session.commit()
-        link = external_url("resume_codes.enter_from_link", code=code)
+        # The code goes after "#": browsers never send that part, so it stays out of access
+        # logs and the server's view of history (resume_code.js fills the form with it).
+        link = external_url("resume_codes.enter") + "#" + code
         qr = qr_svg(link, _("QR code that opens the page to enter your resume code"))
         return _private(render_template("resume_codes/code.html", code=code, qr=qr))
     existing = resume_code_of(learner)
@@ -71,7 +75,7 @@ def my_code():
 def enter():
     if current_user.is_authenticated:
         return _account_holders_go_to_my_learning()
-    form = ResumeForm()
+    form = ResumeForm(code=session.pop(LINKED_CODE_KEY, None) if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             learner = redeem_resume_code(
@@ -95,9 +99,12 @@ def enter():
 
 @bp.get("/resume/<code>")
 def enter_from_link(code: str):
-    """The QR code's address: the form filled in; nothing is looked up until it is sent."""
+    """Where QR codes printed before the code moved after "#" point: the code goes into the
+    visit and the browser is sent on to /resume, so it is not kept in history or the page's
+    address; nothing is looked up until the form is sent."""
     if current_user.is_authenticated:
         return _account_holders_go_to_my_learning()
     code = normalise_code(code)
-    form = ResumeForm(code=grouped(code) if is_well_formed(code) else "")
-    return _private(render_template("resume_codes/enter.html", form=form))
+    if is_well_formed(code):
+        session[LINKED_CODE_KEY] = grouped(code)
+    return _private(redirect(url_for("resume_codes.enter")))

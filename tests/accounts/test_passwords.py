@@ -167,3 +167,19 @@ def test_an_unknown_username_is_checked_against_a_hash_as_costly_as_a_real_one(
         real_cost.memory_cost,
         real_cost.parallelism,
     )
+
+
+def test_a_production_app_makes_its_dummy_hash_as_it_starts(database_url):
+    from course_app import create_app
+
+    app = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "k" * 40,
+            "BASE_URL": "https://learn.example.org",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+        }
+    )
+    assert app.extensions["dummy_password_hash"][(1, 1024)].startswith("$argon2id$")

@@ -113,15 +113,42 @@ def test_an_expired_code_says_so(app, client, course, monkeypatch):
     assert "not been used for over a year" in response.get_data(as_text=True)
 
 
-def test_the_qr_address_fills_in_the_form_but_does_nothing_until_sent(app, client, course):
+def test_the_qr_code_carries_the_code_after_a_hash_so_it_never_reaches_the_server(
+    client, course, monkeypatch
+):
+    """Issue 14, point 11: the part after "#" is not sent, so access logs never see it."""
+    from course_app.resume_codes import views
+
+    encoded = []
+    real_qr = views.qr_svg
+    monkeypatch.setattr(
+        views, "qr_svg", lambda url, label: encoded.append(url) or real_qr(url, label)
+    )
+    client.post("/courses/test-course/lessons/m1-l1/complete")
+    page = client.post("/my-learning/resume-code").get_data(as_text=True)
+    code = CODE_RE.search(page).group(1)
+    assert encoded == [f"http://localhost/resume#{code}"]
+    assert f"/resume/{code}" not in page
+    enter = client.get("/resume").get_data(as_text=True)
+    assert "resume_code.js" in enter
+
+
+def test_an_old_qr_address_fills_in_the_form_once_without_the_code_in_the_address(
+    app, client, course
+):
     client.post("/courses/test-course/lessons/m1-l1/complete")
     code = _get_code(client)
     other = app.test_client()
     response = other.get(f"/resume/{code}")
-    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
-    assert f'value="{code}"' in response.get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"] == "/resume"
+    assert response.headers["Cache-Control"] == "no-store"
+    page = other.get("/resume")
+    assert f'value="{code}"' in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
+    assert f'value="{code}"' not in other.get("/resume").get_data(as_text=True)
     assert _guest_id(other) is None
-    assert 'value=""' in other.get("/resume/not-a-code").get_data(as_text=True)
+    other.get("/resume/not-a-code")
+    assert 'value=""' in other.get("/resume").get_data(as_text=True)
 
 
 def test_after_sign_up_the_account_keeps_the_progress_and_the_code_stops(app, client, course):

@@ -224,3 +224,19 @@ def test_the_queued_job_sends_everything_and_a_refusal_is_retried_later(app, pat
     run_worker()
     assert len(lrs.statements) == total + 1
     assert lrs.problems == []
+
+
+def test_erasing_a_learner_deletes_their_unsent_statements_only(app, patron, lrs, make_user):
+    from course_app.accounts.erasure import erase_patron
+    from course_app.accounts.models import User
+
+    _finish_course(app, patron)
+    other = app.test_client()
+    make_user("other.patron", "learner")
+    sign_in(other, "other.patron")
+    other.get(f"/courses/{SLUG}/lessons/m1-l1")
+    with app.app_context():
+        erase_patron(db.session.scalar(select(User).where(User.username == "xapi.patron")), None)
+        db.session.commit()
+    [left] = _outbox(app)
+    assert left["verb"]["display"]["en-US"] == "experienced"  # the other patron's
