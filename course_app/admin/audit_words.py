@@ -46,7 +46,6 @@ ACTION_LABELS = {
     "class.help_handled": _l("Help flag marked handled"),
     "assignment.created": _l("Work assigned"),
     "assignment.removed": _l("Assignment removed"),
-    "account.erased": _l("Account erased on request"),
     "reminder.sent": _l("Due-date reminder sent"),
     "public_computer.marked": _l("Browser marked as a public computer"),
     "public_computer.unmarked": _l("Browser no longer a public computer"),
@@ -281,11 +280,6 @@ SENTENCES: dict[str, Callable[[AuditEvent, Names], str]] = {
         address=_from(e),
     ),
     "password.reset": _password_reset,
-    "account.erased": lambda e, n: (
-        _("A patron erased their own account")
-        if e.details.get("requested_by") == "holder"
-        else _("Erased a patron's account at their request")
-    ),
     "organisation.created": lambda e, n: _(
         "Added the library “%(name)s” (code %(code)s)",
         name=e.details.get("name", ""),
