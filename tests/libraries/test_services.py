@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from course_app.accounts.models import User
 from course_app.audit.models import AuditEvent
-from course_app.audit.services import command_line_user
 from course_app.extensions import db
 from course_app.libraries.access import require_visible, visible_organisation_ids
 from course_app.libraries.models import Organisation
@@ -121,12 +120,7 @@ def test_rename_keeps_the_code_and_records_old_and_new_names(tree):
     rename_organisation(None, north_a, "Northside Branch")
     assert (north_a.name, north_a.code) == ("Northside Branch", "north-a")
     event = events("organisation.renamed")[-1]
-    # No actor and no request: a command-line change, so the OS user is recorded too.
-    assert event.details == {
-        "old_name": "North A",
-        "name": "Northside Branch",
-        "os_user": command_line_user(),
-    }
+    assert event.details == {"old_name": "North A", "name": "Northside Branch"}
     assert event.actor_id is None
 
 
