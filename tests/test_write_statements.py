@@ -18,9 +18,9 @@ from tests.test_query_counts import count_queries
 MOST = 10
 BIG = "/courses/big"
 # Marks for other systems, written in the learner's transaction so nothing is lost and sent
-# by the queue after it: the LTI tool's gradebook columns made due when a course is
-# completed (one UPDATE, touching no row for learners no platform launched). They are not the
-# learner's own progress, so the budget leaves them out and each may add one statement.
+# by the queue after it: the LTI tool's gradebook columns made due when a placed course or
+# module is finished (one UPDATE at commit, touching no row for learners no platform launched).
+# Not the learner's own progress, so the budget leaves them out and each may add one statement.
 OUTBOX_TABLES = ("lti_grade_targets",)
 
 
