@@ -64,7 +64,8 @@ def make_sam_stuck(app, class_name: str) -> None:
 
 def test_librarian_sets_up_a_class_from_a_file_and_follows_its_progress(app, page):
     setup_library(app)
-    due = date.today() + timedelta(days=10)
+    # Due within HELP_DUE_WITHIN_DAYS (7): only then does a patron idle for days look stuck.
+    due = date.today() + timedelta(days=5)
 
     # The librarian creates the class.
     sign_in_as(page, "lib")
