@@ -3,7 +3,11 @@
 Run by hand from the project root:
 
     .venv/bin/python bench/capacity.py [--database sqlite|postgresql] [--steps 2 4 8 16]
-                                       [--seconds 20]
+                                       [--seconds 20] [--servers 1|2] [--nginx]
+
+With --servers 2 (or --nginx) the app runs as that many gunicorn servers, each with --workers
+workers, behind nginx (Debian's, started for the run), and the bare page likewise: as
+deploy/README.md sets up a network, on one machine.
 
 It builds a throwaway database (a SQLite file, or a scratch PostgreSQL database named for the
 run), serves the app through bench/timed_app.py (which records the time each request spends in
@@ -276,8 +280,10 @@ def print_step(r: StepResult, args) -> None:
         print(f"  error: {message}")
 
 
-def print_summary(results: list[StepResult], database: str, write_lines: list[str]) -> None:
-    print(f"\nsummary ({database})")
+def print_summary(
+    results: list[StepResult], database: str, write_lines: list[str], layout: str = ""
+) -> None:
+    print(f"\nsummary ({database}{layout})")
     print(
         f"  {'learners':>8}{'req/s':>9}{'p95 ms':>9}{'errors':>8}{'bare req/s':>12}"
         f"{'mixed/bare':>12}   signed-in lesson, server p50/p95 (cpu p50) ms"
@@ -336,6 +342,58 @@ def drop_postgres(name: str) -> None:
         admin.dispose()
 
 
+NGINX_SITE = """
+upstream {name} {{
+{servers}    keepalive 32;
+}}
+server {{
+    listen 127.0.0.1:{port};
+    location / {{
+        proxy_pass http://{name};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $http_host;
+        proxy_set_header X-Forwarded-For $remote_addr;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Request-ID $request_id;
+    }}
+}}
+"""
+
+
+def start_nginx(tmp: Path, fronts: dict[str, tuple[int, list[int]]]) -> Server:
+    """nginx on this machine in front of the given servers: {name: (port, [backend ports])},
+    proxying as deploy/nginx/course-app.conf does (plain HTTP: TLS is not what is measured)."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        raise SetupError("nginx is not installed (apt-get install nginx)")
+    sites = "".join(
+        NGINX_SITE.format(
+            name=name,
+            port=port,
+            servers="".join(f"    server 127.0.0.1:{b};\n" for b in backends),
+        )
+        for name, (port, backends) in fronts.items()
+    )
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    conf = tmp / "nginx.conf"
+    conf.write_text(
+        f"{user}worker_processes auto;\npid {tmp}/nginx.pid;\nerror_log {tmp}/nginx-error.log;\n"
+        "events { worker_connections 1024; }\n"
+        f"http {{\n  access_log off;\n  client_body_temp_path {tmp}/body;\n"
+        f"  proxy_temp_path {tmp}/proxy;\n  fastcgi_temp_path {tmp}/fastcgi;\n"
+        f"  uwsgi_temp_path {tmp}/uwsgi;\n  scgi_temp_path {tmp}/scgi;\n{sites}}}\n"
+    )
+    log = tmp / "nginx.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [nginx, "-c", str(conf), "-p", str(tmp), "-g", "daemon off;"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return Server("nginx", next(iter(fronts.values()))[0], proc, log)
+
+
 def benchmark(args, tmp: Path, servers: list[Server], scratch: list[str]) -> bool:
     """Runs every step; True when every acknowledged write is in the database and the kept
     report tables match a rebuild."""
@@ -365,18 +423,39 @@ def benchmark(args, tmp: Path, servers: list[Server], scratch: list[str]) -> boo
     prepare_database(env, args.import_wait)
     key = load_answer_key(url)
 
-    app_port, hello_port = free_port(), free_port()
-    while hello_port == app_port:
-        hello_port = free_port()
+    ports: set[int] = set()
+
+    def new_port() -> int:
+        port = free_port()
+        while port in ports:
+            port = free_port()
+        ports.add(port)
+        return port
+
     gunicorn = {"extra": ("--pythonpath", str(ROOT / "bench"))}
     gunicorn.update(workers=args.workers, worker_class=args.worker_class)
-    servers.append(start_gunicorn("app", "timed_app:app", app_port, env, tmp, **gunicorn))
-    servers.append(start_gunicorn("hello", "hello_app:app", hello_port, env, tmp, **gunicorn))
-    wait_until_up(servers[0], "/healthz")
-    wait_until_up(servers[1], "/")
+    app_ports, hello_ports = [], []
+    for i in range(1, args.servers + 1):
+        app_ports.append(new_port())
+        hello_ports.append(new_port())
+        servers.append(
+            start_gunicorn(f"app{i}", "timed_app:app", app_ports[-1], env, tmp, **gunicorn)
+        )
+        servers.append(
+            start_gunicorn(f"hello{i}", "hello_app:app", hello_ports[-1], env, tmp, **gunicorn)
+        )
+    for server in servers:
+        wait_until_up(server, "/healthz" if server.name.startswith("app") else "/")
+    app_port, hello_port = app_ports[0], hello_ports[0]
+    if args.nginx:
+        app_port, hello_port = new_port(), new_port()
+        fronts = {"app": (app_port, app_ports), "hello": (hello_port, hello_ports)}
+        servers.append(start_nginx(tmp, fronts))
+        wait_until_up(servers[-1], "/healthz")
     print(
-        f"servers   app (timed_app) on :{app_port}, hello on :{hello_port} (gunicorn "
+        f"servers   {args.servers} x app (timed_app) and {args.servers} x hello (gunicorn "
         f"--workers {args.workers} --worker-class {args.worker_class})"
+        + (f", behind nginx: app :{app_port}, hello :{hello_port}" if args.nginx else "")
     )
 
     timings = ServerTimings(timings_dir)
@@ -388,7 +467,10 @@ def benchmark(args, tmp: Path, servers: list[Server], scratch: list[str]) -> boo
         results.append(result)
         everyone += learners
     write_lines = check_writes(url, env["SECRET_KEY"], everyone)
-    print_summary(results, args.database, write_lines)
+    layout = f", {args.servers} server(s) x {args.workers} workers" + (
+        " behind nginx" if args.nginx else ""
+    )
+    print_summary(results, args.database, write_lines, layout)
     verified = subprocess.run(
         [str(BIN / "flask"), "--app", "wsgi", "reports", "verify"],
         cwd=ROOT,
@@ -414,6 +496,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker-class", default=WORKER_CLASS, help="gunicorn worker class")
     parser.add_argument("--seed", type=int, default=1, help="the learners' choices")
     parser.add_argument(
+        "--servers", type=int, choices=[1, 2], default=1, help="app servers (2: behind nginx)"
+    )
+    parser.add_argument("--nginx", action="store_true", help="serve through nginx")
+    parser.add_argument(
         "--import-wait", type=float, default=300.0, help="retry `flask courses import` this long"
     )
     parser.add_argument(
@@ -422,6 +508,7 @@ def main(argv: list[str] | None = None) -> int:
         help="exit 2 when a write was lost or `flask reports verify` finds a difference (CI)",
     )
     args = parser.parse_args(argv)
+    args.nginx = args.nginx or args.servers > 1
     if not all(1 <= n <= 128 for n in args.steps) or not 0 < args.seconds <= 600:
         parser.error("use 1..128 learners per step and 0..600 seconds")
 

@@ -1,4 +1,5 @@
-"""Server time of the class progress page for a large class (200 patrons x 10 assignments).
+"""Server time of the class progress page for a large class (200 patrons x 10 assignments),
+and of the patron page for a patron with 20 courses and 200 quiz attempts.
 
 Run by hand from the project root:
 
@@ -7,9 +8,10 @@ Run by hand from the project root:
 Builds a throwaway SQLite database (migrations), a library, a librarian, a class of N patrons,
 five courses assigned whole and one module of each (10 assignments), and progress for every
 patron (lessons done, quiz attempts, some failed twice); then signs in with the Flask test
-client and times GET /classes/<id> (and the CSV export) N times after a warm-up. Prints the
-median and the query count. A measurement, not a test: it exits 0 whether or not the target
-(under 100 ms) is met. See bench/README.md.
+client and times GET /classes/<id> (and the CSV export) N times after a warm-up; then a patron
+with 20 started courses (two lessons done in each) and 200 quiz attempts, and times
+GET /patrons/<id>. Prints the medians and the query counts. A measurement, not a test: it
+exits 0 whether or not the target (under 100 ms) is met. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -113,6 +115,56 @@ def build(app, patrons: int) -> int:
     return learning_class.id
 
 
+def build_patron(app, courses: int = 20, attempts_per_course: int = 10) -> int:
+    """A patron of the bench branch with many courses and attempts; returns the user id."""
+    from sqlalchemy import select
+
+    from course_app.accounts.models import Learner, User
+    from course_app.classes.models import ClassMember, LearningClass
+    from course_app.content.models import Lesson, Quiz
+    from course_app.db import utc_now
+    from course_app.extensions import db
+    from course_app.learning.models import Enrolment, LessonProgress
+    from course_app.quizzes.models import QuizAttempt
+    from tests.factories import make_course, make_user
+
+    librarian = db.session.scalar(select(User).where(User.username == "bench-librarian"))
+    user = make_user("bench-busy-patron", display_name="Busy Patron")
+    user.organisation_id = librarian.organisation_id
+    learning_class = db.session.scalar(select(LearningClass))
+    db.session.add(ClassMember(class_id=learning_class.id, user_id=user.id))
+    learner = db.session.scalar(select(Learner).where(Learner.user_id == user.id))
+    now = utc_now()
+    for n in range(courses):
+        course = make_course(f"busy-{n}", modules=2, lessons_per_module=3)
+        when = now - timedelta(days=n)
+        db.session.add(Enrolment(learner_id=learner.id, course_id=course.id, last_activity_at=when))
+        for lesson in db.session.scalars(
+            select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position).limit(2)
+        ):
+            db.session.add(
+                LessonProgress(learner_id=learner.id, course_id=course.id, lesson_id=lesson.id)
+            )
+        quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id).limit(1))
+        for k in range(attempts_per_course):
+            score = 100 if k == attempts_per_course - 1 else 40
+            db.session.add(
+                QuizAttempt(
+                    learner_id=learner.id,
+                    quiz_id=quiz.id,
+                    course_id=course.id,
+                    submission_token=secrets.token_hex(8),
+                    correct_count=score // 20,
+                    question_count=5,
+                    score=score,
+                    passed=score >= 80,
+                    submitted_at=when,
+                )
+            )
+    db.session.commit()
+    return user.id
+
+
 def time_requests(app, client, url: str, requests: int) -> tuple[float, float, int]:
     """Median wall-clock and CPU milliseconds over `requests` GETs (after 3 untimed), and the
     query count. CPU time is reported too because a busy shared machine inflates wall time;
@@ -181,6 +233,11 @@ def main() -> int:
             app, client, f"/classes/{class_id}/export.csv", args.requests
         )
         with app.app_context():
+            patron_id = build_patron(app)
+        patron_ms, patron_cpu, patron_queries = time_requests(
+            app, client, f"/patrons/{patron_id}", args.requests
+        )
+        with app.app_context():
             db.session.remove()
             for engine in db.engines.values():
                 engine.dispose()
@@ -190,6 +247,10 @@ def main() -> int:
         f"{args.requests} requests, {page_queries} queries (target under {TARGET_MS} ms)"
     )
     print(f"  CSV export: median {csv_ms:.1f} ms wall, {csv_cpu:.1f} ms CPU, {csv_queries} queries")
+    print(
+        f"  patron page (20 courses, 200 attempts): median {patron_ms:.1f} ms wall, "
+        f"{patron_cpu:.1f} ms CPU, {patron_queries} queries"
+    )
     print(f"  load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 0
 

@@ -264,9 +264,14 @@ class VirtualLearner:
                 action = local(form.action)
                 right = self.rng.random() >= WRONG_CHECK_SHARE
                 prefix = action.rsplit("/", 1)[-1] + "-"  # the check's key
-                self.send(
-                    "POST", action, form.hidden() + answer_form(form, prefix, self.key, right)
+                # Post/redirect/get: the feedback is on the lesson page the answer leads back to.
+                _, location, _ = self.send(
+                    "POST",
+                    action,
+                    form.hidden() + answer_form(form, prefix, self.key, right),
+                    expect=(303,),
                 )
+                self.get(location)
         done = next((f for f in page.forms if COMPLETE_ACTION.fullmatch(local(f.action))), None)
         if done is None:
             raise self.broken("page", f"no Done form on {path}")
@@ -295,7 +300,12 @@ class VirtualLearner:
             right = True
 
     def claim(self, path: str, html: str) -> None:
+        # The name starts empty; the learner types it, then confirms it on the page shown back.
         form = self.own_form(html, path)
-        _, location, _ = self.send("POST", path, form.prefilled(), expect=(302, 303))
+        typed = [(k, v) for k, v in form.prefilled() if k != "recipient_name"]
+        typed.append(("recipient_name", "Bench Learner"))
+        _, _, confirm_page = self.send("POST", path, typed, expect=(200,))
+        confirm = self.own_form(confirm_page, path)
+        _, location, _ = self.send("POST", path, confirm.prefilled(), expect=(302, 303))
         self.noted("certificate claim", location.rsplit("/", 1)[-1])
         self.get(location)

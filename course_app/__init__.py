@@ -78,7 +78,7 @@ def register_subscribers() -> None:
     from course_app.classes import subscribers as classes
     from course_app.desk import subscribers as desk
     from course_app.learning import subscribers as learning
-    from course_app.lti import grades as lti_grades
+    from course_app.lti import subscribers as lti
     from course_app.quizzes import subscribers as quizzes
     from course_app.reports import kept as reports
     from course_app.xapi import sending as xapi_sending
@@ -93,7 +93,7 @@ def register_subscribers() -> None:
         reports,
         xapi,
         xapi_sending,
-        lti_grades,
+        lti,
     ):
         package.connect()
 
@@ -128,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     from course_app.public_computer.views import bp as public_computer_bp
     from course_app.quizzes.views import bp as quizzes_bp
     from course_app.reports.certificate_views import bp as certificate_list_bp
+    from course_app.reports.funder_views import bp as funder_report_bp
     from course_app.reports.views import bp as reports_bp
     from course_app.resume_codes.views import bp as resume_codes_bp
 
@@ -153,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
         staff_accounts_bp,
         class_tools_bp,
         certificate_list_bp,
+        funder_report_bp,
         badges_bp,
         lti_bp,
         media_bp,

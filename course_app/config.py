@@ -43,6 +43,8 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "")
     TRUSTED_HOSTS = os.environ.get("TRUSTED_HOSTS", "") or None
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Printed on every sign-in card: where a patron gets help (a phone number, "ask at the desk").
+    SIGNIN_CARD_HELP = os.environ.get("SIGNIN_CARD_HELP", "")
     CERTIFICATE_PAPER = os.environ.get("CERTIFICATE_PAPER", "A4")  # or "Letter"
     # Cookie hardening; SESSION_COOKIE_SECURE is on in production (HTTPS) and can be forced.
     # Strict-Transport-Security in production over HTTPS; "off" when a proxy sends its own.
@@ -118,6 +120,8 @@ class Config:
     HELP_IDLE_DAYS = int(os.environ.get("HELP_IDLE_DAYS", "14"))
     HELP_DUE_WITHIN_DAYS = int(os.environ.get("HELP_DUE_WITHIN_DAYS", "7"))
     HELP_FAILED_TRIES = int(os.environ.get("HELP_FAILED_TRIES", "2"))
+    # Work overdue for longer than this (an old class's) no longer flags anyone.
+    HELP_OVERDUE_WITHIN_DAYS = int(os.environ.get("HELP_OVERDUE_WITHIN_DAYS", "30"))
     # PostgreSQL memory for each report's sorts and hashes (work_mem for that transaction only).
     REPORT_WORK_MEM = os.environ.get("REPORT_WORK_MEM", "64MB")
     # Caches of what is made from course files (see caching.py): on unless the app runs in
@@ -129,8 +133,6 @@ class Config:
     BADGE_ISSUER_EMAIL = os.environ.get("BADGE_ISSUER_EMAIL", "")
     # The LTI tool's RSA keys (`flask lti keygen`), like the badge keys outside the repository.
     LTI_KEYS_DIR = os.environ.get("LTI_KEYS_DIR", str(PROJECT_ROOT / "instance" / "lti-keys"))
-    # The public address (https://learn.example.org), for links made outside a request.
-    SITE_URL = os.environ.get("SITE_URL", "")
     # Learning-record statements (xAPI 1.0.3): off unless the LRS endpoint and credentials are
     # set. Learners appear as a pseudonym made with XAPI_PSEUDONYM_KEY (else SECRET_KEY; set it
     # once and keep it); their display name only if XAPI_ACTOR_NAMES is on.

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
@@ -85,6 +85,14 @@ def init_errors(app: Flask) -> None:
             back=_page_before(),
         )
         return page, 409
+
+    @app.errorhandler(DataError)
+    def value_the_database_refused(error: DataError):
+        """A value from the address or a form the database cannot hold (a number past its
+        integers, text it cannot store) that no form caught: a 400, nothing saved."""
+        db.session.rollback()
+        current_app.logger.warning("refused: %s", type(error.orig).__name__)
+        return render(400)
 
     @app.errorhandler(IntegrityError)
     def done_at_the_same_time(error: IntegrityError):

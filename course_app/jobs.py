@@ -45,8 +45,9 @@ class _Queue:
 
 class _AppHuey(Huey):
     """One huey for the process whose storage and immediate mode are the current app's
-    (app.extensions["jobs"]); outside any app context (a worker's threads) those of the app
-    init_jobs saw last, which in a worker process is its only app."""
+    (app.extensions["jobs"], a _Queue); outside any app context (a worker's threads) those of
+    the app init_jobs saw last, which in a worker process is its only app. Tests hold an app's
+    jobs back by giving it a _Queue with immediate=False."""
 
     @property
     def storage(self):
@@ -63,7 +64,7 @@ class _AppHuey(Huey):
         return queue.immediate if queue is not None else self._process_immediate
 
     @_immediate.setter
-    def _immediate(self, value: bool) -> None:
+    def _immediate(self, value: bool) -> None:  # Huey's __init__ and `immediate` setter
         self._process_immediate = value
 
 

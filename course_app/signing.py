@@ -23,7 +23,8 @@ from itsdangerous import URLSafeTimedSerializer
 
 CSRF_FIELD = "csrf_token"  # Flask-WTF's default field, session key and g attribute
 # Set in a session that a learning platform shows in a frame on its own site (an LTI launch):
-# over HTTPS its cookie is then SameSite=None, or the browser would not send it back.
+# over HTTPS its cookie is then SameSite=None and Partitioned, or the browser would not send
+# it back inside the frame.
 FRAMED_SESSION_KEY = "framed_by"
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's salt
 
@@ -52,9 +53,16 @@ class SessionInterface(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return _framed_over_https() or super().get_cookie_secure(app)
 
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        # Browsers that block third-party cookies still keep a partitioned one (CHIPS): it
+        # lives only under the platform's site, which is where the frame is.
+        return _framed_over_https() or super().get_cookie_partitioned(app)
+
 
 def _framed_over_https() -> bool:
-    return bool(has_request_context() and request.is_secure and session.get(FRAMED_SESSION_KEY))
+    # `in`, not get(): reading the session would mark it accessed, adding Vary: Cookie to
+    # every response, static files included.
+    return has_request_context() and request.is_secure and FRAMED_SESSION_KEY in session
 
 
 @lru_cache(maxsize=8)

@@ -21,6 +21,9 @@ graceful_timeout = 30
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
 keepalive = 5
+# Whose X-Forwarded-Proto gunicorn believes (the page is then https for the app, and the
+# CSRF check compares the Referer with it): nginx's address; 127.0.0.1 when on this machine.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None  # the app writes one JSON line per request (course_app/request_log.py)
 errorlog = "-"
 

@@ -93,6 +93,7 @@ MATRIX: list[Case] = [
     Case("learning.complete_lesson", "POST", "/courses/{slug}/lessons/m1-l1/complete", every(302)),
     Case("learning.my_learning", "GET", "/my-learning", every(200)),
     Case("learning.hide_guest_note", "POST", "/guest-note/hide", every(302)),
+    Case("learning.handout", "GET", "/courses/{slug}/modules/m1/handout.pdf", every(200)),
     # Quizzes: anyone may take one; a result belongs to whoever made the attempt.
     Case("quizzes.take", "GET", "/courses/{slug}/quizzes/m1-quiz", every(200)),
     Case("quizzes.answer", "POST", "/courses/{slug}/quizzes/m1-quiz", every(303), _quiz_answers),
@@ -500,6 +501,21 @@ MATRIX: list[Case] = [
         {**OTHER_SYSTEMS, "staff": 302, "admin": 302},
         note="another system's class: staff mark it",
     ),
+    Case("class_tools.reminders", "GET", "/classes/{own_class}/reminders", LIBRARY_PEOPLE),
+    Case(
+        "class_tools.reminders",
+        "GET",
+        "/classes/{other_class}/reminders",
+        OTHER_SYSTEMS,
+        note="another system's class",
+    ),
+    Case(
+        "class_tools.reminders",
+        "POST",
+        "/classes/{own_class}/reminders",
+        LIBRARY_CHANGE,
+        note="nobody with work due: none sent, back to the class",
+    ),
     Case("classes.new_join_code", "POST", "/classes/{own_class}/join-code", LIBRARY_CHANGE),
     Case(
         "classes.new_join_code",
@@ -636,6 +652,16 @@ MATRIX: list[Case] = [
         data=lambda w: {"organisation_id": "999999"},
         note="other system",
     ),
+    Case("patrons.erase", "GET", "/patrons/{own_patron}/erase", LIBRARY_PEOPLE),
+    Case("patrons.erase", "GET", "/patrons/{other_patron}/erase", OTHER_SYSTEMS),
+    Case(
+        "patrons.erase",
+        "POST",
+        "/patrons/{own_patron}/erase",
+        LET_IN_THEN_REFUSED,
+        data=lambda w: {"username": "not-them"},
+        note="let in, then the wrong username is refused",
+    ),
     Case("patrons.account", "GET", "/patrons/{own_patron}/account", LIBRARY_PEOPLE),
     Case(
         "patrons.account",
@@ -685,6 +711,15 @@ MATRIX: list[Case] = [
         note="a library outside the librarian's system is not a choice",
     ),
     Case("certificate_list.export_csv", "GET", "/reports/certificates.csv", LIBRARY_PEOPLE),
+    Case("funder_report.page", "GET", "/reports/funder", LIBRARY_PEOPLE),
+    Case("funder_report.pdf", "GET", "/reports/funder.pdf", LIBRARY_PEOPLE),
+    Case(
+        "funder_report.pdf",
+        "GET",
+        "/reports/funder.pdf?organisation_id={other_branch}",
+        {**LIBRARY_PEOPLE, "librarian": 400},
+        note="a library outside the librarian's system is not a choice",
+    ),
     Case("reports.learners", "GET", "/reports/learners", LIBRARIANS_ONLY),
     Case("reports.learners_csv", "GET", "/reports/learners.csv", LIBRARIANS_ONLY),
     Case("classes.join", "GET", "/join", PATRONS_ONLY),
@@ -835,6 +870,7 @@ MATRIX: list[Case] = [
     Case("metrics.metrics", "GET", "/metrics", every(200)),
     Case("media.media_file", "GET", "/media/0000.svg", every(404), note="no such picture"),
     Case("static", "GET", "/static/site.css", every(200)),
+    Case("static", "GET", "/static/staff.css", every(200), note="librarians' and staff's pages"),
     Case("static", "GET", "/static/public_computer.js", every(200), note="idle warning script"),
 ]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import tinycss2
 
-CSS = Path(__file__).resolve().parent.parent / "course_app" / "static" / "site.css"
+STATIC = Path(__file__).resolve().parent.parent / "course_app" / "static"
 
 
 def stylesheet_problems(text: str) -> list[str]:
@@ -31,8 +31,9 @@ def stylesheet_problems(text: str) -> list[str]:
     return problems
 
 
-def test_site_css_parses_without_errors_or_open_blocks():
-    assert stylesheet_problems(CSS.read_text(encoding="utf-8")) == []
+@pytest.mark.parametrize("name", ["site.css", "staff.css"])
+def test_our_stylesheets_parse_without_errors_or_open_blocks(name):
+    assert stylesheet_problems((STATIC / name).read_text(encoding="utf-8")) == []
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,16 @@ def test_site_css_parses_without_errors_or_open_blocks():
 )
 def test_the_check_catches_unclosed_and_stray_blocks(broken):
     assert stylesheet_problems(broken)
+
+
+def test_only_library_people_load_the_staff_stylesheet(app, make_user):
+    """Patrons' pages (the lesson page's 30 KB budget) never load staff.css."""
+    from tests.conftest import signed_in
+
+    make_user("reader")
+    make_user("lib", "librarian")
+    guest = app.test_client().get("/").get_data(as_text=True)
+    patron = signed_in(app, "reader").get("/").get_data(as_text=True)
+    librarian = signed_in(app, "lib").get("/").get_data(as_text=True)
+    assert "staff.css" not in guest and "staff.css" not in patron
+    assert "staff.css" in librarian

@@ -8,7 +8,7 @@ from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional, ValidationError
 
 from course_app.accounts.services import find_user
-from course_app.forms import BaseForm, PageField
+from course_app.forms import BaseForm
 
 
 def _strip(value):
@@ -16,7 +16,8 @@ def _strip(value):
 
 
 class AuditFilterForm(BaseForm):
-    """The view sets the library and action choices."""
+    """The view sets the library and action choices; the page number is read apart, so a
+    page past the end shows the last page rather than an error."""
 
     class Meta:
         csrf = False
@@ -36,7 +37,6 @@ class AuditFilterForm(BaseForm):
         choices=[("", _l("Everything")), ("security", _l("Sign-ins and passwords"))],
         default="",
     )
-    page = PageField()
     submit = SubmitField(_l("Show"))
 
     def validate_end(self, field: DateField) -> None:

@@ -20,6 +20,7 @@ from course_app.admin.audit_words import ACTION_LABELS, describe, names_for, who
 from course_app.audit.models import AuditEvent
 from course_app.classes.csv_cells import csv_lines
 from course_app.extensions import db
+from course_app.forms import page_number
 from course_app.libraries.access import subtree_ids, visible_organisation_ids
 from course_app.libraries.services import organisation_tree
 
@@ -92,8 +93,9 @@ def events():
     form = _form()
     if not form.validate():
         return render_template("audit/events.html", form=form, page=None, lines=[]), 400
+    number = page_number(request.args.get("page", 1, type=int))
     page: Pagination = db.paginate(
-        audit_query(form), page=form.page.data or 1, per_page=EVENTS_PER_PAGE, error_out=False
+        audit_query(form), page=number, per_page=EVENTS_PER_PAGE, error_out=False
     )
     names = names_for(page.items)
     lines = [

@@ -46,6 +46,8 @@ ACTION_LABELS = {
     "class.help_handled": _l("Help flag marked handled"),
     "assignment.created": _l("Work assigned"),
     "assignment.removed": _l("Assignment removed"),
+    "account.erased": _l("Account erased on request"),
+    "reminder.sent": _l("Due-date reminder sent"),
     "public_computer.marked": _l("Browser marked as a public computer"),
     "public_computer.unmarked": _l("Browser no longer a public computer"),
     "sign_in.succeeded": _l("Signed in"),
@@ -135,6 +137,9 @@ def who(event: AuditEvent) -> str:
     website with nobody signed in (a patron asking for a reset code by email)."""
     if event.actor is not None:
         return f"{event.actor.display_name} ({event.actor.username})"
+    if event.action == "reset_code.issued":
+        # Sent by the mail job, which the worker (a flask command) runs: the patron asked.
+        return _("The website (nobody signed in)")
     os_user = event.details.get("os_user")
     if os_user:
         return _("Command line, run by %(user)s", user=os_user)
@@ -208,7 +213,7 @@ def _iso_date(value: str):
 
 def _reset_code(e: AuditEvent, n: Names) -> str:
     person = n.person(e.target_id, e.details.get("username"))
-    if e.actor_id is None and e.details.get("via_web"):
+    if e.actor_id is None:  # only the email reset (a job) makes codes with nobody signed in
         return _("%(person)s asked for a reset code by email", person=person)
     return _("Made a password reset code for %(person)s", person=person)
 
@@ -369,6 +374,16 @@ SENTENCES: dict[str, Callable[[AuditEvent, Names], str]] = {
     "assignment.removed": lambda e, n: _(
         "Removed an assignment from the class “%(name)s”",
         name=n.learning_class(e.details.get("class_id")),
+    ),
+    "reminder.sent": lambda e, n: _(
+        "Sent %(person)s a due-date reminder about the class “%(name)s”",
+        person=_person(e, n),
+        name=n.learning_class(e.target_id),
+    ),
+    "account.erased": lambda e, n: (
+        _("A patron's account was erased at their own request")
+        if e.details.get("requested_by") == "holder"
+        else _("Erased a patron's account at their request, at the desk")
     ),
     "public_computer.marked": lambda e, n: _("Marked a browser as a public computer"),
     "public_computer.unmarked": lambda e, n: _("Marked a browser as no longer a public computer"),

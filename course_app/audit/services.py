@@ -7,6 +7,7 @@ import getpass
 import os
 from typing import Any
 
+import click
 from flask import has_request_context
 
 from course_app.audit.models import AuditEvent
@@ -31,14 +32,14 @@ def record_event(
     """Adds one event for a change to target (a saved model, or None when there is none, e.g. a
     sign-in to an unknown username).
 
-    actor None: from the command line, recorded with the operating-system user who ran it;
-    or from the website with nobody signed in (a visitor signing in, a patron asking for a
-    reset code by email).
+    actor None: from the command line (a `flask` command), recorded with the operating-system
+    user who ran it; or from the website with nobody signed in (a patron asking for a reset code
+    by email); or from a job or script, recorded as it is.
     """
     if actor is None:
         if has_request_context():
             details = {**details, "via_web": True}
-        else:
+        elif click.get_current_context(silent=True) is not None:
             details = {**details, "os_user": command_line_user()}
     event = AuditEvent(
         actor_id=actor.id if actor is not None else None,

@@ -18,14 +18,16 @@ from course_app.certificates.credentials import (
 from course_app.certificates.models import Certificate
 from course_app.certificates.openbadges import (
     JSON_LD,
+    REPLACED_REASON,
     assertion,
     badge_class,
     badge_svg,
     baked_badge,
     issuer_profile,
+    revocation_reason,
     revoked_assertion,
 )
-from course_app.certificates.services import find_certificate
+from course_app.certificates.services import find_certificate, find_replaced_code
 from course_app.content.models import Course
 from course_app.extensions import db
 from course_app.key_folders import SigningKeyError, public_jwks
@@ -51,11 +53,18 @@ def _course_or_404(slug: str) -> Course:
     return course
 
 
-def _certificate_or_404(code: str) -> Certificate:
+def _standing_certificate(code: str) -> tuple[Certificate | None, Response | None]:
+    """The certificate whose badges still stand, or the 410 answer saying why they do not
+    (revoked, withdrawn, or replaced by a reissue); 404 for a code never issued."""
     cert = find_certificate(code)
     if cert is None:
-        abort(404)
-    return cert
+        if find_replaced_code(code) is None:
+            abort(404)
+        return None, _json_ld(revoked_assertion(code, REPLACED_REASON), 410)
+    reason = revocation_reason(cert)
+    if reason is not None:
+        return None, _json_ld(revoked_assertion(cert.code, reason), 410)
+    return cert, None
 
 
 @bp.get("/badges/issuer")
@@ -75,9 +84,9 @@ def badge_class_image(slug: str):
 
 @bp.get("/badges/assertions/<code>", endpoint="assertion")
 def assertion_document(code: str):
-    cert = _certificate_or_404(code)
-    if not cert.is_valid:
-        return _json_ld(revoked_assertion(cert), 410)
+    cert, gone = _standing_certificate(code)
+    if gone is not None:
+        return gone
     document = assertion(cert)
     db.session.commit()  # keeps the salt of a certificate issued before badges existed
     return _json_ld(document)
@@ -85,9 +94,9 @@ def assertion_document(code: str):
 
 @bp.get("/badges/assertions/<code>/badge.svg")
 def assertion_image(code: str):
-    cert = _certificate_or_404(code)
-    if not cert.is_valid:
-        return _json_ld(revoked_assertion(cert), 410)
+    cert, gone = _standing_certificate(code)
+    if gone is not None:
+        return gone
     image = baked_badge(cert)
     db.session.commit()
     filename = f"badge-{cert.course.slug}.svg"

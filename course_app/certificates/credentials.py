@@ -12,9 +12,9 @@ import gzip
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app
 from jwcrypto import jwt
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from course_app.certificates.models import Certificate
 from course_app.certificates.openbadges import (
@@ -28,6 +28,7 @@ from course_app.certificates.openbadges import (
 from course_app.db import utc_now
 from course_app.extensions import db
 from course_app.key_folders import SIGNING_ALGORITHM, signing_key
+from course_app.links import external_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -57,7 +58,7 @@ def _issuer_v3() -> dict:
 
 
 def status_list_url() -> str:
-    return url_for("badges.status_list", _external=True)
+    return external_url("badges.status_list")
 
 
 def open_badge_credential(certificate: Certificate) -> dict:
@@ -66,10 +67,10 @@ def open_badge_credential(certificate: Certificate) -> dict:
     course = certificate.course
     badge = record_badge(certificate)
     kind, identity = recipient_identity(certificate)
-    course_url = url_for("learning.course_overview", slug=course.slug, _external=True)
+    course_url = external_url("learning.course_overview", slug=course.slug)
     return {
         "@context": [VC_CONTEXT, OB3_CONTEXT],
-        "id": url_for("badges.assertion", code=certificate.code, _external=True),
+        "id": external_url("badges.assertion", code=certificate.code),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": _issuer_v3(),
         "validFrom": _iso(certificate.issued_at),
@@ -86,23 +87,21 @@ def open_badge_credential(certificate: Certificate) -> dict:
                 }
             ],
             "achievement": {
-                "id": url_for("badges.badge_class", slug=course.slug, _external=True),
+                "id": external_url("badges.badge_class", slug=course.slug),
                 "type": ["Achievement"],
                 "achievementType": "Course",
                 "name": course.title,
                 "description": f"Completed the free course “{course.title}”.",
                 "criteria": {"id": course_url, "narrative": CRITERIA_NARRATIVE},
                 "image": {
-                    "id": url_for("badges.badge_class_image", slug=course.slug, _external=True),
+                    "id": external_url("badges.badge_class_image", slug=course.slug),
                     "type": "Image",
                 },
                 "alignment": [
                     {
                         "type": ["Alignment"],
                         "targetName": topic_label(course),
-                        "targetUrl": url_for(
-                            "learning.catalogue", topic=course.topic, _external=True
-                        ),
+                        "targetUrl": external_url("learning.catalogue", topic=course.topic),
                         "targetType": "ext:Topic",
                     }
                 ],
@@ -157,9 +156,14 @@ def is_revoked_in(encoded_list: str, index: int) -> bool:
 
 
 def status_list_credential() -> dict:
-    """The revocation list as a BitstringStatusListCredential, valid for a day."""
+    """The revocation list as a BitstringStatusListCredential, valid for a day: revoked
+    certificates and those withdrawn by their holder."""
     revoked = list(
-        db.session.scalars(select(Certificate.id).where(Certificate.revoked_at.is_not(None)))
+        db.session.scalars(
+            select(Certificate.id).where(
+                or_(Certificate.revoked_at.is_not(None), Certificate.learner_id.is_(None))
+            )
+        )
     )
     now = utc_now().replace(microsecond=0)
     return {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -17,12 +17,15 @@ from course_app.certificates.models import Certificate, CertificateBadge
 from course_app.content.models import Course
 from course_app.extensions import db
 from course_app.learning.topics import topic_name
+from course_app.links import external_url
 
 CONTEXT_V2 = "https://w3id.org/openbadges/v2"
 JSON_LD = "application/ld+json"
 # The staff's reason for a revocation stays with staff (certificates/cli.py); the public
 # documents say only that the issuer revoked it.
 PUBLIC_REVOCATION_REASON = "Revoked by the issuer."
+WITHDRAWN_REASON = "Withdrawn at the holder's request."
+REPLACED_REASON = "Replaced by a reissued certificate with a corrected name."
 CRITERIA_NARRATIVE = (
     "Finish every required lesson and pass every quiz of the course, then claim the "
     "certificate of completion."
@@ -54,11 +57,11 @@ def recipient_identity(certificate: Certificate) -> tuple[str, str]:
     )
     if email:
         return "email", email.strip().lower()
-    return "url", url_for("certificates.verify", code=certificate.code, _external=True)
+    return "url", external_url("certificates.verify", code=certificate.code)
 
 
 def issuer_id() -> str:
-    return url_for("badges.issuer", _external=True)
+    return external_url("badges.issuer")
 
 
 def issuer_profile() -> dict:
@@ -68,7 +71,7 @@ def issuer_profile() -> dict:
         "id": issuer_id(),
         "type": "Issuer",
         "name": current_app.config["SITE_NAME"],
-        "url": url_for("learning.catalogue", _external=True),
+        "url": external_url("learning.catalogue"),
     }
     email = current_app.config.get("BADGE_ISSUER_EMAIL") or current_app.config.get("MAIL_FROM")
     if email:
@@ -87,21 +90,21 @@ def badge_svg(course: Course) -> str:
 
 def badge_class(course: Course) -> dict:
     """The course as a BadgeClass: name, description, drawn image, criteria, topic alignment."""
-    course_url = url_for("learning.course_overview", slug=course.slug, _external=True)
+    course_url = external_url("learning.course_overview", slug=course.slug)
     return {
         "@context": CONTEXT_V2,
-        "id": url_for("badges.badge_class", slug=course.slug, _external=True),
+        "id": external_url("badges.badge_class", slug=course.slug),
         "type": "BadgeClass",
         "name": course.title,
         "description": f"Completed the free course “{course.title}” from "
         f"{current_app.config['SITE_NAME']}.",
-        "image": url_for("badges.badge_class_image", slug=course.slug, _external=True),
+        "image": external_url("badges.badge_class_image", slug=course.slug),
         "criteria": {"id": course_url, "narrative": CRITERIA_NARRATIVE},
         "issuer": issuer_id(),
         "alignment": [
             {
                 "targetName": topic_label(course),
-                "targetUrl": url_for("learning.catalogue", topic=course.topic, _external=True),
+                "targetUrl": external_url("learning.catalogue", topic=course.topic),
                 "targetDescription": f"Courses on {topic_label(course).lower()}.",
             }
         ],
@@ -110,7 +113,7 @@ def badge_class(course: Course) -> dict:
 
 
 def assertion_id(certificate: Certificate) -> str:
-    return url_for("badges.assertion", code=certificate.code, _external=True)
+    return external_url("badges.assertion", code=certificate.code)
 
 
 def assertion(certificate: Certificate) -> dict:
@@ -128,26 +131,37 @@ def assertion(certificate: Certificate) -> dict:
             "salt": badge.salt,
             "identity": hashed_identity(identity, badge.salt),
         },
-        "badge": url_for("badges.badge_class", slug=course.slug, _external=True),
+        "badge": external_url("badges.badge_class", slug=course.slug),
         "verification": {"type": "hosted"},
         "issuedOn": certificate.issued_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "image": url_for("badges.assertion_image", code=certificate.code, _external=True),
+        "image": external_url("badges.assertion_image", code=certificate.code),
         "evidence": [
             {
-                "id": url_for("learning.course_overview", slug=course.slug, _external=True),
+                "id": external_url("learning.course_overview", slug=course.slug),
                 "narrative": f"Completed every required part of “{course.title}”.",
             }
         ],
     }
 
 
-def revoked_assertion(certificate: Certificate) -> dict:
-    """What a revoked certificate's assertion answers (with HTTP 410), as the spec asks."""
+def revocation_reason(certificate: Certificate) -> str | None:
+    """Why the certificate's badges no longer stand, as the public may read it; None if they
+    do. A holder who erased their account withdrew them."""
+    if certificate.withdrawn_by_holder:
+        return WITHDRAWN_REASON
+    if not certificate.is_valid:
+        return PUBLIC_REVOCATION_REASON
+    return None
+
+
+def revoked_assertion(code: str, reason: str) -> dict:
+    """What a revoked, withdrawn or replaced assertion answers (with HTTP 410), as the spec
+    asks."""
     return {
         "@context": CONTEXT_V2,
-        "id": assertion_id(certificate),
+        "id": external_url("badges.assertion", code=code),
         "revoked": True,
-        "revocationReason": PUBLIC_REVOCATION_REASON,
+        "revocationReason": reason,
     }
 
 

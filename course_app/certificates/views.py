@@ -221,7 +221,7 @@ def verify(code: str):
 def credential(code: str):
     """The Open Badges 3.0 credential, signed, for the holder's digital wallet."""
     cert = _viewable_certificate_or_404(code)
-    if not cert.is_valid:
+    if not cert.is_valid or cert.withdrawn_by_holder:
         abort(410)
     try:
         token = sign_credential(open_badge_credential(cert))

@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from course_app.classes.services import (
@@ -22,7 +21,7 @@ from course_app.classes.services import (
     SCHEDULE_MAX_LENGTH,
     ClassError,
 )
-from course_app.forms import BaseForm
+from course_app.forms import BaseForm, PageField
 
 # What a person reads when the service refuses, and the field it belongs to.
 ERRORS = {
@@ -83,7 +82,7 @@ class PatronSearchForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Name or username"), filters=[_strip], validators=[Length(max=80)])
-    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1)])
+    page = PageField()
     search = SubmitField(_l("Search"))
 
 

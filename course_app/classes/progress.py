@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import Integer, Select, func, select
 
@@ -78,10 +79,19 @@ class ProgressFacts:
         }
         times += [
             tries.last_at
-            for (who, quiz_id), tries in self.tries.items()
-            if who == learner_id and quiz_id in quiz_ids
+            for quiz_id, tries in self.tries_by_learner.get(learner_id, {}).items()
+            if quiz_id in quiz_ids
         ]
         return max((t for t in times if t is not None), default=None)
+
+    @cached_property
+    def tries_by_learner(self) -> dict[int, dict[int, QuizTries]]:
+        """learner id -> quiz id -> tries: a class page asks once per patron, so the tries are
+        grouped once rather than scanned whole for each patron."""
+        grouped: dict[int, dict[int, QuizTries]] = {}
+        for (learner_id, quiz_id), tries in self.tries.items():
+            grouped.setdefault(learner_id, {})[quiz_id] = tries
+        return grouped
 
 
 def load_progress_facts(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -22,11 +23,13 @@ from course_app.classes.forms import (
 )
 from course_app.classes.help_marks import mark_help_handled
 from course_app.classes.models import Assignment, ClassMember, LearningClass
+from course_app.classes.reminders import queue_messages, record_reminders, reminder_list
 from course_app.classes.services import ClassError, find_member, update_class
-from course_app.classes.table import class_patrons
-from course_app.classes.views import LIBRARY_ROLES, load_class
+from course_app.classes.table import class_patrons, class_table
+from course_app.classes.views import LIBRARY_ROLES, help_rules, load_class
 from course_app.db import utc_now
 from course_app.extensions import db
+from course_app.mail import mail_configured
 
 bp = Blueprint("class_tools", __name__)
 
@@ -157,3 +160,41 @@ def mark_handled(class_id: int, user_id: int):
         "success",
     )
     return redirect(url_for("classes.show", class_id=class_id))
+
+
+@bp.route("/classes/<int:class_id>/reminders", methods=["GET", "POST"])
+@role_required(*LIBRARY_ROLES)
+def reminders(class_id: int):
+    """Due-date reminders for the class, or for one patron in it (?user_id=)."""
+    learning_class = load_class(class_id)
+    only = request.values.get("user_id", type=int)
+    if only is not None and find_member(learning_class, only) is None:
+        abort(404)
+    table = class_table(learning_class, utc_now(), help_rules())
+    waiting = reminder_list(table, only)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not mail_configured():
+            abort(404)
+        if not form.validate_on_submit():
+            abort(400)
+        messages = record_reminders(current_user, learning_class, waiting, utc_now().date())
+        db.session.commit()
+        queue_messages(messages)
+        flash(
+            ngettext(
+                "%(num)d reminder is on its way by email.",
+                "%(num)d reminders are on their way by email.",
+                len(messages),
+            ),
+            "success",
+        )
+        return redirect(url_for("classes.show", class_id=class_id))
+    return render_template(
+        "classes/reminders.html",
+        learning_class=learning_class,
+        by_email=[r for r in waiting if r.email],
+        in_person=[r for r in waiting if not r.email],
+        mail_ready=mail_configured(),
+        only=only,
+    )

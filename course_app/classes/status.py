@@ -23,6 +23,9 @@ class HelpRules:
     idle_days: int = 14  # no activity for more than this many days ...
     due_within_days: int = 7  # ... while unfinished work is due within this many days (or past)
     failed_tries: int = 2  # a quiz failed this many times and never passed
+    # Work overdue longer than this is an old class's, not a reason to call today: a class
+    # that ended months ago would otherwise flag everyone in it.
+    overdue_within_days: int = 30
 
 
 class Status(enum.StrEnum):
@@ -101,10 +104,11 @@ def help_flags(
     """Why a patron may need help, by three rules:
 
     - a quiz failed `failed_tries` times and never passed;
-    - unfinished work past its due date (the earliest is named);
+    - unfinished work past its due date, by up to `overdue_within_days` (the earliest named);
     - no activity for more than `idle_days` (counted from when the work was given if they
       never started) while unfinished work is due within `due_within_days` or already past.
-    Work with no due date never makes a patron look stuck.
+    Work with no due date, or overdue for longer than `overdue_within_days`, never makes a
+    patron look stuck.
     """
     today = now.date()
     flags = [
@@ -112,7 +116,8 @@ def help_flags(
         for q in quizzes
         if q.failures >= rules.failed_tries and not q.passed
     ]
-    dated = [d for d in unfinished_due if d is not None]
+    oldest = today - timedelta(days=rules.overdue_within_days)
+    dated = [d for d in unfinished_due if d is not None and d >= oldest]
     past = [d for d in dated if d < today]
     if past:
         flags.append(HelpFlag(HelpReason.PAST_DUE, due_on=min(past)))

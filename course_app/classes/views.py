@@ -113,6 +113,7 @@ def help_rules() -> HelpRules:
         idle_days=config["HELP_IDLE_DAYS"],
         due_within_days=config["HELP_DUE_WITHIN_DAYS"],
         failed_tries=config["HELP_FAILED_TRIES"],
+        overdue_within_days=config["HELP_OVERDUE_WITHIN_DAYS"],
     )
 
 

@@ -25,6 +25,7 @@ from course_app.content.validator import (
     LessonSpec,
     ModuleSpec,
     QuizSpec,
+    all_questions,
     duplicate_slugs,
     validate_course,
 )
@@ -310,6 +311,11 @@ def _write_media(spec: CourseSpec) -> None:
         for lesson in course.lessons
         for variant in _lesson_files(lesson)
     }
+    for course in (spec, *spec.translations.values()):
+        for question in all_questions(course):
+            picture = question.values.get("picture")
+            for variant in picture.variants if picture is not None else ():
+                variants[variant.name] = variant
     if not variants:
         return
     stored = set(db.session.scalars(select(MediaFile.name).where(MediaFile.name.in_(variants))))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
@@ -155,9 +154,8 @@ def _structure(lesson: LessonSpec, language: str) -> list[Problem]:
 
 
 def _media(lesson: LessonSpec) -> list[Problem]:
-    # Markdown pictures without alt text are the validator's (they stop an import).
+    # Pictures without alt text, and <img> tags, are the validator's (they stop an import).
     problems = []
-    lines = lesson.body.split("\n")
     for match in _VIDEO.finditer(lesson.body):
         if not _CAPTIONS.search(match.group(0)):
             line = lesson.body[: match.start()].count("\n")
@@ -168,53 +166,7 @@ def _media(lesson: LessonSpec) -> list[Problem]:
                     'a video needs captions: <track kind="captions" src="...">',
                 )
             )
-    for line in _images_without_alt(lesson.body, lines):
-        problems.append(Problem(lesson.file, _line(lesson, line), "an <img> needs alt text"))
     return problems
-
-
-class _ImageScanner(HTMLParser):
-    """<img> tags in raw HTML as a browser reads them: (0-based line, has alt text)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.images: list[tuple[int, bool]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "img":
-            alt = dict(attrs).get("alt") or ""
-            self.images.append((self.getpos()[0] - 1, bool(alt.strip())))
-
-    handle_startendtag = handle_starttag
-
-
-def _scan_images(html: str) -> _ImageScanner:
-    scanner = _ImageScanner()
-    try:
-        scanner.feed(html)
-        scanner.close()
-    except AssertionError:  # unreadable "<![" markup; the validator reports it
-        pass
-    return scanner
-
-
-def _images_without_alt(body: str, lines: list[str]) -> list[int]:
-    """Lines of <img> tags written as HTML (not in code) that have no alt text."""
-    found = []
-    for token in _md.parse(body):
-        start = token.map[0] if token.map else 0
-        if token.type == "html_block":
-            scanner = _scan_images(token.content)
-            found += [start + line for line, has_alt in scanner.images if not has_alt]
-        for child in token.children or []:
-            if child.type != "html_inline":
-                continue
-            scanner = _scan_images(child.content)
-            if any(not has_alt for _, has_alt in scanner.images):
-                end = token.map[1] if token.map else len(lines)
-                line = next((n for n in range(start, end) if "<img" in lines[n].lower()), start)
-                found.append(line)
-    return found
 
 
 def _term_used(term: str, text: str) -> bool:

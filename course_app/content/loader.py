@@ -285,6 +285,19 @@ def is_plain_name(name: str) -> bool:
     )
 
 
+def locate_course_file(root: Path, base: Path, src: str, what: str) -> tuple[Path, str | None]:
+    """The file a course file names by a path relative to base, and why it cannot be used
+    (outside the course folder at root, missing), or None when it can."""
+    name = unquote(urlsplit(src).path)
+    plain = bool(name) and "\\" not in name and "\0" not in name and not urlsplit(src).scheme
+    path = (base / name).resolve() if plain else root
+    if not plain or not path.is_relative_to(root) or path == root:
+        return path, f"the {what} '{src}' must be a file inside the course folder"
+    if not path.is_file():
+        return path, f"there is no {what} file '{src}' (looked for {path.relative_to(root)})"
+    return path, None
+
+
 class _Reader:
     """Reads one course folder, collecting problems instead of stopping at the first."""
 
@@ -340,15 +353,9 @@ class _Reader:
     ) -> Any:
         """A file of the course folder a lesson names, prepared; None after reporting why it
         cannot be used (outside the folder, missing, not what its name says)."""
-        name = unquote(urlsplit(src).path)
         root = self.root.resolve()
-        plain = bool(name) and "\\" not in name and "\0" not in name and not urlsplit(src).scheme
-        path = (base / name).resolve() if plain else root
-        if not plain or not path.is_relative_to(root) or path == root:
-            message = f"the {what} '{src}' must be a file inside the course folder"
-        elif not path.is_file():
-            message = f"there is no {what} file '{src}' (looked for {path.relative_to(root)})"
-        else:
+        path, message = locate_course_file(root, base, src, what)
+        if message is None:
             message = self._translated_twin(src, path, root)
         if message is None:
             if (path, what) not in self.prepared:

@@ -53,6 +53,7 @@ SVG_ATTRIBUTES = frozenset(
         "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "opacity", "transform",
         "font-family", "font-size", "font-weight", "font-style", "text-anchor",
         "dominant-baseline", "letter-spacing", "dx", "dy", "rotate", "textLength",
+        "text-decoration",
         "preserveAspectRatio", "offset", "stop-color", "stop-opacity", "gradientUnits",
         "gradientTransform", "clip-path", "clip-rule", "mask", "patternUnits",
         "markerWidth", "markerHeight", "refX", "refY", "orient", "markerUnits", "marker-start",

@@ -313,6 +313,12 @@ class _TagScanner(HTMLParser):
                 )
             )
             return
+        if tag == "img":
+            # Pictures come from the course folder, as Markdown, so the validator can check
+            # them; an <img> tag could also fetch from another site as the patron reads.
+            self.found.append(
+                (line, "write a picture in Markdown: ![description](../pictures/name.svg)")
+            )
         if tag not in ALLOWED_TAGS:
             self.found.append(
                 (line, f"HTML tag <{tag}> is not allowed; use Markdown or an allowed tag")

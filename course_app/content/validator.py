@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from course_app.content.checker import Checker
@@ -21,8 +22,10 @@ from course_app.content.loader import (
     Problem,
     YamlFile,
     YamlMap,
+    locate_course_file,
 )
-from course_app.content.question_types import QUESTION_TYPES, QuestionSpec
+from course_app.content.pictures import PictureError, prepare_picture
+from course_app.content.question_types import QUESTION_TYPES, QuestionSpec, question_type
 from course_app.content.renderer import find_unsafe, is_local_picture
 from course_app.content.structure import structure_problems
 
@@ -387,12 +390,44 @@ def validate_course(
         module_spec = _module(module, keys, problems)
         if module_spec is not None:
             spec.modules.append(module_spec)
+    _question_pictures(source, spec, problems, translation)
     _translations(check, data, source, spec, problems)
     order: dict[str, int] = {}
     for problem in problems:
         order.setdefault(problem.file, len(order))
     problems.sort(key=lambda p: (order[p.file], p.line))
     return (None if problems else spec), problems
+
+
+def all_questions(spec: CourseSpec) -> list[QuestionSpec]:
+    """Every knowledge check and quiz question of one language of a course."""
+    questions = [c for lesson in spec.lessons for c in lesson.checks]
+    return questions + [q for m in spec.modules if m.quiz for q in m.quiz.questions]
+
+
+def _question_pictures(
+    source: CourseSource, spec: CourseSpec, problems: list[Problem], translation: bool
+) -> None:
+    """The picture a question names in its `picture:` field, read and prepared."""
+    root = (source.folder.parent if translation else source.folder).resolve()
+    for question in all_questions(spec):
+        src = question.values.get("picture_src")
+        if not src:
+            continue
+        line = question.values.get("picture_line", question.line)
+        path, message = locate_course_file(root, Path(question.file).parent, src, "picture")
+        if message is None:
+            try:
+                picture = prepare_picture(path)
+            except PictureError as error:
+                message = f"the picture '{src}' cannot be used: {error}"
+        if message is not None:
+            problems.append(Problem(question.file, line, message))
+            continue
+        question.values["picture"] = picture
+        question_type(question.type).check_picture(
+            Checker(question.file, {}, problems), question, picture
+        )
 
 
 def _translations(
@@ -413,7 +448,26 @@ def _translations(
         if translated_spec is None:
             continue
         problems += structure_problems(spec, translated_spec, code)
+        problems += _captions_problems(spec, translated_spec)
         spec.translations[code] = translated_spec
+
+
+def _captions_problems(spec: CourseSpec, translated: CourseSpec) -> list[Problem]:
+    """A translated lesson's video needs captions in its own language, not the main ones."""
+    main = {lesson.key: lesson.media.get("captions") for lesson in spec.lessons}
+    problems = []
+    for lesson in translated.lessons:
+        captions, theirs = lesson.media.get("captions"), main.get(lesson.key)
+        if captions is not None and theirs is not None and captions.file.name == theirs.file.name:
+            problems.append(
+                Problem(
+                    lesson.file,
+                    lesson.lines.get("captions", lesson.line),
+                    f"these are the {spec.language} captions: the video needs captions in "
+                    f"{translated.language} for this lesson",
+                )
+            )
+    return problems
 
 
 def check_course(source: CourseSource) -> list[Problem]:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,6 +28,7 @@ from course_app.content.question_types.forms import make_question_form
 from course_app.content.question_views import lesson_checks
 from course_app.extensions import db
 from course_app.learning.forms import CatalogueFilterForm, CompleteLessonForm, HideGuestNoteForm
+from course_app.learning.handouts import module_handout_pdf
 from course_app.learning.hooks import my_learning_shown
 from course_app.learning.lesson_cache import (
     CSRF_PLACEHOLDER,
@@ -173,6 +183,7 @@ def _build_lesson_page(course, plan, step, check_forms, check_results, csrf_valu
         csrf_value=csrf_value,
         position=plan.lessons.index(step) + 1,
         total=len(plan.lessons),
+        module_key=next(m.key for m in plan.modules if m.id == step.module_id),
     )
     return LessonPage(
         course.id,
@@ -299,8 +310,9 @@ def answer_check(slug: str, key: str, check_key: str):
         return _render_lesson(page, page.article_html, course, status)
     answer = {k: v for k, v in request.form.lists() if k != "csrf_token"}
     session[CHECK_ANSWER] = {"slug": slug, "key": key, "check": check_key, "form": answer}
-    target = url_for("learning.lesson", slug=slug, key=key, _anchor=f"check-{check_key}")
-    return redirect(target, 303)
+    # No #fragment: browsers skip autofocus on a page opened at one, and the feedback's
+    # autofocus brings it into view anyway.
+    return redirect(url_for("learning.lesson", slug=slug, key=key), 303)
 
 
 def _shown_answer(slug: str, key: str):
@@ -326,6 +338,29 @@ def complete_lesson(slug: str, key: str):
     db.session.commit()
     _, after = plan.neighbours(step)
     return redirect(onward_url(progress, after))
+
+
+HANDOUTS = "handouts"  # cache of handout PDFs by course version, module and language
+
+
+@bp.get("/courses/<slug>/modules/<module_key>/handout.pdf")
+def handout(slug: str, module_key: str):
+    """A module's printable handout in the language the course is read in (opens in the
+    browser's PDF viewer; ?download=1 saves it)."""
+    course = active_course_or_404(slug)
+    plan = course_plan(course, _language())
+    module = next((m for m in plan.modules if m.key == module_key), None)
+    if module is None:
+        abort(404)
+    key = (course.id, course.content_hash, module_key, plan.language)
+    body = cache(HANDOUTS).get_or_make(key, lambda: module_handout_pdf(course, plan, module))
+    disposition = "attachment" if request.args.get("download") == "1" else "inline"
+    filename = f"handout-{course.slug}-{module_key}.pdf"
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
+    )
 
 
 @bp.get("/my-learning")

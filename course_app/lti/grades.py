@@ -1,7 +1,8 @@
-"""A course completed by someone a platform launched goes back to that platform's gradebook
-(LTI Assignment and Grade Services): the progress event marks their gradebook columns due
-inside the writer's transaction, and the queue's job posts them after the commit, retried
-with growing delays while the platform refuses."""
+"""A placement finished by someone a platform launched (the whole course, or the one module
+placed) goes back to that platform's gradebook (LTI Assignment and Grade Services): the
+progress event marks their gradebook columns due inside the writer's transaction, and the
+queue's job posts them after the commit, retried with growing delays while the platform
+refuses."""
 
 from __future__ import annotations
 
@@ -11,14 +12,13 @@ from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 from requests import RequestException
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import event, select
 
 from course_app.db import utc_now
-from course_app.events import Change, ProgressChange, account_erased, progress_changed
 from course_app.extensions import db
 from course_app.jobs import job
-from course_app.learning.models import Enrolment
-from course_app.lti.models import LtiGradeTarget, LtiIdentity, LtiRegistration
+from course_app.learning.models import Enrolment, Milestone, MilestoneKind
+from course_app.lti.models import LtiGradeTarget, LtiRegistration
 from course_app.lti.platforms import as_pylti_registration
 
 QUEUED = "lti_grades_queued"
@@ -28,43 +28,41 @@ class GradeNotPosted(RuntimeError):
     """The platform did not take a score; the job is tried again later."""
 
 
-def mark_due(learner_id: int, course_id: int) -> int:
-    """Marks the learner's gradebook columns for the course due; returns how many."""
-    marked = db.session.execute(
-        update(LtiGradeTarget)
-        .where(LtiGradeTarget.learner_id == learner_id, LtiGradeTarget.course_id == course_id)
-        .values(due_since=utc_now())
-    ).rowcount
+def mark_finished_due(learner_id: int, course_id: int) -> int:
+    """Marks due the learner's gradebook columns in the course whose placement is now
+    finished: the whole course completed, or the placed module finished. Returns how many."""
+    targets = db.session.scalars(
+        select(LtiGradeTarget).where(
+            LtiGradeTarget.learner_id == learner_id,
+            LtiGradeTarget.course_id == course_id,
+            LtiGradeTarget.posted_at.is_(None),
+            LtiGradeTarget.due_since.is_(None),
+        )
+    ).all()
+    if not targets:
+        return 0
+    completed = db.session.scalar(
+        select(Enrolment.completed_at).where(
+            Enrolment.learner_id == learner_id, Enrolment.course_id == course_id
+        )
+    )
+    modules_done = set(
+        db.session.scalars(
+            select(Milestone.item_id).where(
+                Milestone.learner_id == learner_id,
+                Milestone.course_id == course_id,
+                Milestone.kind == MilestoneKind.MODULE_FINISHED.value,
+            )
+        )
+    )
+    marked = 0
+    for target in targets:
+        if completed is not None or target.module_id in modules_done:
+            target.due_since = utc_now()
+            marked += 1
     if marked:
         db.session.info[QUEUED] = True
     return marked
-
-
-def mark_due_if_completed(target: LtiGradeTarget) -> None:
-    """A column found at a launch after the course was already completed is due at once."""
-    completed = db.session.scalar(
-        select(Enrolment.completed_at).where(
-            Enrolment.learner_id == target.learner_id, Enrolment.course_id == target.course_id
-        )
-    )
-    if completed is not None and target.posted_at is None:
-        target.due_since = utc_now()
-        db.session.info[QUEUED] = True
-
-
-def on_progress_changed(sender, change: ProgressChange) -> None:
-    if change.change is Change.COMPLETED and change.course_id is not None:
-        mark_due(change.learner_id, change.course_id)
-    elif change.change is Change.LEARNER_ERASED:
-        # An erased patron's gradebook columns go with them (issue 14, privacy).
-        db.session.execute(
-            delete(LtiGradeTarget).where(LtiGradeTarget.learner_id == change.learner_id)
-        )
-
-
-def on_account_erased(sender, user_id: int) -> None:
-    """The platform's name for an erased patron goes with their account."""
-    db.session.execute(delete(LtiIdentity).where(LtiIdentity.user_id == user_id))
 
 
 def completion_grade(target: LtiGradeTarget) -> Grade:
@@ -119,9 +117,8 @@ def _forget(session, *_args) -> None:
     session.info.pop(QUEUED, None)
 
 
-def connect() -> None:
-    progress_changed.connect(on_progress_changed)
-    account_erased.connect(on_account_erased)
+def connect_queue() -> None:
+    """Queue the grade job after each commit that made a grade due."""
     if not event.contains(db.session, "after_commit", _queue_after_commit):
         event.listen(db.session, "after_commit", _queue_after_commit)
         event.listen(db.session, "after_rollback", _forget)

@@ -88,6 +88,8 @@ class LtiGradeTarget(db.Model):
     registration_id: Mapped[int] = mapped_column(ForeignKey("lti_registrations.id"), index=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    # A placement of one module: the grade goes back when that module is finished.
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id"))
     subject: Mapped[str] = mapped_column(String(255))
     lineitem_url: Mapped[str] = mapped_column(String(500))
     scope: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -119,7 +119,7 @@ def frame_origins(row: LtiRegistration) -> list[str]:
 
 class FramedCookieService(FlaskCookieService):
     """pylti1p3's short-lived state cookie, sent back from a platform's cross-site frame:
-    SameSite=None and Secure over HTTPS, and only on the /lti/ paths."""
+    SameSite=None, Secure and Partitioned over HTTPS, and only on the /lti/ paths."""
 
     def update_response(self, response):
         secure = self._request.is_secure()
@@ -132,6 +132,7 @@ class FramedCookieService(FlaskCookieService):
                 secure=secure,
                 httponly=True,
                 samesite="None" if secure else "Lax",
+                partitioned=secure,  # kept even where third-party cookies are blocked
             )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from course_app.accounts.models import Role, User
 from course_app.accounts.services import create_user
 from course_app.audit.services import record_event
-from course_app.content.models import Course
+from course_app.content.models import Course, Module
 from course_app.domain_errors import DomainError
 from course_app.extensions import db
 from course_app.libraries.models import Organisation, OrganisationKind
@@ -131,10 +131,14 @@ def user_for_launch(registration: LtiRegistration, claims: dict) -> User:
 
 
 def remember_grade_target(
-    registration: LtiRegistration, user: User, course: Course, claims: dict
+    registration: LtiRegistration,
+    user: User,
+    course: Course,
+    module: Module | None,
+    claims: dict,
 ) -> LtiGradeTarget | None:
-    """Where the learner's completion of the course goes back, when the launch offers a
-    gradebook column we may post scores to; a completion already recorded is due at once."""
+    """Where the learner's finishing of the placed course (or module) goes back, when the
+    launch offers a gradebook column we may post scores to."""
     service = claims.get(AGS_CLAIM) or {}
     lineitem = service.get("lineitem")
     if not lineitem or SCORE_SCOPE not in service.get("scope", []) or user.learner is None:
@@ -151,6 +155,7 @@ def remember_grade_target(
             registration_id=registration.id,
             learner_id=user.learner.id,
             course_id=course.id,
+            module_id=module.id if module is not None else None,
             subject=claims["sub"],
             lineitem_url=lineitem,
             scope=list(service.get("scope", [])),

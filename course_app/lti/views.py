@@ -37,8 +37,9 @@ from course_app.content.models import Course, Lesson, Module
 from course_app.extensions import csrf, db
 from course_app.key_folders import SigningKeyError
 from course_app.libraries.models import Organisation, OrganisationKind
+from course_app.links import external_url
 from course_app.lti.forms import ERRORS, DeepLinkForm, RegistrationForm
-from course_app.lti.grades import mark_due_if_completed
+from course_app.lti.grades import mark_finished_due
 from course_app.lti.models import LtiRegistration
 from course_app.lti.platforms import (
     DatabaseLaunchStorage,
@@ -88,7 +89,7 @@ def login():
     request_ = FlaskRequest()
     forget_expired_launch_values()  # nonces never used, launches long done
     try:
-        response = _pylti(FlaskOIDCLogin, request_).redirect(url_for("lti.launch", _external=True))
+        response = _pylti(FlaskOIDCLogin, request_).redirect(external_url("lti.launch"))
     except (OIDCException, LtiException, SigningKeyError) as error:
         current_app.logger.info("LTI login refused: %s", error)
         return _refused(_("This link from your learning platform is not set up here."), 400)
@@ -120,7 +121,7 @@ def launch():
     try:
         claims = message.get_launch_data()
     except (LtiException, SigningKeyError, KeyError, ValueError) as error:
-        current_app.logger.info("LTI launch refused: %s", error)
+        current_app.logger.warning("LTI launch refused: %s", error)
         return _refused(_("This launch could not be checked. Start again from your course."), 403)
     registration = find_registration(claims["iss"], _client_id(claims))
     user = user_for_launch(registration, claims)
@@ -135,9 +136,8 @@ def launch():
     if course is None:
         db.session.commit()
         return redirect(url_for("learning.catalogue"))
-    target = remember_grade_target(registration, user, course, claims)
-    if target is not None:
-        mark_due_if_completed(target)
+    if remember_grade_target(registration, user, course, module, claims) is not None:
+        mark_finished_due(user.learner.id, course.id)  # finished before this launch
     db.session.commit()
     return redirect(_placement_url(course, module))
 
@@ -198,7 +198,7 @@ def _resource(choice: str) -> DeepLinkResource:
     custom = {"course": slug} | ({"module": module_key} if module is not None else {})
     return (
         DeepLinkResource()
-        .set_url(url_for("lti.launch", _external=True))
+        .set_url(external_url("lti.launch"))
         .set_title(title)
         .set_custom_params(custom)
         .set_lineitem(LineItem().set_score_maximum(1).set_label(title).set_resource_id(slug))
@@ -245,9 +245,9 @@ def jwks():
 
 
 def _frame_ancestors() -> str:
-    registration_id = session.get(FRAMED_SESSION_KEY)
-    if not registration_id:
+    if FRAMED_SESSION_KEY not in session:  # `in` leaves the session unread: no Vary: Cookie
         return ""
+    registration_id = session[FRAMED_SESSION_KEY]
     registration = db.session.get(LtiRegistration, registration_id)
     return " ".join(frame_origins(registration)) if registration is not None else ""
 
@@ -310,9 +310,9 @@ def registrations():
         form=form,
         rows=rows,
         tool={
-            "login": url_for("lti.login", _external=True),
-            "launch": url_for("lti.launch", _external=True),
-            "jwks": url_for("lti.jwks", _external=True),
+            "login": external_url("lti.login"),
+            "launch": external_url("lti.launch"),
+            "jwks": external_url("lti.jwks"),
         },
     )
     return page, (400 if form.errors else 200)

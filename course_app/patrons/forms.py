@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SubmitField
+from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired
 
 from course_app.forms import BaseForm
@@ -22,3 +22,12 @@ class AccountStateForm(BaseForm):
         validators=[DataRequired()],
     )
     submit = SubmitField(_l("Save"))
+
+
+class EraseForm(BaseForm):
+    username = StringField(
+        _l("Type the patron's username to confirm"),
+        validators=[DataRequired(_l("Type the username exactly."))],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Erase this account for good"))

@@ -14,6 +14,7 @@ from sqlalchemy import Integer, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from course_app.accounts.models import User
+from course_app.audit.models import AuditEvent
 from course_app.certificates.models import Certificate, ReplacedCertificateCode
 from course_app.classes.models import ClassMember, LearningClass
 from course_app.classes.table import MyAssignment, my_assignments
@@ -66,6 +67,7 @@ class PatronRecord:
     certificates: list[CertificateLine]
     classes: list[LearningClass]
     assignments: list[MyAssignment]
+    reminders: list[tuple[datetime, str]]  # when, and the class it was about
 
 
 def library_label(organisation: Organisation | None, system_name: str | None) -> str:
@@ -156,6 +158,24 @@ def _classes(patron: User) -> list[LearningClass]:
     )
 
 
+def _reminders(patron: User) -> list[tuple[datetime, str]]:
+    """Due-date reminders sent to the patron (recorded in the audit log), newest first."""
+    return [
+        (at, name)
+        for at, name in db.session.execute(
+            select(AuditEvent.at, LearningClass.name)
+            .join(LearningClass, LearningClass.id == AuditEvent.target_id)
+            .where(
+                AuditEvent.action == "reminder.sent",
+                AuditEvent.target_type == "classes",
+                AuditEvent.details["user_id"].as_integer() == patron.id,
+            )
+            .order_by(AuditEvent.at.desc())
+            .limit(20)
+        )
+    ]
+
+
 def patron_record(patron: User, language: str, now: datetime) -> PatronRecord:
     """Everything the patron page shows, in a fixed number of queries."""
     learner_id = patron.learner.id
@@ -172,6 +192,7 @@ def patron_record(patron: User, language: str, now: datetime) -> PatronRecord:
         certificates=_certificates(learner_id),
         classes=_classes(patron),
         assignments=my_assignments(patron, now),
+        reminders=_reminders(patron),
     )
 
 

@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from course_app.accounts.access import STAFF_ROLES, role_required
+from course_app.accounts.erasure import erase_patron
 from course_app.accounts.models import Role, User
-from course_app.accounts.services import set_account_active
+from course_app.accounts.services import set_account_active, username_key
 from course_app.certificates.forms import ERROR_MESSAGES, ReissueCertificateForm
 from course_app.certificates.services import CertificateError, reissue_certificate
 from course_app.db import utc_now
@@ -18,7 +19,7 @@ from course_app.extensions import db
 from course_app.libraries.access import require_visible
 from course_app.libraries.models import Organisation
 from course_app.libraries.services import branch_choices, set_user_library
-from course_app.patrons.forms import AccountStateForm, MoveForm
+from course_app.patrons.forms import AccountStateForm, EraseForm, MoveForm
 from course_app.patrons.services import patron_certificate, patron_record
 
 bp = Blueprint("patrons", __name__, url_prefix="/patrons")
@@ -137,4 +138,26 @@ def reissue(user_id: int, certificate_id: int):
     page = render_template(
         "patrons/reissue.html", patron=patron, certificate=certificate, form=form
     )
+    return page, (400 if form.errors else 200)
+
+
+@bp.route("/<int:user_id>/erase", methods=["GET", "POST"])
+@role_required(*PATRON_PAGE_ROLES)
+def erase(user_id: int):
+    """Erase on the patron's request: a confirm page that asks for the username typed."""
+    patron = _load_patron(user_id)
+    form = EraseForm()
+    if form.validate_on_submit():
+        if username_key(form.username.data or "") != patron.username_key:
+            form.username.errors = [*form.username.errors, _("Type the username exactly.")]
+        else:
+            name = patron.display_name
+            erase_patron(patron, current_user)
+            db.session.commit()
+            flash(
+                _("The account of %(name)s and everything kept about them is erased.", name=name),
+                "success",
+            )
+            return redirect(url_for("desk.patrons"))
+    page = render_template("patrons/erase.html", patron=patron, form=form)
     return page, (400 if form.errors else 200)

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional, ValidationError
 
 from course_app.accounts.access import STAFF_ROLES, role_required
 from course_app.accounts.models import Role
@@ -18,7 +18,7 @@ from course_app.classes.services import visible_classes
 from course_app.content.localize import title_for_page
 from course_app.content.models import Course
 from course_app.extensions import db
-from course_app.forms import BaseForm
+from course_app.forms import BaseForm, PageField
 from course_app.libraries.access import visible_organisation_ids
 from course_app.libraries.services import organisation_tree
 from course_app.reports.certificate_list import (
@@ -41,7 +41,7 @@ class CertificateFilterForm(BaseForm):
     organisation_id = SelectField(_l("Library"), coerce=int, default=0)
     class_id = SelectField(_l("Class"), coerce=int, default=0)
     course_id = SelectField(_l("Course"), coerce=int, default=0)
-    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1)])
+    page = PageField()
 
     def validate_end(self, field: DateField) -> None:
         if self.start.data and field.data and field.data < self.start.data:

@@ -200,3 +200,19 @@ def completions_by_month_and_topic(
         months[month] += count or 0
         topics[topic] += count or 0
     return [(month, months.get(month, 0)) for month in f.months()], sorted(topics.items())
+
+
+def completions_by_course_and_month(f: ReportFilter, scope: ReportScope) -> dict[tuple, int]:
+    """(course id, 'YYYY-MM') -> completions, from one grouped query (the funder report)."""
+    rows = db.session.execute(
+        grouped_rows(
+            f,
+            scope,
+            Breakdown.MONTH,
+            lambda rows: [Course.id, func.sum(rows.c.completed)],
+            only=lambda rows: rows.c.completed > 0,
+            with_course=True,
+            index="completions",
+        ).group_by("key", Course.id)
+    ).all()
+    return {(course_id, month): count or 0 for month, course_id, count in rows}

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import bleach
-from flask import current_app, has_request_context, request
-from sqlalchemy import JSON, select
+from flask import current_app
+from sqlalchemy import JSON, String, cast, delete, select
 from sqlalchemy.orm import selectinload
 
 from course_app.accounts.models import Learner, User
@@ -19,7 +19,9 @@ from course_app.content.models import Course, Lesson, Question, Quiz
 from course_app.db import UTCDateTime, conflict_sql, utc_now
 from course_app.events import Change, ProgressChange, lesson_viewed, progress_changed
 from course_app.extensions import db
+from course_app.links import external_url
 from course_app.quizzes.models import QuizAttempt
+from course_app.xapi.models import OutboxStatement
 from course_app.xapi.statements import (
     Activity,
     actor,
@@ -47,17 +49,13 @@ def is_enabled(config) -> bool:
 
 
 def site_url() -> str:
-    """The site's public address: SITE_URL, else the address this request came to."""
-    configured = current_app.config.get("SITE_URL")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return "http://localhost"
+    """The site's public address (BASE_URL), the homePage of every learner's account."""
+    return external_url("learning.catalogue").rstrip("/")
 
 
-def _url(endpoint: str, **values) -> str:
-    return site_url() + current_app.url_map.bind("localhost").build(endpoint, values)
+def learner_pseudonym(learner_id: int) -> str:
+    config = current_app.config
+    return pseudonym(config.get("XAPI_PSEUDONYM_KEY") or config["SECRET_KEY"], learner_id)
 
 
 class _Writer:
@@ -67,7 +65,6 @@ class _Writer:
         config = current_app.config
         self.home = site_url()
         self.at = at
-        key = config.get("XAPI_PSEUDONYM_KEY") or config["SECRET_KEY"]
         name = None
         if config.get("XAPI_ACTOR_NAMES"):
             name = db.session.scalar(
@@ -76,27 +73,35 @@ class _Writer:
                 .where(Learner.id == learner_id)
             )
         self.learner_id = learner_id
-        self.agent = actor(self.home, pseudonym(key, learner_id), name)
+        self.agent = actor(self.home, learner_pseudonym(learner_id), name)
         self.platform = config["SITE_NAME"]
 
     def add(self, verb: str, activity: Activity, what: tuple, **extra) -> None:
         id_ = statement_id(self.home, self.learner_id, verb, *what)
         body = make_statement(
-            id_=id_, agent=self.agent, verb=verb, activity=activity, at=self.at,
-            platform=self.platform, **extra,
-        )  # fmt: skip
+            id_=id_,
+            agent=self.agent,
+            verb=verb,
+            activity=activity,
+            at=self.at,
+            platform=self.platform,
+            **extra,
+        )
         db.session.execute(_INSERT, dict(statement_id=id_, body=body, created_at=self.at))
         db.session.info[QUEUED] = True
 
 
 def course_activity(course: Course) -> Activity:
     return Activity(
-        _url("learning.course_overview", slug=course.slug), "course", course.title, course.language
+        external_url("learning.course_overview", slug=course.slug),
+        "course",
+        course.title,
+        course.language,
     )
 
 
 def _lesson_activity(course: Course, lesson: Lesson) -> Activity:
-    iri = _url("learning.lesson", slug=course.slug, key=lesson.key)
+    iri = external_url("learning.lesson", slug=course.slug, key=lesson.key)
     return Activity(iri, "lesson", lesson.title, course.language)
 
 
@@ -116,7 +121,22 @@ def on_lesson_viewed(sender, learner_id: int, course_id: int, lesson_id: int) ->
     )
 
 
+def forget_unsent_statements(learner_id: int) -> int:
+    """Deletes the statements about an erased learner that were not sent yet (those the LRS
+    has are the LRS's to erase); returns how many."""
+    name = learner_pseudonym(learner_id)
+    return db.session.execute(
+        delete(OutboxStatement).where(
+            OutboxStatement.sent_at.is_(None),
+            cast(OutboxStatement.body, String).contains(f'"{name}"'),
+        )
+    ).rowcount
+
+
 def on_progress_changed(sender, change: ProgressChange) -> None:
+    if change.change is Change.LEARNER_ERASED:
+        forget_unsent_statements(change.learner_id)
+        return
     if not is_enabled(current_app.config) or change.course_id is None:
         return
     handler = _HANDLERS.get(change.change)
@@ -151,7 +171,7 @@ def _quiz_attempt(writer: _Writer, course: Course, change: ProgressChange) -> No
     if attempt is None:
         return
     quiz = db.session.get(Quiz, attempt.quiz_id)
-    quiz_iri = _url("quizzes.take", slug=course.slug, key=quiz.key)
+    quiz_iri = external_url("quizzes.take", slug=course.slug, key=quiz.key)
     quiz_activity = Activity(quiz_iri, "assessment", quiz.title, course.language)
     questions = {
         q.id: q
@@ -162,15 +182,15 @@ def _quiz_attempt(writer: _Writer, course: Course, change: ProgressChange) -> No
     for answer in sorted(attempt.answers, key=lambda a: a.position):
         question = questions[answer.question_id]
         prompt = bleach.clean(question.prompt_html, tags=[], strip=True).strip()
+        name = prompt[:NAME_LENGTH] or question.key
         writer.add(
             "answered",
-            Activity(f"{quiz_iri}#{question.key}", "interaction", prompt[:NAME_LENGTH] or
-                     question.key, course.language),
+            Activity(f"{quiz_iri}#{question.key}", "interaction", name, course.language),
             ("attempt", attempt.id, "question", question.id),
             parents=(quiz_activity,),
             grouping=(course_activity(course),),
             result={"success": answer.is_correct, "response": response_text(answer.response)},
-        )  # fmt: skip
+        )
     writer.add(
         "passed" if attempt.passed else "failed",
         quiz_activity,
@@ -193,7 +213,7 @@ def _certificate_issued(writer: _Writer, course: Course, change: ProgressChange)
         )
     )
     badge = Activity(
-        _url("badges.badge_class", slug=course.slug),
+        external_url("badges.badge_class", slug=course.slug),
         "badge",
         f"Certificate: {course.title}",
         course.language,

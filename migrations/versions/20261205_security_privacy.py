@@ -3,7 +3,7 @@ expires (passphrases not yet replaced get 30 days from this revision), and a fla
 accounts unused for long, set by `flask privacy purge`.
 
 Revision ID: 5ec0a1d14a02
-Revises: e0f1bead628e
+Revises: 8b3c5d7e9f10
 Create Date: 2026-12-05 06:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "5ec0a1d14a02"
-down_revision = "e0f1bead628e"
+down_revision = "8b3c5d7e9f10"
 branch_labels = None
 depends_on = None
 

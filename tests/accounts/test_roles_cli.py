@@ -29,7 +29,15 @@ def test_a_role_change_is_saved_and_audited(app, make_user):
             select(AuditEvent).where(AuditEvent.action == "user.role_changed")
         )
         assert event.actor_id is None
-        assert event.details == {"username": "pat", "previous_role": "learner", "role": "librarian"}
+        # The command line is recorded as the operating-system user who ran it (issue 15).
+        from course_app.audit.services import command_line_user
+
+        assert event.details == {
+            "username": "pat",
+            "previous_role": "learner",
+            "role": "librarian",
+            "os_user": command_line_user(),
+        }
 
 
 def test_the_same_role_changes_nothing(app, make_user):

@@ -27,7 +27,7 @@ def quiz_questions(app, course_slug: str, quiz_key: str) -> list[Question]:
 def answer_question(page, q: Question, right: bool, language: str | None = None) -> None:
     """Fills one question's fields on the page, rightly or wrongly (in `language`'s words)."""
     data = (q.translations or {}).get(language or "", {}).get("data", q.data)
-    if q.type in ("single", "true_false", "scenario"):
+    if q.type in ("single", "true_false", "scenario", "hotspot"):
         pick = next(c for c in data["choices"] if bool(c.get("correct")) == right)
         page.check(f"#q{q.id}-{pick['id']}")
     elif q.type == "multiple":
@@ -48,5 +48,8 @@ def answer_question(page, q: Question, right: bool, language: str | None = None)
         order = list(range(1, len(items) + 1)) if right else list(range(len(items), 0, -1))
         for item, position in zip(items, order, strict=True):
             page.select_option(f"#q{q.id}-{item['id']}", str(position))
+    elif q.type == "form_practice":
+        for box in data["fields"]:
+            page.fill(f"#q{q.id}-{box['id']}", box["accepted"][0] if right else "not sure")
     else:
         raise AssertionError(f"unknown type {q.type}")

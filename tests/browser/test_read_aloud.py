@@ -47,6 +47,7 @@ def read_to_the_end(page) -> list[str]:
 def test_listen_speaks_the_lesson_text_with_the_keyboard(page, bilingual_course):
     page.add_init_script(STUB % VOICES)
     go(page, LESSON)
+    assert page.get_by_role("button", name="Stop").is_hidden()  # until something plays
     listen = page.get_by_role("button", name="Listen")
     listen.focus()
     page.keyboard.press("Enter")

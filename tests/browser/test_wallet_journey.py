@@ -71,9 +71,10 @@ def test_patron_downloads_both_badges_they_verify_and_revocation_shows(
     go(page, f"/courses/{SLUG}/lessons/m1-l2")
     _click_to(page, page.get_by_role("button", name=re.compile("^Done")))
     go(page, f"/courses/{SLUG}/certificate")
-    page.get_by_label("Name on your certificate").fill("Wallet Patron")
-    _click_to(page, page.get_by_role("button", name="Get my certificate"))
-    code = re.search(r"/certificates/([A-Za-z0-9_-]{32,})$", page.url).group(1)
+    page.get_by_label("Your full name, as it should be printed").fill("Wallet Patron")
+    _click_to(page, page.get_by_role("button", name="Check my name"))
+    _click_to(page, page.get_by_role("button", name="Yes, get my certificate"))
+    code = re.search(r"/certificates/([A-Z0-9-]{34})$", page.url).group(1)
     assert page.get_by_role("heading", name="Add to your wallet or backpack").is_visible()
 
     # Both downloads.

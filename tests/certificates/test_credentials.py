@@ -205,3 +205,20 @@ def test_the_check_page_shows_the_badge(holder):
     page = client.get(f"/verify/{code}").get_data(as_text=True)
     assert f'src="/badges/classes/{SLUG}/image.svg"' in page
     assert f'href="/badges/assertions/{code}"' in page
+
+
+def test_an_erased_holder_s_credential_shows_revoked_on_the_status_list(app, holder):
+    from course_app.accounts.erasure import erase_patron
+    from course_app.accounts.models import User
+
+    client, code = holder
+    vc = _verified_claims(_credential(client, code), _published_keys(client))
+    index = int(vc["credentialStatus"]["statusListIndex"])
+    with app.app_context():
+        erase_patron(db.session.scalar(select(User).where(User.username == "holder")), None)
+        db.session.commit()
+    status_list = _verified_claims(
+        app.test_client().get("/badges/status/revocation").get_data(as_text=True),
+        _published_keys(client),
+    )
+    assert is_revoked_in(status_list["credentialSubject"]["encodedList"], index)

@@ -158,3 +158,33 @@ def test_badge_image_escapes_the_title_and_cdata_cannot_be_broken():
     baked = bake_svg(svg, "https://x/a", {"name": "evil ]]> end"})
     inner = re.search(r"<!\[CDATA\[(.*)\]\]></openbadges:assertion>", baked).group(1)
     assert "]]>" not in inner and json.loads(inner) == {"name": "evil ]]> end"}
+
+
+def test_a_reissued_certificate_s_old_assertion_answers_410_replaced(client, code, app, make_user):
+    from course_app.certificates.services import reissue_certificate
+    from tests.factories import make_user as build_user
+
+    with app.app_context():
+        staff = build_user("badge-staff", "staff")
+        cert = db.session.scalar(select(Certificate).where(Certificate.code == code))
+        new_code = reissue_certificate(staff, cert, "Corrected Name")
+        db.session.commit()
+    old = client.get(f"/badges/assertions/{code}")
+    assert old.status_code == 410
+    doc = _json_ld(old)
+    assert doc["revoked"] is True and "Replaced" in doc["revocationReason"]
+    assert doc["id"] == f"http://localhost/badges/assertions/{code}"
+    assert client.get(f"/badges/assertions/{new_code}").status_code == 200
+
+
+def test_an_erased_holder_s_badges_are_withdrawn(client, code, app):
+    from course_app.accounts.erasure import erase_patron
+    from course_app.accounts.models import User
+
+    with app.app_context():
+        erase_patron(db.session.scalar(select(User).where(User.username == "holder")), None)
+        db.session.commit()
+    response = client.get(f"/badges/assertions/{code}")
+    assert response.status_code == 410
+    assert _json_ld(response)["revocationReason"] == "Withdrawn at the holder's request."
+    assert client.get(f"/badges/assertions/{code}/badge.svg").status_code == 410

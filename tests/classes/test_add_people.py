@@ -54,3 +54,10 @@ def test_a_bad_page_number_shows_the_first_page(app, crowded):
     client = signed_in(app, "lib")
     html = client.get(f"/classes/{crowded['class_id']}/members?page=zero").get_data(as_text=True)
     assert ticks(html)[0] == "001"
+
+
+def test_a_page_number_past_any_list_shows_the_first_page(app, crowded):
+    client = signed_in(app, "lib")
+    url = f"/classes/{crowded['class_id']}/members?page=99999999999999999999999"
+    html = client.get(url).get_data(as_text=True)
+    assert ticks(html)[0] == "001"

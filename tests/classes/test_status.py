@@ -170,3 +170,14 @@ def test_csv_comes_in_pieces_of_bounded_size():
     assert len(pieces) > 10
     assert max(len(piece) for piece in pieces) < 4096 + 100
     assert "".join(pieces).count("\r\n") == 5001
+
+
+def test_work_overdue_longer_than_the_window_flags_nobody():
+    """An old class's work (overdue for months) is not a reason to call today."""
+    long_ago = [TODAY - timedelta(days=31)]
+    assert help_flags([], NOW - timedelta(days=60), None, long_ago, NOW) == []
+    recent = [TODAY - timedelta(days=30)]
+    reasons = [f.reason for f in help_flags([], NOW - timedelta(days=60), None, recent, NOW)]
+    assert reasons == [HelpReason.PAST_DUE, HelpReason.NO_ACTIVITY]
+    wide = HelpRules(overdue_within_days=90)
+    assert help_flags([], NOW - timedelta(days=60), None, long_ago, NOW, wide)

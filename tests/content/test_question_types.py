@@ -99,6 +99,28 @@ QUESTION_DATA = {
         lambda accepted: {"accepted": accepted}
     ),
     "ordering": choice_ids.map(lambda ids: {"items": [{"id": i, "html": i} for i in ids]}),
+    "hotspot": one_right_choice().map(
+        lambda d: {"picture": {"url": "/media/x.svg", "width": 10, "height": 10, "alt": "A"}} | d
+    ),
+    "form_practice": st.lists(
+        st.tuples(st.lists(words.map(" ".join), min_size=1, max_size=3), st.booleans()),
+        min_size=1,
+        max_size=4,
+    ).map(
+        lambda boxes: {
+            "fields": [
+                {
+                    "id": f"f{n}",
+                    "label_html": f"Box {n}",
+                    "accepted": accepted,
+                    "exact": exact,
+                    "feedback_correct_html": "",
+                    "feedback_incorrect_html": "",
+                }
+                for n, (accepted, exact) in enumerate(boxes)
+            ]
+        }
+    ),
 }
 
 
@@ -271,7 +293,9 @@ def test_a_new_type_is_imported_asked_graded_and_shown_back(app, client, tmp_pat
         as_text=True
     )
     checked = client.post(
-        f"{lesson}/checks/check-number", data={f"check-number-q{ids['check-number']}": "3"}
+        f"{lesson}/checks/check-number",
+        data={f"check-number-q{ids['check-number']}": "3"},
+        follow_redirects=True,
     )
     assert checked.status_code == 200 and "Not quite." in checked.get_data(as_text=True)
 

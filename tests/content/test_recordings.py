@@ -124,3 +124,25 @@ def test_a_video_plays_with_captions_in_the_lesson_language_and_a_transcript(app
     captions = html.split('<track kind="captions" src="')[1].split('"')[0]
     response = client.get(captions)
     assert response.mimetype == "text/vtt" and response.data.decode() == VTT
+
+
+def test_a_spanish_lesson_cannot_reuse_the_english_captions(tmp_path):
+    from tests.content import BILINGUAL_FILES, write_bilingual
+
+    front = "video: ../media/v.mp4\ncaptions: ../media/v.vtt\n"
+    en = BILINGUAL_FILES["m1/01-first.md"].replace("minutes: 5\n", f"minutes: 5\n{front}")
+    same = "video: ../../media/v.mp4\ncaptions: ../../media/v.vtt\n"
+    es = BILINGUAL_FILES["es/m1/01-first.md"].replace("minutes: 5\n", f"minutes: 5\n{same}")
+    folder = write_bilingual(tmp_path, {"m1/01-first.md": en, "es/m1/01-first.md": es})
+    (folder / "media").mkdir()
+    (folder / "media" / "v.mp4").write_bytes(MP4)
+    (folder / "media" / "v.vtt").write_text(VTT, encoding="utf-8")
+    problems = [str(p) for p in check_course(load_course(folder))]
+    assert_problem(problems, "es/m1/01-first.md:6:", "the video needs captions in es")
+    (folder / "media" / "v.es.vtt").write_text(
+        VTT.replace("Open the", "Abra el").replace("Type your username", "Escriba su usuario"),
+        encoding="utf-8",
+    )
+    fixed = es.replace("../../media/v.vtt", "../../media/v.es.vtt")
+    (folder / "es" / "m1" / "01-first.md").write_text(fixed, encoding="utf-8")
+    assert [str(p) for p in check_course(load_course(folder))] == []

@@ -266,10 +266,12 @@ def test_audit_log_shows_50_a_page_newest_first(app, tree, signed_in):
 
 def test_audit_log_refuses_a_bad_filter_with_a_message(app, tree, signed_in):
     client = signed_in("staffer", "staff")
-    for query in ("organisation_id=abc", "organisation_id=999999", "page=-3", "page=x"):
+    for query in ("organisation_id=abc", "organisation_id=999999"):
         response = client.get(f"/admin/audit?{query}")
         assert response.status_code == 400, query
         assert "Please fix these problems" in response.get_data(as_text=True)
+    for query in ("page=-3", "page=x"):  # a bad page number shows the first page
+        assert client.get(f"/admin/audit?{query}").status_code == 200
 
 
 def test_audit_log_queries_do_not_grow_with_events(app, tree, signed_in):

@@ -4,10 +4,12 @@ the id_tokens it would post to a tool."""
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 import time
 import uuid
+from urllib.parse import parse_qs, urlencode
 
 from jwcrypto import jwk, jwt
 from werkzeug.serving import make_server
@@ -123,3 +125,49 @@ class Platform:
 
 def new_subject() -> str:
     return str(uuid.uuid4())
+
+
+class FramingPlatform(Platform):
+    """The platform with pages a browser visits: a course page that frames the tool's login,
+    the OIDC authorization endpoint that answers with the signed launch (a form it submits),
+    and the deep-linking return address, which keeps what the tool sent back."""
+
+    def __init__(self, tool: str, changes: dict, message: str = "LtiResourceLinkRequest"):
+        super().__init__()
+        self.tool, self.changes, self.message = tool, changes, message
+        self.returned: list[str] = []
+
+    def login_query(self) -> str:
+        return urlencode({
+            "iss": self.issuer, "login_hint": "hint", "client_id": self.client_id,
+            "lti_deployment_id": self.deployment_id,
+            "target_link_uri": f"{self.tool}/lti/launch",
+        })  # fmt: skip
+
+    def _page(self, title: str, body: str) -> Response:
+        page = f'<!doctype html><html lang="en"><title>{title}</title><main>{body}</main></html>'
+        return Response(page, mimetype="text/html")
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        if request.path == "/course-page":
+            src = f"{self.tool}/lti/login?{self.login_query()}"
+            frame = (
+                '<h1>Platform course</h1><iframe id="tool" title="Course" width="900" '
+                f'height="700" src="{src}"></iframe>'
+            )
+            return self._page("Platform course", frame)(environ, start_response)
+        if request.path == "/auth":
+            params = {k: v[0] for k, v in parse_qs(request.query_string.decode()).items()}
+            token = self.id_token(params["nonce"], message=self.message, changes=self.changes)
+            form = (
+                f'<form method="post" action="{html.escape(params["redirect_uri"])}">'
+                f'<input type="hidden" name="id_token" value="{token}">'
+                f'<input type="hidden" name="state" value="{html.escape(params["state"])}">'
+                "</form><script>document.forms[0].submit()</script>"
+            )
+            return self._page("Signing in", form)(environ, start_response)
+        if request.path == "/deep-link-return" and request.method == "POST":
+            self.returned.append(request.form["JWT"])
+            return self._page("Placed", "<h1>Placed</h1>")(environ, start_response)
+        return super().__call__(environ, start_response)

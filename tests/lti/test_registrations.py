@@ -159,7 +159,7 @@ def test_over_https_the_launched_session_cookie_crosses_the_frame(app, tmp_path,
         )  # fmt: skip
         state_cookie = login.headers["Set-Cookie"]
         assert "Path=/lti/" in state_cookie and "SameSite=None" in state_cookie
-        assert "Secure" in state_cookie
+        assert "Secure" in state_cookie and "Partitioned" in state_cookie
         params = {k: v[0] for k, v in parse_qs(urlsplit(login.headers["Location"]).query).items()}
         token = platform.id_token(
             params["nonce"], changes={CLAIM + "custom": {"course": "framed-course"}}
@@ -174,6 +174,7 @@ def test_over_https_the_launched_session_cookie_crosses_the_frame(app, tmp_path,
             c for c in launch.headers.getlist("Set-Cookie") if c.startswith("session=")
         )
         assert "SameSite=None" in session_cookie and "Secure" in session_cookie
+        assert "Partitioned" in session_cookie
     finally:
         platform.stop()
     # A session that no platform launched keeps SameSite=Lax.

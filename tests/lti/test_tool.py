@@ -246,3 +246,40 @@ def test_completion_posts_a_full_score_to_the_platform_gradebook(app, client, pl
     # Completing again changes nothing: one score.
     client.post(f"/courses/{SLUG}/lessons/m1-l1/complete")
     assert len(platform.scores) == 1
+
+
+def test_erasing_a_launched_patron_leaves_nothing_of_the_platform_link(app, client, platform):
+    from course_app.accounts.erasure import erase_patron
+    from course_app.lti.models import LtiGradeTarget
+
+    launch(client, platform, {CLAIM + "custom": {"course": SLUG}, AGS: platform.ags()})
+    with app.app_context():
+        identity = db.session.scalar(select(LtiIdentity))
+        erase_patron(db.session.get(User, identity.user_id), None)
+        db.session.commit()
+        assert db.session.scalar(select(func.count(LtiIdentity.id))) == 0
+        assert db.session.scalar(select(func.count(LtiGradeTarget.id))) == 0
+    # The same person launched again starts afresh.
+    launch(app.test_client(), platform, {CLAIM + "custom": {"course": SLUG}})
+    assert _users(app) == 1
+
+
+def test_a_placed_module_sends_its_grade_when_that_module_is_finished(app, client, platform):
+    """Only m2 is placed: its grade goes when m2 is finished, before the course is."""
+    custom = {"course": SLUG, "module": "m2"}
+    response, _ = launch(client, platform, {CLAIM + "custom": custom, AGS: platform.ags()})
+    assert urlsplit(response.headers["Location"]).path == f"/courses/{SLUG}/lessons/m2-l1"
+    assert client.post(f"/courses/{SLUG}/lessons/m2-l1/complete").status_code == 302
+    [score] = platform.scores  # the module is finished; the course (m1 left) is not
+    assert score["scoreGiven"] == 1 and score["userId"] == "learner-subject-1"
+    assert client.post(f"/courses/{SLUG}/lessons/m1-l1/complete").status_code == 302
+    assert len(platform.scores) == 1  # finishing the course sends nothing more for it
+
+
+def test_a_launch_after_the_course_was_finished_sends_the_grade_at_once(app, client, platform):
+    launch(client, platform, {CLAIM + "custom": {"course": SLUG}})  # no gradebook column yet
+    for key in ("m1-l1", "m2-l1"):
+        client.post(f"/courses/{SLUG}/lessons/{key}/complete")
+    assert platform.scores == []
+    launch(client, platform, {CLAIM + "custom": {"course": SLUG}, AGS: platform.ags()})
+    assert len(platform.scores) == 1

@@ -1,9 +1,13 @@
 """Redis away: /healthz says so (degraded, not an outage), a page that must queue a job answers
-the 503 page (try again) instead of a 500, and rate-limited pages still answer."""
+the 503 page (try again) instead of a 500, sign-in fails safe, and queued jobs wait for Redis
+and run when it is back."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import threading
+import time
 
 import pytest
 
@@ -73,11 +77,114 @@ def test_a_page_that_must_queue_a_job_answers_503_when_redis_is_down(database_ur
         db.engine.dispose()
 
 
-def test_rate_limited_pages_still_answer_when_redis_is_down(database_url):
+def test_sign_in_fails_safe_when_redis_is_down_and_other_pages_still_work(database_url):
+    """The wrong-password counts live in Redis: without them sign-in is refused with the
+    "try again" page, never let through uncounted (README: Sign-in limits when Redis is down)."""
     app = app_with_redis(database_url, f"redis://127.0.0.1:{free_port()}/0", RATELIMIT_ENABLED=True)
     client = app.test_client()
-    for _ in range(3):
-        response = client.post("/account/sign-in", data={"username": "x", "password": "y"})
-        assert response.status_code in (400, 429)
+    response = client.post("/account/sign-in", data={"username": "x", "password": "wrong one"})
+    assert response.status_code == 503
+    assert "The site is busy or down for a moment" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 200
     with app.app_context():
         db.engine.dispose()
+
+
+class PausableProxy:
+    """A TCP relay to Redis that can be cut (connections dropped, the port refusing) and
+    restored on the same port: Redis going away and coming back, as the app sees it."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target, self.port = target, free_port()
+        self.connections: list[socket.socket] = []
+        self.listen()
+
+    def listen(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.connections += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        for s in (a, b):
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes accept(); the port refuses
+        self.listener.close()
+        for s in self.connections:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+        self.connections = []
+
+
+def wait_for(condition, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_queued_jobs_wait_while_redis_is_away_and_run_when_it_returns(database_url, caplog):
+    if not redis_reachable():
+        if IN_CI:
+            pytest.fail("Redis is required under CI=true (127.0.0.1:6379)")
+        pytest.skip("Redis is not running at 127.0.0.1:6379")
+    from huey.consumer import Worker
+    from redis import Redis
+
+    from course_app.jobs import huey
+    from course_app.mail import send_mail_later
+
+    Redis(db=13).flushdb()
+    proxy = PausableProxy(("127.0.0.1", 6379))
+    app = app_with_redis(database_url, f"redis://127.0.0.1:{proxy.port}/13")
+    outbox = app.extensions.setdefault("mail_outbox", [])
+    with app.app_context():
+        send_mail_later("patron@example.org", "Your code", "Code: 123456")
+    proxy.cut()  # Redis goes away with the job queued in it
+
+    stop = threading.Event()
+    worker = Worker(huey, stop, 0.1, 0.5, 1.15)  # huey's own worker loop, as `jobs worker`
+
+    def work() -> None:
+        while not stop.is_set():
+            worker.loop()
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    try:
+        assert wait_for(lambda: "Error reading from queue" in caplog.text)
+        assert thread.is_alive() and outbox == []  # it failed to reach Redis and keeps going
+        proxy.listen()  # Redis is back
+        assert wait_for(lambda: len(outbox) == 1), (
+            "the queued mail was not sent after Redis returned"
+        )
+        assert outbox[0]["To"] == "patron@example.org"
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+        proxy.cut()
+        Redis(db=13).flushdb()
+        with app.app_context():
+            db.engine.dispose()

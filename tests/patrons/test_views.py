@@ -145,3 +145,42 @@ def test_deactivate_asks_first_stops_sign_in_and_reactivate_undoes_it(app, csrf_
 def test_the_page_offers_a_reset_code(app, world):
     html = signed_in(app, "lib").get(f"/patrons/{world['p1']}").get_data(as_text=True)
     assert f'href="/desk/patrons/{world["p1"]}/reset-code"' in html
+
+
+def test_erase_on_request_asks_for_the_username_then_erases_everything(app, csrf_app, world):
+    from course_app.certificates.models import ReplacedCertificateCode
+    from course_app.classes.help_marks import mark_help_handled
+    from course_app.classes.models import ClassMember, HelpFlagMark, LearningClass
+    from course_app.db import utc_now
+
+    with app.app_context():
+        p1 = db.session.get(User, world["p1"])
+        lib = db.session.scalar(select(User).where(User.username == "lib"))
+        mark_help_handled(lib, db.session.get(LearningClass, world["class_id"]), p1, utc_now())
+        db.session.commit()
+    client = signed_in(csrf_app, "lib")
+    # A reissued certificate first, so the erasure meets a replaced code too.
+    url = f"/patrons/{world['p1']}/certificates/{world['certificate_id']}/reissue"
+    assert post_form(client, url, url, {"recipient_name": "Ana Smith"}).status_code == 302
+    erase_url = f"/patrons/{world['p1']}/erase"
+    page = client.get(erase_url).get_data(as_text=True)
+    assert "Erase the account of Patron 01?" in page
+    wrong = post_form(client, erase_url, erase_url, {"username": "p2"})
+    assert wrong.status_code == 400 and "Type the username exactly." in wrong.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, world["p1"]) is not None
+    done = post_form(client, erase_url, erase_url, {"username": "P1"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, world["p1"]) is None
+        assert db.session.scalar(select(ClassMember).filter_by(user_id=world["p1"])) is None
+        assert db.session.scalar(select(HelpFlagMark).filter_by(user_id=world["p1"])) is None
+        # The old code still verifies as replaced, but with no name left.
+        assert db.session.scalar(select(ReplacedCertificateCode.recipient_name)) == ""
+    old = app.test_client().get(f"/verify/{world['code']}").get_data(as_text=True)
+    assert "Replaced" in old and "Ana Smiht" not in old
+    log = signed_in(app, "boss").get("/admin/audit?action=account.erased").get_data(as_text=True)
+    assert "Erased a patron&#39;s account at their request, at the desk" in log or (
+        "Erased a patron's account at their request, at the desk" in log
+    )
+    assert "Patron 01" not in log.split("audit-table")[-1]

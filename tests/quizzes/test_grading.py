@@ -26,6 +26,12 @@ MULTI = {
 TF = {"choices": [{"id": "true", "correct": False}, {"id": "false", "correct": True}]}
 SHORT = {"accepted": ["MedlinePlus", "Medline Plus"]}
 ORDER = {"items": [{"id": "x"}, {"id": "y"}, {"id": "z"}]}
+FORM = {
+    "fields": [
+        {"id": "a", "label_html": "Name", "accepted": ["Ana"], "exact": False},
+        {"id": "b", "label_html": "Code", "accepted": ["K-1"], "exact": True},
+    ]
+}
 
 
 def test_single_choice():
@@ -112,6 +118,8 @@ def test_grader_either_grades_or_refuses_never_crashes(qtype, response):
         "short_text": SHORT,
         "ordering": ORDER,
         "scenario": {**SINGLE, "situation_html": "<p>Ana reads an ad.</p>"},
+        "hotspot": SINGLE,
+        "form_practice": FORM,
     }[qtype]
     try:
         verdict = grade_response(qtype, data, response)

@@ -264,11 +264,12 @@ def test_a_system_total_minus_its_visible_branches_gives_no_hidden_branch(staff)
     download = {
         row[0]: row[1:] for row in csv_rows(staff.get(f"/reports/libraries.csv?{Q3}").data)[1:]
     }
-    for shown in (rows, download):  # library, system, kind, patrons, ...
+    # The first column after the name is the library system (branch names repeat).
+    for shown in (rows, download):
         assert shown["South Library"][1:3] == ["Library system", "< 5"]
         assert shown["North Library"][1:3] == ["Library system", "hidden"]
-        assert shown["North B"][1:3] == ["Branch", "< 5"]
-        assert shown["North A"][1:3] == ["Branch", "hidden"]
+        assert shown["North B"][:3] == ["North Library", "Branch", "< 5"]
+        assert shown["North A"][:3] == ["North Library", "Branch", "hidden"]
 
 
 def test_charts_hide_the_complement_as_their_tables_do(app):

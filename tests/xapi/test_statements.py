@@ -35,7 +35,7 @@ def lrs(app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "XAPI_USERNAME", "lrs-key")
     monkeypatch.setitem(app.config, "XAPI_PASSWORD", "lrs-secret")
     monkeypatch.setitem(app.config, "XAPI_BATCH_SIZE", 7)  # several batches in one journey
-    monkeypatch.setitem(app.config, "SITE_URL", "https://learn.example.org")
+    monkeypatch.setitem(app.config, "BASE_URL", "https://learn.example.org")
     yield stub
     stop()
     app.config["JOBS_IMMEDIATE"] = True
@@ -81,7 +81,9 @@ def _finish_course(app, client) -> int:
     assert client.post(f"/courses/{SLUG}/quizzes/m1-quiz", data=failed).status_code == 303
     passed = _quiz_data(app, right=5)
     assert client.post(f"/courses/{SLUG}/quizzes/m1-quiz", data=passed).status_code == 303
-    response = client.post(f"/courses/{SLUG}/certificate", data={"recipient_name": "Ada"})
+    response = client.post(
+        f"/courses/{SLUG}/certificate", data={"recipient_name": "Ada", "confirmed": "1"}
+    )
     assert response.status_code == 302
     return sum(1 for k in passed if k.startswith("q") and "-" not in k) + len(
         {k.split("-")[0] for k in passed if k.startswith("q") and "-" in k}
@@ -222,3 +224,19 @@ def test_the_queued_job_sends_everything_and_a_refusal_is_retried_later(app, pat
     run_worker()
     assert len(lrs.statements) == total + 1
     assert lrs.problems == []
+
+
+def test_erasing_a_learner_deletes_their_unsent_statements_only(app, patron, lrs, make_user):
+    from course_app.accounts.erasure import erase_patron
+    from course_app.accounts.models import User
+
+    _finish_course(app, patron)
+    other = app.test_client()
+    make_user("other.patron", "learner")
+    sign_in(other, "other.patron")
+    other.get(f"/courses/{SLUG}/lessons/m1-l1")
+    with app.app_context():
+        erase_patron(db.session.scalar(select(User).where(User.username == "xapi.patron")), None)
+        db.session.commit()
+    [left] = _outbox(app)
+    assert left["verb"]["display"]["en-US"] == "experienced"  # the other patron's

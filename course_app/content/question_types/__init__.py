@@ -15,6 +15,8 @@ from course_app.content.question_types.base import (
     UnknownQuestionType,
     Verdict,
 )
+from course_app.content.question_types.form_practice import FormPractice
+from course_app.content.question_types.hotspot import Hotspot
 from course_app.content.question_types.multiple import Multiple
 from course_app.content.question_types.ordering import Ordering
 from course_app.content.question_types.scenario import Scenario
@@ -35,7 +37,8 @@ __all__ = [
 
 # In the order authors see them listed when a file names an unknown type.
 QUESTION_TYPES: dict[str, QuestionType] = {
-    t.name: t() for t in (Single, Multiple, TrueFalse, ShortText, Ordering, Scenario)
+    t.name: t()
+    for t in (Single, Multiple, TrueFalse, ShortText, Ordering, Scenario, Hotspot, FormPractice)
 }
 
 

@@ -107,6 +107,9 @@ class QuestionType:
         """Reads the type's fields into `question`, reporting each problem with its line."""
         raise NotImplementedError
 
+    def check_picture(self, check: Checker, question: QuestionSpec, picture: Any) -> None:
+        """Checks against the question's picture (a `picture:` field), once it is read."""
+
     def answer_shape(self, question: QuestionSpec) -> tuple:
         """What grading depends on, so every translation must keep it: ids, right answers and
         counts, never the words."""
