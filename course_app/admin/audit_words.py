@@ -56,7 +56,6 @@ ACTION_LABELS = {
     "password.changed": _l("Password changed"),
     "password.change_refused": _l("Password change refused: wrong current password"),
     "password.reset": _l("Password reset with a code"),
-    "account.erased": _l("Account erased"),
 }
 ROLE_WORDS = {
     "learner": _l("patron"),
@@ -281,11 +280,6 @@ SENTENCES: dict[str, Callable[[AuditEvent, Names], str]] = {
         address=_from(e),
     ),
     "password.reset": _password_reset,
-    "account.erased": lambda e, n: (
-        _("A patron erased their own account")
-        if e.details.get("requested_by") == "holder"
-        else _("Erased a patron's account at their request")
-    ),
     "organisation.created": lambda e, n: _(
         "Added the library “%(name)s” (code %(code)s)",
         name=e.details.get("name", ""),
