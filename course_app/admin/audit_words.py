@@ -56,7 +56,6 @@ ACTION_LABELS = {
     "password.changed": _l("Password changed"),
     "password.change_refused": _l("Password change refused: wrong current password"),
     "password.reset": _l("Password reset with a code"),
-    "account.erased": _l("Account erased"),
 }
 ROLE_WORDS = {
     "learner": _l("patron"),
