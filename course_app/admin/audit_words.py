@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "assignment.created": _l("Work assigned"),
     "assignment.removed": _l("Assignment removed"),
     "reminder.sent": _l("Due-date reminder sent"),
+    "lti.registered": _l("Learning platform connected"),
     "public_computer.marked": _l("Browser marked as a public computer"),
     "public_computer.unmarked": _l("Browser no longer a public computer"),
     "sign_in.succeeded": _l("Signed in"),
@@ -55,7 +56,6 @@ ACTION_LABELS = {
     "password.changed": _l("Password changed"),
     "password.change_refused": _l("Password change refused: wrong current password"),
     "password.reset": _l("Password reset with a code"),
-    "account.erased": _l("Account erased"),
 }
 ROLE_WORDS = {
     "learner": _l("patron"),
@@ -368,6 +368,9 @@ SENTENCES: dict[str, Callable[[AuditEvent, Names], str]] = {
     "assignment.removed": lambda e, n: _(
         "Removed an assignment from the class “%(name)s”",
         name=n.learning_class(e.details.get("class_id")),
+    ),
+    "lti.registered": lambda e, n: _(
+        "Connected the learning platform %(issuer)s", issuer=e.details.get("issuer", "")
     ),
     "reminder.sent": lambda e, n: _(
         "Sent %(person)s a due-date reminder about the class “%(name)s”",

@@ -153,6 +153,33 @@ def _structure(lesson: LessonSpec, language: str) -> list[Problem]:
     return problems
 
 
+# How a lesson's main message starts, so every lesson opens the same way.
+MAIN_MESSAGE_START = {"en": "In this lesson you will", "es": "En esta lección"}
+MAIN_MESSAGE_WORDS = 40
+
+
+def _main_message(lesson: LessonSpec, language: str) -> list[Problem]:
+    """The main message (when written) is one plain sentence that starts the agreed way."""
+    message = lesson.main_message
+    if not message:
+        return []
+    line = lesson.lines.get("main_message", lesson.line)
+    start = MAIN_MESSAGE_START.get(language, "")
+    problems = []
+    if start and not message.startswith(start):
+        problems.append(Problem(lesson.file, line, f"the main message starts '{start} ...'"))
+    if len(message.split()) > MAIN_MESSAGE_WORDS or message[-1] not in ".?!":
+        problems.append(
+            Problem(
+                lesson.file,
+                line,
+                f"the main message is one sentence of at most {MAIN_MESSAGE_WORDS} words, "
+                "ending with a period",
+            )
+        )
+    return problems
+
+
 def _media(lesson: LessonSpec) -> list[Problem]:
     # Pictures without alt text, and <img> tags, are the validator's (they stop an import).
     problems = []
@@ -364,6 +391,7 @@ def _language(course: CourseSpec, lint: CourseLint, vocabularies: dict[str, Voca
             )
         lint.problems += _structure(lesson, language)
         lint.problems += _media(lesson)
+        lint.problems += _main_message(lesson, language)
     lint.medians[language] = median(scores)
     course_median = lint.medians[language]
     if language == "en" and course_median is not None and course_median > MAX_MEDIAN_GRADE:

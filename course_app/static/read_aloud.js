@@ -14,7 +14,7 @@
   var speed = control.querySelector("[data-ra-speed]");
   var status = control.querySelector("[data-ra-status]");
   var BLOCKS = "h1, h2, h3, h4, p, li, dt, dd, figcaption, th, td";
-  var SKIP = ".check, [data-read-aloud], .breadcrumbs, script, style";
+  var SKIP = ".check, [data-read-aloud], .breadcrumbs, .handout-link, .meta, script, style";
   var HIGHLIGHT = "read-aloud";
   var voice = null;
   var sentences = [];

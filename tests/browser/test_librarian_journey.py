@@ -64,7 +64,7 @@ def make_sam_stuck(app, class_name: str) -> None:
 
 def test_librarian_sets_up_a_class_from_a_file_and_follows_its_progress(app, page):
     setup_library(app)
-    # Due within HELP_DUE_WITHIN_DAYS (7): only then does a patron idle for days look stuck.
+    # Due within the week: idle patrons with work due soon are the ones flagged (HELP_* settings).
     due = date.today() + timedelta(days=5)
 
     # The librarian creates the class.

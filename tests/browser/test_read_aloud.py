@@ -69,6 +69,7 @@ def test_listen_speaks_the_lesson_text_with_the_keyboard(page, bilingual_course)
     assert "A gene is a small part of you." in texts
     assert "It tells your body how to grow." in texts
     assert not any("Ana reads" in t for t in texts)  # knowledge checks are not read
+    assert not any("Handout" in t or "Lesson 1 of" in t for t in texts)  # nor page furniture
     assert page.get_by_role("button", name="Listen").is_visible()  # back to the start
     page.screenshot(path="/tmp/shots/read_aloud_1280.png")
 

@@ -91,6 +91,12 @@ def test_admin_librarian_patron_and_staff_in_both_languages(app, page):
     page.get_by_label("When it meets (optional)").fill("Thursdays 2 pm")
     click_to(page, page.get_by_role("button", name="Save"))
     assert page.get_by_text("Thursdays 2 pm").is_visible()
+    # Layout: the progress table fits its scroll box at 1280 px, the page does not scroll sideways.
+    sizes = page.get_by_role("region", name="Progress").evaluate(
+        "b => [b.clientWidth, b.querySelector('table').scrollWidth,"
+        " document.documentElement.scrollWidth - window.innerWidth]"
+    )
+    assert sizes[1] <= sizes[0] and sizes[2] <= 0, sizes
     class_url = page.url
     click_to(page, page.get_by_role("link", name="Print a sign-in sheet"))
     assert page.get_by_role("cell", name="Rosa Díaz").is_visible()
@@ -133,3 +139,21 @@ def test_admin_librarian_patron_and_staff_in_both_languages(app, page):
     with app.app_context():
         lena = db.session.scalar(select(User).where(User.username == "lena"))
         assert lena.role == "librarian" and not lena.must_change_password
+
+
+def test_the_administrators_account_pages_in_spanish(app, page):
+    world(app)
+    with app.app_context():
+        helper = db.session.scalar(select(User).where(User.username == "network-staff"))
+        helper_id = helper.id
+    sign_in_as(page, "chief")
+    click_to(page, page.get_by_role("button", name="Español"))
+    for path in ("/admin/accounts", "/admin/accounts/new", f"/admin/accounts/{helper_id}"):
+        go(page, path)
+    # A refused form in Spanish is still axe-clean, with the message by the field.
+    go(page, "/admin/accounts/new")
+    page.get_by_label("Nombre", exact=True).fill("Sin Biblioteca")
+    page.get_by_label("Nombre de usuario").fill("sinbib")
+    page.get_by_label("Función").select_option("librarian")
+    click_to(page, page.get_by_role("button", name="Crear una cuenta"))
+    assert page.get_by_role("alert").is_visible()

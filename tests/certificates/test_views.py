@@ -432,3 +432,11 @@ def test_revoking_without_a_csrf_token_is_refused(app, csrf_app, make_user, cour
     )
     assert response.status_code == 302
     assert _certificate(app, code).revoked_reason == "With token"
+
+
+def test_a_code_typed_from_paper_in_small_letters_with_spaces_verifies(owned, client):
+    code, _clients = owned
+    typed = code.lower().replace("-", " ")
+    found = client.get("/verify", query_string={"code": typed}, follow_redirects=True)
+    assert found.status_code == 200
+    assert "First steps online" in found.get_data(as_text=True)

@@ -746,3 +746,21 @@ def test_lint_without_the_authoring_tools_says_how_to_install_them(app, tmp_path
     result = run_lint(app, folder)
     assert result.exit_code == 1
     assert "pip install -e '.[authoring]'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("message", "problem"),
+    [
+        ("In this lesson you will learn what a gene is.", None),
+        ("You will learn what a gene is.", "the main message starts 'In this lesson you will"),
+        ("In this lesson you will learn what a gene is", "one sentence of at most 40 words"),
+        ("In this lesson you will " + "learn " * 40 + "genes.", "one sentence of at most 40"),
+    ],
+)
+def test_a_main_message_is_one_sentence_that_starts_the_agreed_way(tmp_path, message, problem):
+    lesson = LESSON_EN.replace("minutes: 5\n", f"minutes: 5\nmain_message: {message}\n")
+    folder, problems = lint_problems(tmp_path, {"m1/01-first.md": lesson})
+    if problem is None:
+        assert problems == []
+    else:
+        assert_problem(problems, folder / "m1/01-first.md", 5, problem)
