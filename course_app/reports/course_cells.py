@@ -261,12 +261,16 @@ def _adding_to_cells(dialect: str, changes: Subquery) -> Any:
 # --- everything at once -------------------------------------------------------------------
 
 
-def rebuild_course_cells() -> int:
-    """Counts the cells and every learner's share again from the source tables."""
+def rebuild_course_cells(course_id: int | None = None) -> int:
+    """Counts the cells and every learner's share again from the source tables: all of
+    them, or one course's."""
     db.session.flush()
     for model in (ReportCourseCell, ReportCourseShare):
-        db.session.execute(delete(model))
-    everyone = cohort().subquery("everyone")
+        stmt = delete(model)
+        if course_id is not None:
+            stmt = stmt.where(model.course_id == course_id)
+        db.session.execute(stmt)
+    everyone = cohort(course_id=course_id).subquery("everyone")
     items = course_items(everyone, CELL_KEYS).subquery("items")
     db.session.execute(
         ReportCourseCell.__table__.insert().from_select([*ITEM_KEYS, *ITEM_COLUMNS], select(items))

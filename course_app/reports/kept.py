@@ -5,6 +5,10 @@ changed in the session, and just before the session commits every marked pair is
 again once (a request that records a lesson, a completion and a new enrolment refreshes its
 pair once). The refresh is part of the writer's transaction: both commit, or neither.
 
+After a re-import, learning's job announces the course settled (`course_content_settled`):
+the whole course is counted again in that job's transaction (one rebuild of its rows, not
+one refresh per learner), and its learners' pairs are not counted one by one besides.
+
 Nothing outside this package calls in here; a new write path only has to announce.
 """
 
@@ -12,14 +16,15 @@ from __future__ import annotations
 
 from sqlalchemy import event, select, union
 
-from course_app.events import Change, ProgressChange, progress_changed
+from course_app.events import Change, ProgressChange, course_content_settled, progress_changed
 from course_app.extensions import db
 from course_app.learning.models import Enrolment
 from course_app.reports.course_cells import drop_learner_shares, refresh_course_share
 from course_app.reports.models import ReportCourseShare, ReportMonth
-from course_app.reports.rollup import drop_learner_months, refresh_months
+from course_app.reports.rollup import drop_learner_months, rebuild_course, refresh_months
 
 PENDING = "report_changes"
+WHOLE_COURSES = "report_courses"
 WHOLE_LEARNER = -1  # the course id that stands for every course of the learner
 
 
@@ -48,11 +53,16 @@ def _pending() -> set:
     return db.session.info.setdefault(PENDING, set())
 
 
+def note_course_settled(sender, course_id: int) -> None:
+    """Marks the whole course to count again at commit."""
+    db.session.info.setdefault(WHOLE_COURSES, set()).add(course_id)
+
+
 def refresh_pending(session) -> None:
-    """Counts every changed (learner, course) again; runs just before the session commits."""
-    pending = session.info.pop(PENDING, None)
-    if not pending:
-        return
+    """Counts every changed (learner, course) again, and every course marked whole; runs
+    just before the session commits."""
+    courses = session.info.pop(WHOLE_COURSES, set())
+    pending = session.info.pop(PENDING, set())
     pairs: set[tuple[int, int]] = set()
     for learner_id, course_id in pending:
         if course_id is None:
@@ -63,8 +73,11 @@ def refresh_pending(session) -> None:
             pairs.add((learner_id, course_id))
     # In key order, so that two transactions touching shared cells lock them in one order.
     for learner_id, course_id in sorted(pairs):
-        refresh_months(learner_id, course_id)
-        refresh_course_share(learner_id, course_id)
+        if course_id not in courses:
+            refresh_months(learner_id, course_id)
+            refresh_course_share(learner_id, course_id)
+    for course_id in sorted(courses):
+        rebuild_course(course_id)
 
 
 def _courses_of(learner_id: int) -> list[int]:
@@ -84,10 +97,12 @@ def _courses_of(learner_id: int) -> list[int]:
 
 def _forget_pending(session, *_args) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(WHOLE_COURSES, None)
 
 
 def connect() -> None:
     progress_changed.connect(note_change)
+    course_content_settled.connect(note_course_settled)
     if not event.contains(db.session, "before_commit", refresh_pending):
         event.listen(db.session, "before_commit", refresh_pending)
         event.listen(db.session, "after_rollback", _forget_pending)

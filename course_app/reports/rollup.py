@@ -213,3 +213,14 @@ def rebuild_all() -> int:
     db.session.execute(insert(ReportMonth).from_select(_INSERT_COLUMNS, _grouped()))
     rebuild_course_cells()
     return db.session.scalar(select(func.count()).select_from(ReportMonth)) or 0
+
+
+def rebuild_course(course_id: int) -> None:
+    """Counts one course's rows again for all its learners (its months, cells and shares),
+    whatever was kept before: after a re-import changed what the course's steps are."""
+    db.session.flush()
+    db.session.execute(delete(ReportMonth).where(ReportMonth.course_id == course_id))
+    db.session.execute(
+        insert(ReportMonth).from_select(_INSERT_COLUMNS, _grouped(course_id=course_id))
+    )
+    rebuild_course_cells(course_id)
