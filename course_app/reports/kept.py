@@ -5,9 +5,9 @@ changed in the session, and just before the session commits every marked pair is
 again once (a request that records a lesson, a completion and a new enrolment refreshes its
 pair once). The refresh is part of the writer's transaction: both commit, or neither.
 
-After a re-import, learning's job announces the course settled (`course_content_settled`):
-the whole course is counted again in that job's transaction (one rebuild of its rows, not
-one refresh per learner), and its learners' pairs are not counted one by one besides.
+After a re-import, learning's job announces the course settled for a batch of its learners
+at a time (`course_content_settled`): the batch is counted again together in that job's
+transaction (a few statements, not a few per learner), and its pairs not one by one besides.
 
 Nothing outside this package calls in here; a new write path only has to announce.
 """
@@ -19,12 +19,20 @@ from sqlalchemy import event, select, union
 from course_app.events import Change, ProgressChange, course_content_settled, progress_changed
 from course_app.extensions import db
 from course_app.learning.models import Enrolment
-from course_app.reports.course_cells import drop_learner_shares, refresh_course_share
+from course_app.reports.course_cells import (
+    drop_learner_shares,
+    refresh_course_share,
+    refresh_learners_shares,
+)
 from course_app.reports.models import ReportCourseShare, ReportMonth
-from course_app.reports.rollup import drop_learner_months, rebuild_course, refresh_months
+from course_app.reports.rollup import (
+    drop_learner_months,
+    refresh_learners_months,
+    refresh_months,
+)
 
 PENDING = "report_changes"
-WHOLE_COURSES = "report_courses"
+SETTLED = "report_settled_learners"
 WHOLE_LEARNER = -1  # the course id that stands for every course of the learner
 
 
@@ -53,15 +61,15 @@ def _pending() -> set:
     return db.session.info.setdefault(PENDING, set())
 
 
-def note_course_settled(sender, course_id: int) -> None:
-    """Marks the whole course to count again at commit."""
-    db.session.info.setdefault(WHOLE_COURSES, set()).add(course_id)
+def note_course_settled(sender, course_id: int, learner_ids: list[int]) -> None:
+    """Marks these learners of the course to count again together at commit."""
+    db.session.info.setdefault(SETTLED, {}).setdefault(course_id, set()).update(learner_ids)
 
 
 def refresh_pending(session) -> None:
-    """Counts every changed (learner, course) again, and every course marked whole; runs
-    just before the session commits."""
-    courses = session.info.pop(WHOLE_COURSES, set())
+    """Counts every changed (learner, course) again, and the learners of a settled course
+    together; runs just before the session commits."""
+    batches = session.info.pop(SETTLED, {})
     pending = session.info.pop(PENDING, set())
     pairs: set[tuple[int, int]] = set()
     for learner_id, course_id in pending:
@@ -73,11 +81,12 @@ def refresh_pending(session) -> None:
             pairs.add((learner_id, course_id))
     # In key order, so that two transactions touching shared cells lock them in one order.
     for learner_id, course_id in sorted(pairs):
-        if course_id not in courses:
+        if learner_id not in batches.get(course_id, ()):
             refresh_months(learner_id, course_id)
             refresh_course_share(learner_id, course_id)
-    for course_id in sorted(courses):
-        rebuild_course(course_id)
+    for course_id, learner_ids in sorted(batches.items()):
+        refresh_learners_months(course_id, sorted(learner_ids))
+        refresh_learners_shares(course_id, sorted(learner_ids))
 
 
 def _courses_of(learner_id: int) -> list[int]:
@@ -97,7 +106,7 @@ def _courses_of(learner_id: int) -> list[int]:
 
 def _forget_pending(session, *_args) -> None:
     session.info.pop(PENDING, None)
-    session.info.pop(WHOLE_COURSES, None)
+    session.info.pop(SETTLED, None)
 
 
 def connect() -> None:

@@ -15,6 +15,7 @@ from course_app.content.importer import import_courses
 from course_app.content.models import Course, Lesson
 from course_app.extensions import db
 from course_app.jobs import huey
+from course_app.learning import reimports
 from course_app.learning.models import Enrolment
 from course_app.learning.services import record_lesson_completed
 from course_app.reports.models import ReportMonth
@@ -103,14 +104,16 @@ def learner_who_did(slug: str, lesson_key: str) -> int:
 
 
 def test_a_reimport_queues_the_report_rebuild_and_the_job_makes_the_tables_right(
-    app, held, tmp_path
+    app, held, tmp_path, monkeypatch
 ):
     queued, run = held
+    monkeypatch.setattr(reimports, "BATCH", 2)  # three learners: two transactions
     with app.app_context():
         assert import_courses(write_course(tmp_path / "v1", TWO_MODULES)).ok
         db.session.commit()
         assert queued() == []  # a new course has nobody to settle
-        learner_who_did("tiny-course", "first-lesson")
+        for lesson in ("first-lesson", "second-lesson", "first-lesson"):
+            learner_who_did("tiny-course", lesson)
         before = kept_tables()
         assert verify(app) == 0
         report = import_courses(write_course(tmp_path / "v2", MOVED))
