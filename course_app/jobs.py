@@ -111,26 +111,32 @@ def job(
     tried again after 30 s, 1 min, 2 min, 4 min and 8 min, then listed as failed."""
 
     def decorate(fn: Callable[..., Any]) -> Any:
-        @functools.wraps(fn)
-        def in_app_context(*args: Any, **kwargs: Any) -> Any:
-            app = _job_app()
-            if app is None:
-                raise RuntimeError("a job ran before init_jobs (no app to run it in)")
-            with app.app_context():  # its own session, never the caller's
-                return fn(*args, **kwargs)
-
         return huey.task(
             retries=retries,
             retry_delay=retry_delay,
             retry_backoff=retry_backoff,
             name=f"{fn.__module__}.{fn.__name__}",
-        )(in_app_context)
+        )(_in_app_context(fn))
 
     return decorate
 
 
 def _job_app() -> Flask | None:
     return current_app._get_current_object() if has_app_context() else _Worker.app
+
+
+def _in_app_context(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """FN run in an app context of its own (its own session, never the caller's)."""
+
+    @functools.wraps(fn)
+    def in_app_context(*args: Any, **kwargs: Any) -> Any:
+        app = _job_app()
+        if app is None:
+            raise RuntimeError("a job ran before init_jobs (no app to run it in)")
+        with app.app_context():
+            return fn(*args, **kwargs)
+
+    return in_app_context
 
 
 @dataclass(frozen=True)
@@ -180,18 +186,10 @@ def periodic_job(
     idempotent); it runs in an app context of its own and is retried like any job."""
 
     def decorate(fn: Callable[[], Any]) -> Any:
-        @functools.wraps(fn)
-        def in_app_context() -> Any:
-            app = _job_app()
-            if app is None:
-                raise RuntimeError("a job ran before init_jobs (no app to run it in)")
-            with app.app_context():
-                return fn()
-
         name = f"{fn.__module__}.{fn.__name__}"
         _SCHEDULES[name] = schedule
         return huey.periodic_task(schedule, retries=retries, retry_delay=retry_delay, name=name)(
-            in_app_context
+            _in_app_context(fn)
         )
 
     return decorate
