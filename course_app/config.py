@@ -76,6 +76,9 @@ class Config:
     PRIVACY_INACTIVE_DAYS = int(os.environ.get("PRIVACY_INACTIVE_DAYS", "0"))
     # Sign-in records (time, address, outcome) and ended sessions are deleted after this.
     PRIVACY_SIGN_IN_DAYS = int(os.environ.get("PRIVACY_SIGN_IN_DAYS", "90"))
+    # The worker runs the purge itself every day at this time (HH:MM, the server's time zone);
+    # empty turns it off (then run `flask privacy purge` from cron or a systemd timer).
+    PRIVACY_PURGE_AT = os.environ.get("PRIVACY_PURGE_AT", "03:30")
     # A temporary passphrase from the desk works this many days (it is on the card).
     TEMPORARY_PASSWORD_DAYS = int(os.environ.get("TEMPORARY_PASSWORD_DAYS", "30"))
     JOIN_ACCOUNT_LIMIT = os.environ.get("JOIN_ACCOUNT_LIMIT", "10 per hour")

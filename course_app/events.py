@@ -60,7 +60,16 @@ progress_changed = _signals.signal(
 course_content_changed = _signals.signal(
     "course-content-changed",
     doc="Sent with `course_id=` after an import changed a course that already existed "
-    "(flushed, not committed): what finishing it takes may have changed.",
+    "(flushed, not committed): what finishing it takes may have changed. Learning settles "
+    "the course in a job after the commit (learning/reimports.py), off the import's path.",
+)
+
+course_content_settled = _signals.signal(
+    "course-content-settled",
+    doc="Sent with `course_id=` by the job that follows a re-import, once it has recorded the "
+    "completions the new content makes due for every learner of the course (flushed, not "
+    "committed): tables derived from the whole course are counted again in the same "
+    "transaction.",
 )
 
 

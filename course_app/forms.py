@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from flask import Response
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
@@ -29,3 +31,17 @@ class PageField(IntegerField):
 def page_number(value: int | None) -> int:
     """A page number from the address (request.args, type=int) within 1..MAX_PAGE."""
     return min(max(value or 1, 1), MAX_PAGE)
+
+
+def bad_filters_response(form: FlaskForm) -> Response:
+    """The answer to a download (CSV, PDF) asked for with filters that do not validate: a plain
+    400 that names each bad filter, since there is no page to show the form on."""
+    problems = "; ".join(
+        f"{form[name].label.text}: {' '.join(map(str, errors))}"
+        for name, errors in form.errors.items()
+    )
+    return Response(
+        _("These filters cannot be used: %(problems)s", problems=problems) + "\n",
+        status=400,
+        mimetype="text/plain",
+    )

@@ -10,7 +10,9 @@ One huey instance for the process; create_app decides where its jobs are kept:
 
 A job is a plain function decorated with `@job(...)`: it runs in an app context of its own
 (its own database session), is retried with growing delays when it raises, and once its
-retries are spent it is listed by `flask jobs list`.
+retries are spent it is listed by `flask jobs list`. `@periodic_job(daily_at("SETTING"))`
+makes one the worker queues by itself every day at the time a setting gives (the privacy
+purge); `flask jobs list` shows those schedules too.
 """
 
 from __future__ import annotations
@@ -74,8 +76,11 @@ huey.immediate_use_memory = False  # init_jobs chooses the storage, also in imme
 
 
 def init_jobs(app: Flask) -> None:
-    """Give this app its queue storage, and let jobs find the app when a worker runs them."""
+    """Give this app its queue storage, and let jobs find the app when a worker runs them;
+    refuse to start with a daily job's time setting that is not a time."""
     config = app.config
+    for schedule in _SCHEDULES.values():
+        schedule.time_of_day(config)
     immediate = bool(config.get("JOBS_IMMEDIATE"))
     queue = _Queue(_storage(config, immediate), immediate)
     app.extensions["jobs"] = queue
@@ -106,22 +111,93 @@ def job(
     tried again after 30 s, 1 min, 2 min, 4 min and 8 min, then listed as failed."""
 
     def decorate(fn: Callable[..., Any]) -> Any:
-        @functools.wraps(fn)
-        def in_app_context(*args: Any, **kwargs: Any) -> Any:
-            app = current_app._get_current_object() if has_app_context() else _Worker.app
-            if app is None:
-                raise RuntimeError("a job ran before init_jobs (no app to run it in)")
-            with app.app_context():  # its own session, never the caller's
-                return fn(*args, **kwargs)
-
         return huey.task(
             retries=retries,
             retry_delay=retry_delay,
             retry_backoff=retry_backoff,
             name=f"{fn.__module__}.{fn.__name__}",
-        )(in_app_context)
+        )(_in_app_context(fn))
 
     return decorate
+
+
+def _job_app() -> Flask | None:
+    return current_app._get_current_object() if has_app_context() else _Worker.app
+
+
+def _in_app_context(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """FN run in an app context of its own (its own session, never the caller's)."""
+
+    @functools.wraps(fn)
+    def in_app_context(*args: Any, **kwargs: Any) -> Any:
+        app = _job_app()
+        if app is None:
+            raise RuntimeError("a job ran before init_jobs (no app to run it in)")
+        with app.app_context():
+            return fn(*args, **kwargs)
+
+    return in_app_context
+
+
+@dataclass(frozen=True)
+class daily_at:  # noqa: N801 (used as a decorator argument, read as a phrase)
+    """A periodic job's schedule: every day at the time SETTING gives (HH:MM, 24-hour, the
+    server's local time zone); never while the setting is empty."""
+
+    setting: str
+
+    def time_of_day(self, config: dict) -> tuple[int, int] | None:
+        """(hour, minute), or None when off; ValueError with the setting's name otherwise."""
+        value = str(config.get(self.setting) or "").strip()
+        if not value:
+            return None
+        hour, _, minute = value.partition(":")
+        if hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60:
+            return int(hour), int(minute)
+        raise ValueError(
+            f"{self.setting} must be a time of day as HH:MM (24-hour, the server's time zone), "
+            f"or empty to turn the job off; it is {value!r}"
+        )
+
+    def __call__(self, now: datetime) -> bool:
+        """Huey's check, once a minute, with the time in UTC (huey runs with utc=True)."""
+        app = _job_app()
+        at = self.time_of_day(app.config) if app is not None else None
+        if at is None:
+            return False
+        local = now.replace(tzinfo=UTC).astimezone()
+        return (local.hour, local.minute) == at
+
+    def describe(self, config: dict) -> str:
+        at = self.time_of_day(config)
+        if at is None:
+            return f"off ({self.setting} is empty)"
+        return f"daily at {at[0]:02d}:{at[1]:02d} server time ({self.setting})"
+
+
+_SCHEDULES: dict[str, daily_at] = {}  # periodic job name -> its schedule
+
+
+def periodic_job(
+    schedule: daily_at, *, retries: int = 3, retry_delay: int = 300
+) -> Callable[[Callable[[], Any]], Any]:
+    """A function the worker queues by itself when the schedule says (every worker checks
+    once a minute; with several workers on one Redis each queues it, so it must be
+    idempotent); it runs in an app context of its own and is retried like any job."""
+
+    def decorate(fn: Callable[[], Any]) -> Any:
+        name = f"{fn.__module__}.{fn.__name__}"
+        _SCHEDULES[name] = schedule
+        return huey.periodic_task(schedule, retries=retries, retry_delay=retry_delay, name=name)(
+            _in_app_context(fn)
+        )
+
+    return decorate
+
+
+def periodic_jobs(config: dict) -> list[tuple[str, str]]:
+    """(name, when it runs) of every periodic job, in name order."""
+    return sorted((name, schedule.describe(config)) for name, schedule in _SCHEDULES.items())
 
 
 @huey.signal(SIGNAL_ERROR)
@@ -183,7 +259,9 @@ jobs_cli = AppGroup("jobs", help="The job queue: list jobs, run a worker.")
 
 @jobs_cli.command("list")
 def list_command() -> None:
-    """Pending jobs, jobs waiting to be retried, and jobs that failed for good."""
+    """Periodic jobs and when they run, pending jobs, jobs waiting to be retried, and jobs
+    that failed for good."""
+    _echo_periodic()
     rows = queued_jobs()
     if not rows:
         click.echo("No jobs waiting and none failed.")
@@ -193,6 +271,11 @@ def list_command() -> None:
         click.echo(line + (f"  {row.error}" if row.error else ""))
     failed = sum(1 for row in rows if row.state == "failed")
     click.echo(f"{len(rows) - failed} waiting, {failed} failed.")
+
+
+def _echo_periodic() -> None:
+    for name, when in periodic_jobs(current_app.config):
+        click.echo(f"{'periodic':<17} {when:<26} {name}")
 
 
 @jobs_cli.command("forget-failed")

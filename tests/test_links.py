@@ -68,6 +68,21 @@ def test_certificate_page_and_pdf_link_to_base_url(on_base_url, make_user):
     assert f"{BASE}/verify/{code}".encode() in pdf and EVIL.encode() not in pdf
 
 
+def test_open_badges_documents_name_base_url(on_base_url, make_user):
+    """Badges and learning records carry the one public address, BASE_URL (no SITE_URL)."""
+    from tests.certificates.builders import build_course, certificate_for
+
+    app = on_base_url
+    make_user("badge-owner")
+    with app.app_context():
+        code = certificate_for("badge-owner", build_course()).code
+        db.session.commit()
+    client = forged_host_client(app)
+    assertion = client.get(f"/badges/assertions/{code}").get_data(as_text=True)
+    assert f'"{BASE}/badges/assertions/{code}"' in assertion and EVIL not in assertion
+    assert "SITE_URL" not in app.config
+
+
 def test_resume_code_page_links_to_base_url(on_base_url):
     with on_base_url.app_context():
         make_course("link-course")

@@ -1,7 +1,8 @@
 """Every write a learner makes runs at most ten SQL statements, whatever the course's size:
 lesson done, a lesson read, a knowledge check, a quiz submitted (failed, passed, finishing
 the course, practised), a certificate claimed. Report tables are kept in the same
-transaction, so their statements count too."""
+transaction, so their statements count too; marks for other systems (OUTBOX_TABLES) are
+allowed one statement each on top."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ from tests.test_query_counts import count_queries
 
 MOST = 10
 BIG = "/courses/big"
+# Marks for other systems, written in the learner's transaction so nothing is lost and sent
+# by the queue after it: the LTI tool's gradebook columns made due when a placed course or
+# module is finished (one UPDATE at commit, touching no row for learners no platform launched).
+# Not the learner's own progress, so the budget leaves them out and each may add one statement.
+OUTBOX_TABLES = ("lti_grade_targets",)
 
 
 @pytest.fixture
@@ -43,7 +49,10 @@ def cost(app, send) -> int:
     with count_queries(app) as found:
         response = send()
     assert response.status_code in (200, 302, 303), response.status_code
-    return len(found)
+    for table in OUTBOX_TABLES:
+        marks = [s for s in found if table in s]
+        assert len(marks) <= 1, marks
+    return sum(1 for s in found if not any(table in s for table in OUTBOX_TABLES))
 
 
 def test_each_learner_write_takes_at_most_ten_statements(app, reader):

@@ -53,8 +53,9 @@ _USER_BY_SESSION = (
     .join(UserSession, UserSession.user_id == User.id)
     .where(UserSession.token_hash == bindparam("token_hash"), UserSession.ended_at.is_(None))
 )
-# A session's last activity is written at most this often.
-_TOUCH_EVERY = timedelta(seconds=60)
+# A session's last activity is written at most this often: the idle limits are 30 minutes
+# and more, and a write a minute per person would cost more than the precision is worth.
+_TOUCH_EVERY = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)

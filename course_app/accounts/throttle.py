@@ -57,27 +57,46 @@ class DatabaseHits:
 
 
 class SharedStoreHits:
-    """Hits in Redis (or memcached, ...) through the `limits` library's moving window."""
+    """Hits in Redis (or memcached, ...) through the `limits` library's moving window. While
+    the store cannot be reached, the database counts instead (still shared by all workers),
+    so sign-in keeps working and keeps being limited."""
 
     def __init__(self, uri: str) -> None:
         self.storage = storage_from_string(uri)
         self.window = MovingWindowRateLimiter(self.storage)
+        self.fallback = DatabaseHits()
 
     def wait_seconds(self, key: str, items: list[RateLimitItem]) -> int:
-        wait = 0.0
-        for item in items:
-            if not self.window.test(item, "throttle", key):
-                reset = self.window.get_window_stats(item, "throttle", key).reset_time
-                wait = max(wait, reset - time.time())
-        return _whole_seconds(wait)
+        try:
+            wait = 0.0
+            for item in items:
+                if not self.window.test(item, "throttle", key):
+                    reset = self.window.get_window_stats(item, "throttle", key).reset_time
+                    wait = max(wait, reset - time.time())
+            return _whole_seconds(wait)
+        except Exception:  # noqa: BLE001 - any store failure: count in the database instead
+            _store_down()
+            return self.fallback.wait_seconds(key, items)
 
     def hit(self, key: str, items: list[RateLimitItem]) -> None:
-        for item in items:
-            self.window.hit(item, "throttle", key)
+        try:
+            for item in items:
+                self.window.hit(item, "throttle", key)
+        except Exception:  # noqa: BLE001
+            _store_down()
+            self.fallback.hit(key, items)
 
     def clear(self, key: str, items: list[RateLimitItem]) -> None:
-        for item in items:
-            self.window.clear(item, "throttle", key)
+        self.fallback.clear(key, items)
+        try:
+            for item in items:
+                self.window.clear(item, "throttle", key)
+        except Exception:  # noqa: BLE001
+            _store_down()
+
+
+def _store_down() -> None:
+    current_app.logger.warning("throttle store unreachable; counting in the database")
 
 
 def _whole_seconds(seconds: float) -> int:

@@ -20,7 +20,7 @@ from course_app.admin.audit_words import ACTION_LABELS, describe, names_for, who
 from course_app.audit.models import AuditEvent
 from course_app.classes.csv_cells import csv_lines
 from course_app.extensions import db
-from course_app.forms import page_number
+from course_app.forms import bad_filters_response, page_number
 from course_app.libraries.access import subtree_ids, visible_organisation_ids
 from course_app.libraries.services import organisation_tree
 
@@ -110,15 +110,7 @@ def events():
 def events_csv():
     form = _form()
     if not form.validate():
-        problems = "; ".join(
-            f"{form[name].label.text}: {' '.join(map(str, errors))}"
-            for name, errors in form.errors.items()
-        )
-        return Response(
-            _("These filters cannot be used: %(problems)s", problems=problems) + "\n",
-            status=400,
-            mimetype="text/plain",
-        )
+        return bad_filters_response(form)
     found = db.session.scalars(audit_query(form).limit(CSV_MAX_ROWS)).unique().all()
     names = names_for(found)
     rows = [

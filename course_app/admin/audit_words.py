@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "class.help_handled": _l("Help flag marked handled"),
     "assignment.created": _l("Work assigned"),
     "assignment.removed": _l("Assignment removed"),
+    "account.erased": _l("Account erased on request"),
     "reminder.sent": _l("Due-date reminder sent"),
     "lti.registered": _l("Learning platform connected"),
     "public_computer.marked": _l("Browser marked as a public computer"),
@@ -56,7 +57,6 @@ ACTION_LABELS = {
     "password.changed": _l("Password changed"),
     "password.change_refused": _l("Password change refused: wrong current password"),
     "password.reset": _l("Password reset with a code"),
-    "account.erased": _l("Account erased"),
 }
 ROLE_WORDS = {
     "learner": _l("patron"),

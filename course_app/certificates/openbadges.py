@@ -15,6 +15,7 @@ from course_app.accounts.models import Learner, User
 from course_app.certificates.badge_image import bake_svg, draw_badge_svg
 from course_app.certificates.models import Certificate, CertificateBadge
 from course_app.content.models import Course
+from course_app.db import UTCDateTime, conflict_sql, utc_now
 from course_app.extensions import db
 from course_app.learning.topics import topic_name
 from course_app.links import external_url
@@ -30,6 +31,30 @@ CRITERIA_NARRATIVE = (
     "Finish every required lesson and pass every quiz of the course, then claim the "
     "certificate of completion."
 )
+
+
+# A new certificate's badge row in one statement (a learner's write keeps its budget, see
+# tests/test_write_statements.py); a second call finds the row there and changes nothing.
+_INSERT_BADGE = conflict_sql(
+    "INSERT INTO certificate_badges (certificate_id, salt, created_at)"
+    " SELECT id, :salt, :created_at FROM certificates"
+    " WHERE learner_id = :learner_id AND course_id = :course_id"
+    " ON CONFLICT (certificate_id) DO NOTHING",
+    created_at=UTCDateTime(),
+)
+
+
+def record_new_badge(learner_id: int, course_id: int) -> None:
+    """Gives the learner's certificate for the course its badge salt, if it has none yet."""
+    db.session.execute(
+        _INSERT_BADGE,
+        dict(
+            salt=secrets.token_hex(16),
+            created_at=utc_now(),
+            learner_id=learner_id,
+            course_id=course_id,
+        ),
+    )
 
 
 def record_badge(certificate: Certificate) -> CertificateBadge:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from course_app.certificates.models import Certificate
-from course_app.certificates.openbadges import record_badge
+from course_app.certificates.openbadges import record_new_badge
 from course_app.certificates.services import merge_certificates, withdraw_certificates_of
 from course_app.events import Change, ProgressChange, progress_changed
 from course_app.extensions import db
@@ -19,14 +19,7 @@ def on_progress_changed(sender, change: ProgressChange) -> None:
         withdraw_certificates_of(change.learner_id)
     elif change.change is Change.CERTIFICATE_ISSUED and change.course_id is not None:
         # Each certificate gets its Open Badges salt when it is issued.
-        certificate = db.session.scalar(
-            select(Certificate).where(
-                Certificate.learner_id == change.learner_id,
-                Certificate.course_id == change.course_id,
-            )
-        )
-        if certificate is not None:
-            record_badge(certificate)
+        record_new_badge(change.learner_id, change.course_id)
 
 
 def on_my_learning(sender, learner, courses) -> dict:

@@ -311,8 +311,12 @@ class DemoPlan:
                 "language": language,
                 "is_active_account": True,
                 "must_change_password": False,
+                "temporary_password_expires_at": None,
                 "created_at": created_at,
                 "last_sign_in_at": last_sign_in_at,
+                "flagged_inactive_at": None,
+                "failed_sign_ins": 0,
+                "last_failed_sign_in_at": None,
                 "organisation_id": organisation_id,
                 "sees_whole_system": False,
             }

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from course_app.content.models import Course
 from course_app.events import Change, ProgressChange, course_content_changed, progress_changed
-from course_app.extensions import db
-from course_app.learning.models import Enrolment
-from course_app.learning.services import erase_learning, merge_learning, record_completions_due
+from course_app.learning import reimports
+from course_app.learning.services import erase_learning, merge_learning
 
 
 def on_progress_changed(sender, change: ProgressChange) -> None:
@@ -18,14 +14,10 @@ def on_progress_changed(sender, change: ProgressChange) -> None:
         erase_learning(change.learner_id)
 
 
-def on_course_content_changed(sender, course_id: int) -> None:
-    """A re-import may have taken steps away: record the completions that are now due. Steps
-    it added change nothing recorded (a completion stands)."""
-    course = db.session.get(Course, course_id)
-    enrolled = select(Enrolment.learner_id).where(Enrolment.course_id == course_id)
-    record_completions_due(course, enrolled)
-
-
 def connect() -> None:
     progress_changed.connect(on_progress_changed)
-    course_content_changed.connect(on_course_content_changed)
+    # A re-import may have taken steps away: the completions now due are recorded by a job
+    # after the import commits (reimports.py). Steps it added change nothing recorded (a
+    # completion stands).
+    course_content_changed.connect(reimports.note_reimport)
+    reimports.connect_queue()

@@ -12,7 +12,7 @@ from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 from requests import RequestException
-from sqlalchemy import event, select
+from sqlalchemy import event, or_, select, update
 
 from course_app.db import utc_now
 from course_app.extensions import db
@@ -22,6 +22,7 @@ from course_app.lti.models import LtiGradeTarget, LtiRegistration
 from course_app.lti.platforms import as_pylti_registration
 
 QUEUED = "lti_grades_queued"
+FINISHING = "lti_placements_maybe_finished"  # (learner, course) pairs to check at commit
 
 
 class GradeNotPosted(RuntimeError):
@@ -30,39 +31,48 @@ class GradeNotPosted(RuntimeError):
 
 def mark_finished_due(learner_id: int, course_id: int) -> int:
     """Marks due the learner's gradebook columns in the course whose placement is now
-    finished: the whole course completed, or the placed module finished. Returns how many."""
-    targets = db.session.scalars(
-        select(LtiGradeTarget).where(
+    finished: the whole course completed, or the placed module finished. Returns how many.
+    One UPDATE, which touches no row for a learner no platform launched."""
+    course_completed = (
+        select(Enrolment.learner_id)
+        .where(
+            Enrolment.learner_id == learner_id,
+            Enrolment.course_id == course_id,
+            Enrolment.completed_at.is_not(None),
+        )
+        .exists()
+    )
+    modules_finished = select(Milestone.item_id).where(
+        Milestone.learner_id == learner_id,
+        Milestone.course_id == course_id,
+        Milestone.kind == MilestoneKind.MODULE_FINISHED.value,
+    )
+    marked = db.session.execute(
+        update(LtiGradeTarget)
+        .where(
             LtiGradeTarget.learner_id == learner_id,
             LtiGradeTarget.course_id == course_id,
             LtiGradeTarget.posted_at.is_(None),
             LtiGradeTarget.due_since.is_(None),
+            or_(course_completed, LtiGradeTarget.module_id.in_(modules_finished)),
         )
-    ).all()
-    if not targets:
-        return 0
-    completed = db.session.scalar(
-        select(Enrolment.completed_at).where(
-            Enrolment.learner_id == learner_id, Enrolment.course_id == course_id
-        )
-    )
-    modules_done = set(
-        db.session.scalars(
-            select(Milestone.item_id).where(
-                Milestone.learner_id == learner_id,
-                Milestone.course_id == course_id,
-                Milestone.kind == MilestoneKind.MODULE_FINISHED.value,
-            )
-        )
-    )
-    marked = 0
-    for target in targets:
-        if completed is not None or target.module_id in modules_done:
-            target.due_since = utc_now()
-            marked += 1
+        .values(due_since=utc_now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if marked:
         db.session.info[QUEUED] = True
     return marked
+
+
+def mark_finished_due_at_commit(learner_id: int, course_id: int) -> None:
+    """The same, once per transaction however many steps of the write may finish a
+    placement (a quiz that finishes a module and the course is three events)."""
+    db.session.info.setdefault(FINISHING, set()).add((learner_id, course_id))
+
+
+def _mark_before_commit(session) -> None:
+    for learner_id, course_id in sorted(session.info.pop(FINISHING, ())):
+        mark_finished_due(learner_id, course_id)
 
 
 def completion_grade(target: LtiGradeTarget) -> Grade:
@@ -115,10 +125,12 @@ def _queue_after_commit(session) -> None:
 
 def _forget(session, *_args) -> None:
     session.info.pop(QUEUED, None)
+    session.info.pop(FINISHING, None)
 
 
 def connect_queue() -> None:
     """Queue the grade job after each commit that made a grade due."""
     if not event.contains(db.session, "after_commit", _queue_after_commit):
+        event.listen(db.session, "before_commit", _mark_before_commit)
         event.listen(db.session, "after_commit", _queue_after_commit)
         event.listen(db.session, "after_rollback", _forget)

@@ -17,7 +17,7 @@ FINISHING = {Change.LESSON_DONE, Change.QUIZ_ATTEMPT, Change.MODULE_FINISHED, Ch
 
 def on_progress_changed(sender, change: ProgressChange) -> None:
     if change.change in FINISHING and change.course_id is not None:
-        grades.mark_finished_due(change.learner_id, change.course_id)
+        grades.mark_finished_due_at_commit(change.learner_id, change.course_id)
     elif change.change is Change.LEARNER_ERASED:
         db.session.execute(
             delete(LtiGradeTarget).where(LtiGradeTarget.learner_id == change.learner_id)

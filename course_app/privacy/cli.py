@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from course_app.extensions import db
-from course_app.privacy.retention import purge
+from course_app.privacy.retention import purge_as_configured
 
 privacy_cli = AppGroup("privacy", help="Patron privacy: retention.")
 
@@ -28,13 +27,9 @@ privacy_cli = AppGroup("privacy", help="Patron privacy: retention.")
 def purge_command(guest_days: int | None, inactive_days: int | None) -> None:
     """Erase guest progress with no resume code and no account after N days, flag
     long-unused accounts to librarians, and delete sign-in records older than
-    PRIVACY_SIGN_IN_DAYS; prints the counts. Run it daily."""
-    config = current_app.config
-    report = purge(
-        guest_days if guest_days is not None else int(config["PRIVACY_GUEST_DAYS"]),
-        inactive_days if inactive_days is not None else int(config["PRIVACY_INACTIVE_DAYS"]),
-        int(config["PRIVACY_SIGN_IN_DAYS"]),
-    )
+    PRIVACY_SIGN_IN_DAYS; prints the counts. The job worker runs it daily at
+    PRIVACY_PURGE_AT; run it from cron instead where that is empty."""
+    report = purge_as_configured(guest_days, inactive_days)
     db.session.commit()
     click.echo(f"Guest learners erased: {report.guests_erased}")
     click.echo(f"Accounts flagged as inactive: {report.accounts_flagged}")

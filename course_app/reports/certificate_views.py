@@ -18,7 +18,7 @@ from course_app.classes.services import visible_classes
 from course_app.content.localize import title_for_page
 from course_app.content.models import Course
 from course_app.extensions import db
-from course_app.forms import BaseForm, PageField
+from course_app.forms import BaseForm, PageField, bad_filters_response
 from course_app.libraries.access import visible_organisation_ids
 from course_app.libraries.services import organisation_tree
 from course_app.reports.certificate_list import (
@@ -119,15 +119,7 @@ def index():
 def export_csv():
     form = _form()
     if not form.validate():
-        problems = "; ".join(
-            f"{form[name].label.text}: {' '.join(map(str, errors))}"
-            for name, errors in form.errors.items()
-        )
-        return Response(
-            _("These filters cannot be used: %(problems)s", problems=problems) + "\n",
-            status=400,
-            mimetype="text/plain",
-        )
+        return bad_filters_response(form)
     stmt = certificate_rows(current_user, form.to_query(), str(get_locale() or "en"))
     header = [
         _("Name printed"),

@@ -237,6 +237,29 @@ def drop_learner_shares(learner_id: int) -> None:
     db.session.execute(delete(ReportCourseShare).where(ReportCourseShare.learner_id == learner_id))
 
 
+def refresh_learners_shares(course_id: int, learner_ids: list[int]) -> None:
+    """refresh_course_share for many learners of one course at once (four statements): their
+    items now minus their last shares go to the cells, and their shares are written anew, so
+    items that vanished with a re-import (a lesson moved to another module) go too."""
+    batch = cohort(course_id=course_id).where(Enrolment.learner_id.in_(learner_ids))
+    now = course_items(batch.subquery("batch"), ("learner_id", *CELL_KEYS)).subquery("now")
+    kept = ReportCourseShare.__table__.c
+    theirs = and_(kept.course_id == course_id, kept.learner_id.in_(learner_ids))
+    old = select(
+        *[kept[name] for name in ITEM_KEYS],
+        *[(-kept[name]).label(name) for name in ITEM_COLUMNS],
+    ).where(theirs)
+    new = select(*[now.c[name] for name in (*ITEM_KEYS, *ITEM_COLUMNS)])
+    dialect = db.session.get_bind().dialect.name
+    db.session.execute(_adding_to_cells(dialect, union_all(new, old).subquery("change")))
+    db.session.execute(delete(ReportCourseShare).where(theirs))
+    db.session.execute(
+        ReportCourseShare.__table__.insert().from_select(
+            ["learner_id", *ITEM_KEYS, *ITEM_COLUMNS], select(now)
+        )
+    )
+
+
 def _adding_to_cells(dialect: str, changes: Subquery) -> Any:
     """Adds the changes, summed per cell and item, to the cells (creating cells as needed), in
     key order, so that two learners' changes lock shared cells in the same order."""

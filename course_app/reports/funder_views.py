@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from course_app.accounts.access import role_required
 from course_app.extensions import db
+from course_app.forms import bad_filters_response
 from course_app.libraries.models import Organisation
 from course_app.reports.filters import ReportScope
 from course_app.reports.forms import ReportFilterForm
@@ -57,15 +58,7 @@ def pdf():
     scope = _scope()
     form = _filter_form(scope)
     if not form.validate():
-        problems = "; ".join(
-            f"{form[name].label.text}: {' '.join(map(str, errors))}"
-            for name, errors in form.errors.items()
-        )
-        return Response(
-            _("These filters cannot be used: %(problems)s", problems=problems) + "\n",
-            status=400,
-            mimetype="text/plain",
-        )
+        return bad_filters_response(form)
     report = _report(form, scope)
     body = render_funder_pdf(report, current_app.config["CERTIFICATE_PAPER"])
     filename = f"funder-report-{report.start.isoformat()}-{report.end.isoformat()}.pdf"

@@ -5,6 +5,10 @@ changed in the session, and just before the session commits every marked pair is
 again once (a request that records a lesson, a completion and a new enrolment refreshes its
 pair once). The refresh is part of the writer's transaction: both commit, or neither.
 
+After a re-import, learning's job announces the course settled for a batch of its learners
+at a time (`course_content_settled`): the batch is counted again together in that job's
+transaction (a few statements, not a few per learner), and its pairs not one by one besides.
+
 Nothing outside this package calls in here; a new write path only has to announce.
 """
 
@@ -12,14 +16,23 @@ from __future__ import annotations
 
 from sqlalchemy import event, select, union
 
-from course_app.events import Change, ProgressChange, progress_changed
+from course_app.events import Change, ProgressChange, course_content_settled, progress_changed
 from course_app.extensions import db
 from course_app.learning.models import Enrolment
-from course_app.reports.course_cells import drop_learner_shares, refresh_course_share
+from course_app.reports.course_cells import (
+    drop_learner_shares,
+    refresh_course_share,
+    refresh_learners_shares,
+)
 from course_app.reports.models import ReportCourseShare, ReportMonth
-from course_app.reports.rollup import drop_learner_months, refresh_months
+from course_app.reports.rollup import (
+    drop_learner_months,
+    refresh_learners_months,
+    refresh_months,
+)
 
 PENDING = "report_changes"
+SETTLED = "report_settled_learners"
 WHOLE_LEARNER = -1  # the course id that stands for every course of the learner
 
 
@@ -48,11 +61,16 @@ def _pending() -> set:
     return db.session.info.setdefault(PENDING, set())
 
 
+def note_course_settled(sender, course_id: int, learner_ids: list[int]) -> None:
+    """Marks these learners of the course to count again together at commit."""
+    db.session.info.setdefault(SETTLED, {}).setdefault(course_id, set()).update(learner_ids)
+
+
 def refresh_pending(session) -> None:
-    """Counts every changed (learner, course) again; runs just before the session commits."""
-    pending = session.info.pop(PENDING, None)
-    if not pending:
-        return
+    """Counts every changed (learner, course) again, and the learners of a settled course
+    together; runs just before the session commits."""
+    batches = session.info.pop(SETTLED, {})
+    pending = session.info.pop(PENDING, set())
     pairs: set[tuple[int, int]] = set()
     for learner_id, course_id in pending:
         if course_id is None:
@@ -63,8 +81,12 @@ def refresh_pending(session) -> None:
             pairs.add((learner_id, course_id))
     # In key order, so that two transactions touching shared cells lock them in one order.
     for learner_id, course_id in sorted(pairs):
-        refresh_months(learner_id, course_id)
-        refresh_course_share(learner_id, course_id)
+        if learner_id not in batches.get(course_id, ()):
+            refresh_months(learner_id, course_id)
+            refresh_course_share(learner_id, course_id)
+    for course_id, learner_ids in sorted(batches.items()):
+        refresh_learners_months(course_id, sorted(learner_ids))
+        refresh_learners_shares(course_id, sorted(learner_ids))
 
 
 def _courses_of(learner_id: int) -> list[int]:
@@ -84,10 +106,12 @@ def _courses_of(learner_id: int) -> list[int]:
 
 def _forget_pending(session, *_args) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(SETTLED, None)
 
 
 def connect() -> None:
     progress_changed.connect(note_change)
+    course_content_settled.connect(note_course_settled)
     if not event.contains(db.session, "before_commit", refresh_pending):
         event.listen(db.session, "before_commit", refresh_pending)
         event.listen(db.session, "after_rollback", _forget_pending)

@@ -75,8 +75,10 @@ def events(
     before: datetime | None = None,
     learner_id: int | None = None,
     course_id: int | None = None,
+    learner_ids: list[int] | None = None,
 ) -> Subquery:
-    """Every countable event, optionally limited to a time span, a learner and a course."""
+    """Every countable event, optionally limited to a time span, a learner (or several) and
+    a course."""
 
     def limit(stmt: Select, learner, course, at) -> Select:
         if since is not None:
@@ -87,6 +89,8 @@ def events(
             stmt = stmt.where(learner == learner_id)
         if course_id is not None:
             stmt = stmt.where(course == course_id)
+        if learner_ids is not None:
+            stmt = stmt.where(learner.in_(learner_ids))
         return stmt
 
     lp, qa, en, ce = LessonProgress, QuizAttempt, Enrolment, Certificate
@@ -157,8 +161,12 @@ def with_library_and_language(rows: Subquery) -> Select:
     )
 
 
-def _grouped(learner_id: int | None = None, course_id: int | None = None) -> Select:
-    source = events(learner_id=learner_id, course_id=course_id)
+def _grouped(
+    learner_id: int | None = None,
+    course_id: int | None = None,
+    learner_ids: list[int] | None = None,
+) -> Select:
+    source = events(learner_id=learner_id, course_id=course_id, learner_ids=learner_ids)
     grouped = (
         select(
             source.c.learner_id,
@@ -213,3 +221,17 @@ def rebuild_all() -> int:
     db.session.execute(insert(ReportMonth).from_select(_INSERT_COLUMNS, _grouped()))
     rebuild_course_cells()
     return db.session.scalar(select(func.count()).select_from(ReportMonth)) or 0
+
+
+def refresh_learners_months(course_id: int, learner_ids: list[int]) -> None:
+    """Counts many learners' rows for one course again (two statements): after a re-import."""
+    db.session.execute(
+        delete(ReportMonth).where(
+            ReportMonth.course_id == course_id, ReportMonth.learner_id.in_(learner_ids)
+        )
+    )
+    db.session.execute(
+        insert(ReportMonth).from_select(
+            _INSERT_COLUMNS, _grouped(course_id=course_id, learner_ids=learner_ids)
+        )
+    )

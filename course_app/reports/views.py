@@ -22,7 +22,7 @@ from course_app.accounts.models import Role
 from course_app.classes.csv_cells import csv_lines
 from course_app.db import utc_now
 from course_app.extensions import db
-from course_app.forms import page_number
+from course_app.forms import bad_filters_response, page_number
 from course_app.learning.topics import LANGUAGE_NAMES, topic_name
 from course_app.libraries.access import visible_organisation_ids
 from course_app.libraries.services import organisation_tree
@@ -143,18 +143,6 @@ def _csv(table: Table, filename: str) -> Response:
     )
 
 
-def _bad_filters_csv(form: ReportFilterForm) -> Response:
-    problems = "; ".join(
-        f"{form[name].label.text}: {' '.join(map(str, errors))}"
-        for name, errors in form.errors.items()
-    )
-    return Response(
-        _("These filters cannot be used: %(problems)s", problems=problems) + "\n",
-        status=400,
-        mimetype="text/plain",
-    )
-
-
 def _overview_tables(form: ReportFilterForm, scope: ReportScope) -> tuple[Table, Table]:
     f = form.to_filter()
     by = Breakdown(form.by.data)
@@ -208,7 +196,7 @@ def overview_csv():
     scope = _scope()
     form = _filter_form(scope)
     if not form.validate():
-        return _bad_filters_csv(form)
+        return bad_filters_response(form)
     summary, breakdown = _overview_tables(form, scope)
     if request.args.get("table") == "summary":
         return _csv(summary, "report-summary.csv")
@@ -263,7 +251,7 @@ def course_csv(slug: str, table: str):
         abort(404)
     form = _filter_form(scope, courses)
     if not form.validate():
-        return _bad_filters_csv(form)
+        return bad_filters_response(form)
     f = form.to_filter()
     report = course_report(course, f, scope)
     hide = screens.library_level(f, scope)
@@ -301,7 +289,7 @@ def libraries_csv():
     scope = _scope()
     form = _filter_form(scope)
     if not form.validate():
-        return _bad_filters_csv(form)
+        return bad_filters_response(form)
     return _csv(_libraries_table(form, scope), "report-libraries.csv")
 
 
@@ -351,7 +339,7 @@ def learners():
 def learners_csv():
     form = _learners_form()
     if not form.validate():
-        return _bad_filters_csv(form)
+        return bad_filters_response(form)
     columns = screens.learners_columns()
     # A connection of its own, read as the body is sent: on PostgreSQL the rows come through a
     # server-side cursor, which must outlive the request's session and its transaction.

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from course_app.extensions import db
 from course_app.jobs import job
 from course_app.xapi.delivery import LrsError, send_due
-from course_app.xapi.subscribers import QUEUED, is_enabled
+from course_app.xapi.subscribers import PENDING, QUEUED, is_enabled, write_pending
 
 
 @job(retries=8, retry_delay=30, retry_backoff=2.0)
@@ -32,9 +32,11 @@ def _queue_after_commit(session) -> None:
 
 def _forget(session, *_args) -> None:
     session.info.pop(QUEUED, None)
+    session.info.pop(PENDING, None)
 
 
 def connect() -> None:
     if not event.contains(db.session, "after_commit", _queue_after_commit):
+        event.listen(db.session, "before_commit", write_pending)
         event.listen(db.session, "after_commit", _queue_after_commit)
         event.listen(db.session, "after_rollback", _forget)

@@ -33,6 +33,7 @@ from course_app.xapi.statements import (
 )
 
 QUEUED = "xapi_statements_queued"  # session.info flag: the send job is due after the commit
+PENDING = "xapi_statements_pending"  # session.info: rows written by write_pending at commit
 NAME_LENGTH = 200
 
 _INSERT = conflict_sql(
@@ -87,8 +88,17 @@ class _Writer:
             platform=self.platform,
             **extra,
         )
-        db.session.execute(_INSERT, dict(statement_id=id_, body=body, created_at=self.at))
+        row = dict(statement_id=id_, body=body, created_at=self.at)
+        db.session.info.setdefault(PENDING, []).append(row)
         db.session.info[QUEUED] = True
+
+
+def write_pending(session) -> None:
+    """The transaction's statements into the outbox in one INSERT, just before it commits
+    (a quiz makes one per answer: one statement to the database, not one per answer)."""
+    rows = session.info.pop(PENDING, None)
+    if rows:
+        session.execute(_INSERT, rows)
 
 
 def course_activity(course: Course) -> Activity:

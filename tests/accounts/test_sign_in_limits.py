@@ -139,3 +139,21 @@ def test_with_redis_wrong_passwords_are_refused_across_workers_and_right_ones_ar
     assert wrong == [400] * 10 + [429, 429]
     with app.app_context():  # counted in Redis, not in the database
         assert db.session.scalar(select(ThrottleHit.id)) is None
+
+
+def test_with_redis_down_wrong_passwords_are_counted_in_the_database(app, make_user):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here
+    one, two = two_workers(
+        app,
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0",
+        SIGN_IN_RATE_LIMIT="3 per minute",
+        SIGN_IN_ACCOUNT_LIMIT="99/hour",
+    )
+    statuses = [
+        attempt((one, two)[i % 2], f"x{i}", "wrong guess words").status_code for i in range(4)
+    ]
+    assert statuses == [400, 400, 400, 429]

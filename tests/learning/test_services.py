@@ -176,6 +176,7 @@ def test_a_reimport_that_takes_the_last_step_away_completes_the_course(app_ctx):
     course.content_hash = uuid.uuid4().hex
     db.session.flush()
     course_content_changed.send(None, course_id=course.id)
+    db.session.commit()  # the re-import's job runs after its commit (inline in the tests)
     progress = course_progress(learner, course)
     assert progress.is_complete and progress.module(course.modules[0].id).is_complete
 
