@@ -58,16 +58,20 @@ def held(app, monkeypatch):
     inline = app.extensions["jobs"]
     monkeypatch.setitem(app.extensions, "jobs", replace(inline, immediate=False))
 
+    # In this app's context: the queue is the current app's, and an app context another test
+    # left pushed must not make it another app's queue.
     def queued() -> list:
         tasks = []
-        while (task := huey.dequeue()) is not None:
-            tasks.append(task)
+        with app.app_context():
+            while (task := huey.dequeue()) is not None:
+                tasks.append(task)
         return tasks
 
     def run(tasks) -> None:
         monkeypatch.setitem(app.extensions, "jobs", inline)
-        for task in tasks:
-            huey.execute(task)
+        with app.app_context():
+            for task in tasks:
+                huey.execute(task)
         monkeypatch.setitem(app.extensions, "jobs", replace(inline, immediate=False))
 
     return queued, run
