@@ -84,5 +84,6 @@ def test_admin_builds_libraries_librarian_sees_their_branch_staff_read_the_audit
     # audited since the security work).
     assert page.get_by_role("heading", name="4 changes, newest first").is_visible()
     rows = page.locator("tbody tr")
-    assert rows.count() == 3  # created, then lib and pat placed
-    assert "Placed " in rows.first.inner_text() and "in Main Street" in rows.first.inner_text()
+    assert rows.count() == 4  # created, lib and pat placed, then lib signed in
+    assert "signed in from" in rows.first.inner_text()
+    assert "Placed " in rows.nth(1).inner_text() and "in Main Street" in rows.nth(1).inner_text()
