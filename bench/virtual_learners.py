@@ -133,7 +133,7 @@ def load_answer_key(url: str) -> AnswerKey:
 
 def answer_question(kind: str, data: dict, name: str, right: bool) -> Pairs:
     """Form pairs for one question, right or wrong."""
-    if kind in ("single", "true_false", "scenario", "multiple"):
+    if kind in ("single", "true_false", "scenario", "multiple", "hotspot"):
         good = [c["id"] for c in data["choices"] if c.get("correct")]
         bad = [c["id"] for c in data["choices"] if not c.get("correct")]
         picked = good if right else (bad[:1] or good[:1])
@@ -144,6 +144,11 @@ def answer_question(kind: str, data: dict, name: str, right: bool) -> Pairs:
         items = [item["id"] for item in data["items"]]
         places = range(1, len(items) + 1) if right else range(len(items), 0, -1)
         return [(f"{name}-{item}", str(n)) for item, n in zip(items, places, strict=True)]
+    if kind == "form_practice":
+        return [
+            (f"{name}-{box['id']}", box["accepted"][0] if right else "not sure")
+            for box in data["fields"]
+        ]
     raise ValueError(f"no answers for question type {kind!r}")
 
 
@@ -253,6 +258,8 @@ class VirtualLearner:
             elif kind == "quiz page":
                 path, html = self.take_quiz(path, html)
             elif kind == "claim page":
+                if self.username is None:
+                    return  # a guest is offered an account (or sign-in) for the certificate
                 return self.claim(path, html)
             else:
                 return
